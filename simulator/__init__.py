@@ -1,0 +1,29 @@
+"""jevons — a rebound-effect simulator for the digital sector.
+
+Three lines from scenario to figures::
+
+    import simulator
+    results = simulator.run("scenarios/baseline.yaml")
+    simulator.write_outputs(results, "outputs/baseline")
+"""
+
+__version__ = "0.1.0"
+
+from .engine import simulate  # noqa: E402
+from .errors import ScenarioError, SimulatorError  # noqa: E402
+from .results import Results  # noqa: E402
+from .scenario.load import load_scenario, scenario_from_dict  # noqa: E402
+from .scenario.schema import Scenario  # noqa: E402
+
+
+def run(scenario, overrides=()) -> Results:
+    """Load (if given a path) and simulate a scenario with its counterfactuals."""
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario, overrides)
+    elif overrides:
+        raise ValueError("overrides apply to a scenario file; load it with load_scenario(path, overrides)")
+    return simulate(scenario)
+
+
+__all__ = ["__version__", "run", "simulate", "load_scenario", "scenario_from_dict", "Scenario",
+           "Results", "ScenarioError", "SimulatorError"]

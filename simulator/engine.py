@@ -1,0 +1,180 @@
+"""Wire the processes into one simpy Environment, run a batch, record every step.
+
+``simulate(scenario)`` runs the actual scenario and its two counterfactuals
+(engineering, frozen) as one batch of three members and returns
+:class:`~simulator.results.Results`. The engine never reads YAML and never plots.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import simpy
+
+from . import __version__
+from .errors import NumericalError
+from .graph import build_graph, compile_graph
+from .model.clock import Clock
+from .model.demand import traffic_demand
+from .model.fleets import equipment_fleets
+from .model.impacts import fleet_to_equipment, impact_accounting
+from .model.network import device_use, generation_rollout, layer_traffic, technology
+from .model.params import VARIANTS, Params, compile_params
+from .model.policies import policy_events
+from .model.state import State
+from .results import Results, SeriesKey
+from .scenario.schema import CATEGORIES, PHASES, Scenario
+
+#: Variables checked for NaN/inf (and negative values) after every step.
+_GUARDED = ("traffic", "cost_index", "sites", "gen_energy", "layer_energy", "device_energy",
+            "stock", "manufacturing", "use", "end_of_life")
+
+
+class Recorder:
+    """Copies the state every step (plain lists); the tables are built once, at the end."""
+
+    FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
+              "gen_idle_energy", "layer_energy", "device_energy", "installed", "retired",
+              "manufacturing", "use", "end_of_life")
+
+    def __init__(self, p: Params):
+        self.p = p
+        self.rows: dict[str, list[np.ndarray]] = {f: [] for f in (*self.FIELDS, "in_service")}
+
+    def process(self, env, clock: Clock, s: State):
+        while True:
+            yield clock.tick("record")
+            self.check(s)
+            for name in self.FIELDS:
+                self.rows[name].append(np.array(getattr(s, name), dtype=float, copy=True))
+            self.rows["in_service"].append(s.stock.sum(axis=-1))
+
+    def check(self, s: State) -> None:
+        """Stop with a clear error on a non-finite or negative value."""
+        for name in _GUARDED:
+            value = np.asarray(getattr(s, name))
+            bad = ~np.isfinite(value) | (value < -1e-9 * (1.0 + np.abs(value).max(initial=0.0)))
+            if bad.any():
+                member = int(np.argwhere(bad)[0][0])
+                found = value[tuple(np.argwhere(bad)[0])]
+                raise NumericalError(
+                    name, s.year, self.p.variants[member],
+                    f"found {found!r}; check growth rates, elasticities and intensities for "
+                    "values that overflow or go negative",
+                )
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Recorded fields as arrays of shape (M, T+1, ...)."""
+        return {k: np.moveaxis(np.stack(v), 0, 1) for k, v in self.rows.items()}
+
+
+def run_batch(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> tuple[Params, dict[str, np.ndarray]]:
+    """Run ``variants`` of ``scenario`` as one batch; return parameters and recorded arrays."""
+    compiled = compile_graph(build_graph(scenario), scenario)
+    p = compile_params(scenario, compiled, variants)
+    env = simpy.Environment()
+    clock = Clock(env, p.start, p.dt, p.n_steps)
+    s = State(p)
+    recorder = Recorder(p)
+    env.process(technology(env, clock, p, s))
+    env.process(policy_events(env, clock, p, s))
+    env.process(traffic_demand(env, clock, p, s))
+    for g in range(len(p.generations)):
+        env.process(generation_rollout(env, clock, p, s, g))
+    env.process(layer_traffic(env, clock, p, s))
+    env.process(device_use(env, clock, p, s))
+    env.process(equipment_fleets(env, clock, p, s))
+    env.process(impact_accounting(env, clock, p, s))
+    done = env.process(recorder.process(env, clock, s))
+    env.run(until=p.n_steps + 1)
+    if done.triggered and not done.ok:  # pragma: no cover - simpy re-raises first
+        raise done.value
+    return p, recorder.arrays()
+
+
+def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.ndarray], dict[SeriesKey, str]]:
+    data: dict[SeriesKey, np.ndarray] = {}
+    units: dict[SeriesKey, str] = {}
+
+    def put(variable: str, unit: str, value: np.ndarray, **labels: str) -> None:
+        key = SeriesKey.of(variable, **labels)
+        data[key], units[key] = np.asarray(value, dtype=float), unit
+
+    m = p.members
+    traffic = rec["traffic"].sum(axis=-1)
+    put("users", "user", np.tile(p.users, (m, 1)))
+    put("demand", "GB/yr", rec["demand"].sum(axis=-1))
+    put("traffic", "GB/yr", traffic)
+    put("cost_index", "1", rec["cost_index"])
+    for i, name in enumerate(p.services):
+        put("traffic", "GB/yr", rec["traffic"][..., i], service=name)
+    network = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1)
+    put("energy", "kWh/yr", network + rec["device_energy"].sum(axis=-1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        put("energy_intensity", "kWh/GB", np.where(traffic > 0, network / traffic, 0.0))
+        for i, name in enumerate(p.generations):
+            gt, ge = rec["gen_traffic"][..., i], rec["gen_energy"][..., i]
+            put("traffic", "GB/yr", gt, generation=name)
+            put("energy", "kWh/yr", ge, generation=name)
+            put("energy_idle", "kWh/yr", rec["gen_idle_energy"][..., i], generation=name)
+            put("energy_intensity", "kWh/GB", np.where(gt > 0, ge / gt, 0.0), generation=name)
+            put("sites", "site", rec["sites"][..., i], generation=name)
+    for i, name in enumerate(p.layers):
+        put("energy", "kWh/yr", rec["layer_energy"][..., i], layer=name)
+    for i, name in enumerate(p.devices):
+        put("energy", "kWh/yr", rec["device_energy"][..., i], device=name)
+    onehot = fleet_to_equipment(p)
+    per_eq = {"equipment_in_service": (rec["in_service"] @ onehot, "unit"),
+              "equipment_manufactured": (rec["installed"] @ onehot / p.dt, "unit/yr"),
+              "equipment_retired": (rec["retired"] @ onehot / p.dt, "unit/yr")}
+    for variable, (values, unit) in per_eq.items():
+        for e, name in enumerate(p.equipment):
+            put(variable, unit, values[..., e], equipment=name)
+    made = rec["installed"] @ onehot / p.dt  # (M,T,E) units/yr
+    gone = rec["retired"] @ onehot / p.dt
+    phase_by_equipment = {"manufacturing": made[..., :, None] * p.embodied,
+                          "end_of_life": gone[..., :, None] * p.end_of_life}  # (M,T,E,C)
+    grid_use = rec["use"]
+    for c, (cat, (unit, _)) in enumerate(CATEGORIES.items()):
+        rate = f"{unit}/yr"
+        phases = {"manufacturing": rec["manufacturing"][..., c], "use": grid_use[..., c],
+                  "end_of_life": rec["end_of_life"][..., c]}
+        put("impact", rate, sum(phases.values()), category=cat)
+        for phase in PHASES:
+            put("impact", rate, phases[phase], category=cat, phase=phase)
+        for phase, by_eq in phase_by_equipment.items():
+            for e, name in enumerate(p.equipment):
+                put("impact", rate, by_eq[..., e, c], category=cat, phase=phase, equipment=name)
+        _owner_impacts(p, rec, put, c, cat, rate)
+    return data, units
+
+
+def _owner_impacts(p: Params, rec, put, c: int, cat: str, rate: str) -> None:
+    """Impacts by generation, layer and device: their fleets' making and discarding, their electricity."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(rec["use"][..., c] > 0, rec["use"][..., c] / _total_energy(rec), 0.0)
+    owners = (("generation", p.generations, rec["gen_energy"]), ("layer", p.layers, rec["layer_energy"]),
+              ("device", p.devices, rec["device_energy"]))
+    for kind_index, (kind, names, energy) in enumerate(owners):
+        for o, name in enumerate(names):
+            fleets = (p.fleet_kind == kind_index) & (p.fleet_owner == o)
+            eq = p.fleet_equipment[fleets]
+            made = (rec["installed"][..., fleets] * p.embodied[eq, c]).sum(axis=-1) / p.dt
+            gone = (rec["retired"][..., fleets] * p.end_of_life[eq, c]).sum(axis=-1) / p.dt
+            labels = {kind: name}
+            put("impact", rate, made, category=cat, phase="manufacturing", **labels)
+            put("impact", rate, energy[..., o] * factor, category=cat, phase="use", **labels)
+            put("impact", rate, gone, category=cat, phase="end_of_life", **labels)
+
+
+def _total_energy(rec) -> np.ndarray:
+    return rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
+
+
+def simulate(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> Results:
+    """Run a scenario with its counterfactuals and return the results."""
+    p, rec = run_batch(scenario, variants)
+    data, units = _series(p, rec)
+    return Results(
+        scenario=scenario, times=p.times, variants=p.variants, data=data, units=units,
+        version=__version__,
+    )

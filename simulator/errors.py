@@ -1,0 +1,77 @@
+"""Exceptions of the simulator, with structured fields.
+
+Every error a user can cause carries enough to say *where* (file, line, column,
+dotted key path) and *what* (found, expected), so that the CLI can print
+``FILE:LINE:COL: key.path: message`` and exit 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario, located in its source file."""
+
+    message: str
+    path: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        key = f"{self.path}: " if self.path else ""
+        return f"{where}{key}{self.message}"
+
+
+class SimulatorError(Exception):
+    """Base of every error raised on purpose by the simulator."""
+
+
+class ScenarioError(SimulatorError, ValueError):
+    """A scenario (file, overrides or combination) is invalid.
+
+    Holds every problem found, so a user fixes them all in one pass.
+    """
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UnitError(ScenarioError):
+    """A quantity has an unknown unit or the wrong dimension."""
+
+
+class GraphError(ScenarioError):
+    """The dependency graph built from a scenario is inconsistent."""
+
+
+class GraphCycleError(GraphError):
+    """The dependency graph has a cycle; ``cycle`` lists its nodes in order."""
+
+    def __init__(self, cycle: list[str], problems: Iterable[Problem]):
+        self.cycle = cycle
+        super().__init__(problems)
+
+
+class NumericalError(SimulatorError, ArithmeticError):
+    """The engine produced a non-finite or impossible value."""
+
+    def __init__(self, variable: str, time: float, variant: str, detail: str):
+        self.variable, self.time, self.variant = variable, time, variant
+        super().__init__(f"{variable} at t={time:g} ({variant}): {detail}")
+
+
+class OutputError(SimulatorError, OSError):
+    """The output folder cannot be written."""

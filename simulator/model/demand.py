@@ -1,0 +1,76 @@
+"""Demand: exogenous usage, the cost of a GB, and the traffic it induces (the rebound).
+
+Each step, for every service s:
+
+* exogenous demand ``D_s = users × usage_s(t) × policy scale`` (GB/yr), with
+  usage growing at ``growth`` per year, logistically if a saturation is given;
+* the cost index ``C`` (1 at the start): energy share × energy per GB relative
+  to the start + capital share × equipment per GB of capacity relative to the
+  start + the rest constant, times (1 + surcharge). Frozen members keep C = 1;
+* target traffic ``T*_s = D_s × C^(-ε_s)``; actual traffic follows it with a
+  first-order delay ``τ_s`` (exact discretisation: the gap shrinks by
+  exp(-dt/τ) per step; τ = 0 follows immediately).
+
+The energy part of C uses this step's energy per GB of the technology (dynamic
+energy of each generation and layer, weighted by traffic share) plus the idle
+energy per GB of the previous step, the only part that depends on traffic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .clock import Clock
+from .params import Params
+from .state import State
+
+
+def usage_per_user(p: Params, years: float) -> np.ndarray:
+    """Usage per user before policies (M,S) in GB/yr, ``years`` after the start."""
+    rate = np.log1p(p.growth)
+    exponential = p.usage0 * np.exp(rate * years)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        bounded = p.saturation / (1.0 + (p.saturation / p.usage0 - 1.0) * np.exp(-rate * years))
+    return np.where(np.isfinite(p.saturation) & (p.usage0 > 0), bounded, exponential)
+
+
+def dynamic_energy_per_gb(p: Params, s: State) -> np.ndarray:
+    """Traffic-proportional energy per GB of the technology in use (M,) in kWh/GB."""
+    radio = (s.share * np.where(s.active, s.gen_intensity, 0.0)).sum(axis=1)
+    return radio + (s.layer_intensity * p.layer_share).sum(axis=1)
+
+
+def capital_per_gb(p: Params, s: State) -> np.ndarray:
+    """Equipment (kg CO2e to make) per GB/yr of usable capacity, traffic-weighted (M,)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_gb = np.where(s.active & np.isfinite(s.gen_capacity), p.capex_per_site / s.gen_capacity, 0.0)
+    return (s.share * per_gb).sum(axis=1)
+
+
+def _relative(value: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(reference > 0, value / reference, 1.0)
+
+
+def traffic_demand(env, clock: Clock, p: Params, s: State):
+    """Exogenous demand, the cost index and the traffic it induces, every step."""
+    keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
+    while True:
+        yield clock.tick("demand")
+        s.demand = p.users[s.step] * usage_per_user(p, s.year - p.start) * s.traffic_scale
+        if s.step == 0:
+            s.dynamic_ref = dynamic_energy_per_gb(p, s)
+            s.capital_ref = capital_per_gb(p, s)
+            s.cost_index = np.ones(p.members)
+        else:
+            energy = _relative(dynamic_energy_per_gb(p, s) + s.idle_per_gb, s.dynamic_ref + s.idle_ref)
+            capital = _relative(capital_per_gb(p, s), s.capital_ref)
+            other = 1.0 - p.energy_weight - p.capital_weight
+            mix = p.energy_weight * energy + p.capital_weight * capital + other
+            s.cost_index = np.where(p.cost_frozen, 1.0, mix * (1.0 + s.surcharge))
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            s.traffic_target = s.demand * np.power(s.cost_index[:, None], -p.elasticity)
+        if s.step == 0:
+            s.traffic = s.traffic_target.copy()
+        else:
+            s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep

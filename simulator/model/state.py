@@ -1,0 +1,102 @@
+"""The shared state of a batch: numpy arrays with a leading member axis.
+
+Processes read parameters from :class:`~simulator.model.params.Params` and read
+and write this state; the recorder copies it each step. Units are canonical:
+traffic in GB/yr, energy in kWh/yr, power in W, impacts per year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .params import Params
+
+#: kWh per year drawn by one watt of constant power (8,766 h/yr × 1e-3 kWh/Wh).
+KWH_PER_WATT_YEAR = 8.766
+#: GB per PB.
+GB_PER_PB = 1e6
+
+
+class State:
+    """Everything that changes during a run, for all members at once."""
+
+    def __init__(self, p: Params):
+        m, s, g = p.members, len(p.services), len(p.generations)
+        layers, d, f, e = len(p.layers), len(p.devices), len(p.fleet_kind), len(p.equipment)
+        c = len(p.categories)
+        self.step = 0
+        self.year = p.start
+        self.tech_year = np.full(m, p.start)
+        # demand
+        self.demand = np.zeros((m, s))  # GB/yr, exogenous
+        self.traffic_target = np.zeros((m, s))  # GB/yr
+        self.traffic = np.zeros((m, s))  # GB/yr
+        self.traffic_scale = np.ones((m, s))
+        self.cost_index = np.ones(m)
+        self.surcharge = np.zeros(m)
+        self.dynamic_ref = np.zeros(m)  # kWh/GB, traffic-proportional energy per GB at start
+        self.idle_ref = np.zeros(m)  # kWh/GB, idle energy per GB at start
+        self.capital_ref = np.zeros(m)  # kg CO2e per GB/yr of capacity at start
+        self.idle_per_gb = np.zeros(m)  # kWh/GB, previous step
+        # generations
+        self.active = np.zeros((m, g), dtype=bool)
+        self.share = np.zeros((m, g))
+        self.gen_traffic = np.zeros((m, g))
+        self.sites = np.zeros((m, g))
+        self.gen_intensity = np.zeros((m, g))  # kWh/GB, dynamic
+        self.gen_capacity = np.full((m, g), np.inf)  # usable GB/yr per site
+        self.idle_power = np.zeros((m, g))  # W per site
+        self.gen_energy = np.zeros((m, g))
+        self.gen_idle_energy = np.zeros((m, g))
+        self.switch_off = p.switch_off.copy()
+        # layers and devices
+        self.layer_intensity = np.zeros((m, layers))  # kWh/GB, PUE included
+        self.layer_traffic = np.zeros((m, layers))
+        self.layer_energy = np.zeros((m, layers))
+        self.layer_units_per_pb = np.ones((m, layers))  # equipment per PB/yr, relative to start
+        self.device_unit_energy = np.zeros((m, d))  # kWh/yr per device
+        self.device_count = np.zeros((m, d))
+        self.device_energy = np.zeros((m, d))
+        # fleets: units in service by age (steps)
+        self.stock = np.zeros((m, f, p.max_age_steps))
+        self.installed = np.zeros((m, f))  # units in this step
+        self.retired = np.zeros((m, f))
+        self.need = np.zeros((m, f))
+        self.lifetime = p.lifetime.copy()
+        self.lifetime_version = 0
+        self.fleet_started = False
+        # impacts, per year
+        self.grid_scale = np.ones((m, c))
+        self.manufacturing = np.zeros((m, c))
+        self.use = np.zeros((m, c))
+        self.end_of_life = np.zeros((m, c))
+
+    @property
+    def total_traffic(self) -> np.ndarray:
+        """All traffic of each member (GB/yr)."""
+        return self.traffic.sum(axis=1)
+
+    @property
+    def network_energy(self) -> np.ndarray:
+        """Energy of radio access and layers (kWh/yr), devices excluded."""
+        return self.gen_energy.sum(axis=1) + self.layer_energy.sum(axis=1)
+
+    @property
+    def total_energy(self) -> np.ndarray:
+        """Energy of networks, layers and devices (kWh/yr)."""
+        return self.network_energy + self.device_energy.sum(axis=1)
+
+
+def decay(rate: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """(1 - rate)^years for years >= 0 (a yearly fractional fall); 1 before."""
+    return np.power(1.0 - rate, np.maximum(years, 0.0))
+
+
+def grow(rate: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """(1 + rate)^years for years >= 0; 1 before."""
+    return np.power(1.0 + rate, np.maximum(years, 0.0))
+
+
+def logistic(x: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-x)), without overflow warnings."""
+    return 0.5 * (1.0 + np.tanh(0.5 * x))

@@ -1,0 +1,1 @@
+"""Scenarios: YAML with locations, extends/--set merging, the pydantic schema."""

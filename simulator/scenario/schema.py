@@ -1,0 +1,313 @@
+"""The scenario schema: the single documented contract between users and the model.
+
+Every field has a canonical unit (plain numbers are read in it; strings with
+units are converted) and a docstring; ``jevons reference`` turns them into the
+scenario reference, so documentation and validation cannot drift apart.
+Unknown keys are errors. Models are frozen: a loaded scenario never changes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+
+from .types import Fraction, is_number, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years
+
+#: Impact categories, their canonical unit and how they are named in figures.
+CATEGORIES: dict[str, tuple[str, str]] = {
+    "climate_change": ("kg CO2e", "Climate change"),
+    "mineral_resources": ("kg Sb_eq", "Mineral resource use"),
+    "primary_energy": ("MJ", "Primary energy"),
+    "water": ("m**3", "Water use"),
+    "e_waste": ("kg", "E-waste"),
+}
+PHASES = ("manufacturing", "use", "end_of_life")
+
+#: Most time steps a run may have (memory and time stay bounded).
+MAX_STEPS = 20_000
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, use_attribute_docstrings=True, arbitrary_types_allowed=True
+    )
+
+
+class Time(Model):
+    """The simulated horizon."""
+
+    start: Years
+    """First simulated instant (year, e.g. 2000). Results are recorded from here."""
+    end: Years
+    """Last simulated instant (year). Cumulative totals cover [start, end)."""
+    step: Quantity("yr", gt=0.0) = 0.25
+    """Length of a time step (years). (end - start) / step must be a whole number."""
+
+
+class Impacts(Model):
+    """Impact per unit, one value per impact category (missing = 0)."""
+
+    climate_change: Quantity("kg CO2e", ge=0.0) = 0.0
+    """Climate change (kg CO2e)."""
+    mineral_resources: Quantity("kg Sb_eq", ge=0.0) = 0.0
+    """Mineral resource use, abiotic depletion potential (kg Sb eq)."""
+    primary_energy: Quantity("MJ", ge=0.0) = 0.0
+    """Primary energy (MJ)."""
+    water: Quantity("m**3", ge=0.0) = 0.0
+    """Water use (m³)."""
+    e_waste: Quantity("kg", ge=0.0) = 0.0
+    """E-waste (kg). For end of life, defaults to the equipment's mass."""
+
+
+class GridFactors(Model):
+    """Impact of one kWh of electricity taken from the grid, per category."""
+
+    climate_change: Varying("kg CO2e/kWh", minimum=0.0) = 0.0
+    """Carbon intensity of electricity (kg CO2e/kWh; e.g. "480 g CO2e/kWh"). May vary in time."""
+    mineral_resources: Varying("kg Sb_eq/kWh", minimum=0.0) = 0.0
+    """Mineral resource use per kWh (kg Sb eq/kWh). May vary in time."""
+    primary_energy: Varying("MJ/kWh", minimum=0.0) = 3.6
+    """Primary energy per kWh delivered (MJ/kWh; 3.6 = no conversion losses). May vary in time."""
+    water: Varying("m**3/kWh", minimum=0.0) = 0.0
+    """Water consumed per kWh (m³/kWh). May vary in time."""
+
+
+class Service(Model):
+    """A use of the network (video, web, messaging...) and how it reacts to cost."""
+
+    usage: Quantity("GB/yr", ge=0.0)
+    """Traffic per user at time.start (GB per user per year; e.g. "1 GB/month")."""
+    growth: Rate = 0.0
+    """Exogenous growth of usage per user (fraction per year), before any rebound."""
+    saturation: Quantity("GB/yr", gt=0.0) | None = None
+    """Optional ceiling of usage per user (GB per user per year): growth is logistic towards it."""
+    elasticity: Quantity("", ge=0.0, le=10.0) = 0.0
+    """Price elasticity of demand (dimensionless): traffic ∝ cost^-elasticity. The rebound knob:
+    0 = no rebound, 1 = savings eaten, > 1 = backfire."""
+    delay: Quantity("yr", ge=0.0) = 0.0
+    """Time constant of the first-order adjustment of traffic to its target (years; 0 = immediate)."""
+
+
+class Logistic(Model):
+    """A logistic curve: ceiling / (1 + exp(-(t - midpoint) / width))."""
+
+    ceiling: Quantity("user", gt=0.0)
+    """Value approached in the long run (users)."""
+    midpoint: Years
+    """Year at which half the ceiling is reached."""
+    width: Quantity("yr", gt=0.0)
+    """Time scale of the S-curve (years): from 27 % to 73 % of the ceiling takes 2 × width."""
+
+
+def _users_kind(value: object) -> str:
+    is_logistic = isinstance(value, dict) and any(isinstance(k, str) and not is_number(k) for k in value)
+    return "logistic" if is_logistic or isinstance(value, Logistic) else "table"
+
+
+class Demand(Model):
+    """Who uses the network and how much."""
+
+    users: Annotated[
+        Annotated[Logistic, Tag("logistic")] | Annotated[Varying("user", minimum=0.0), Tag("table")],
+        Discriminator(_users_kind),
+    ]
+    """Number of users (users): a constant, a year → value table, or a logistic curve
+    {ceiling, midpoint, width}."""
+    services: dict[str, Service]
+    """Services by name; their traffic adds up to the traffic of the network."""
+
+
+class Cost(Model):
+    """What makes up the cost of carrying a gigabyte (the cost index is 1 at time.start)."""
+
+    energy_weight: Fraction = 1.0
+    """Share of the cost of a GB at time.start that is energy; follows the energy per GB."""
+    capital_weight: Fraction = 0.0
+    """Share that is equipment (capital); follows the network equipment per GB of capacity."""
+
+
+class Generation(Model):
+    """A radio access technology (2G, 3G...), stacked on the others while it is on."""
+
+    launch: Years
+    """Year the generation is switched on. Before time.start: already deployed at the start;
+    after time.end: never launched."""
+    switch_off: Years | None = None
+    """Year the generation is switched off (optional); its sites and equipment retire then."""
+    energy_intensity: Quantity("kWh/GB", ge=0.0) = 0.0
+    """Dynamic (traffic-proportional) energy per GB at launch (kWh/GB)."""
+    efficiency_gain: Gain = 0.0
+    """Fractional fall per year of the dynamic energy per GB:
+    intensity(t) = energy_intensity × (1 - efficiency_gain)^(t - launch)."""
+    idle_power: Quantity("W", ge=0.0) = 0.0
+    """Power drawn by a site whatever its traffic (W per site, e.g. "1.2 kW")."""
+    idle_power_gain: Gain = 0.0
+    """Fractional fall per year of the idle power of a site (per year, from launch)."""
+    capacity_per_site: Quantity("GB/yr", gt=0.0) | None = None
+    """Traffic one site can carry at launch (GB/yr per site); none = coverage sites only."""
+    capacity_growth: Quantity("1/yr", ge=0.0, lt=10.0) = 0.0
+    """Growth per year of the capacity of a site (fraction per year)."""
+    utilisation: Quantity("", gt=0.0, le=1.0) = 0.5
+    """Usable share of a site's capacity (dimensionless): peak-to-average headroom."""
+    coverage_sites: Quantity("site", ge=0.0) = 0.0
+    """Sites needed for coverage alone once built out (sites)."""
+    buildout: Quantity("yr", gt=0.0) = 5.0
+    """Years from launch to 95 % of the coverage sites (S-curve centred at half of it)."""
+    adoption_midpoint: Quantity("yr", ge=0.0) = 5.0
+    """Years after launch at which the generation carries half of the traffic not taken by
+    newer generations."""
+    adoption_width: Quantity("yr", gt=0.0) = 2.0
+    """Time scale of that adoption S-curve (years)."""
+    equipment: dict[str, Quantity("unit", ge=0.0)] = {}
+    """Equipment per site: equipment name → units per site."""
+
+
+class Layer(Model):
+    """A network layer every GB crosses (core/transport, data centres)."""
+
+    energy_intensity: Quantity("kWh/GB", ge=0.0) = 0.0
+    """Energy per GB at time.start, IT equipment only (kWh/GB)."""
+    efficiency_gain: Gain = 0.0
+    """Fractional fall per year of the energy per GB."""
+    pue: Varying("", minimum=1.0) = 1.0
+    """Power usage effectiveness (dimensionless, >= 1): facility energy / IT energy. May vary in time."""
+    traffic_share: Fraction = 1.0
+    """Share of all traffic that crosses this layer."""
+    equipment: dict[str, Quantity("unit", ge=0.0)] = {}
+    """Equipment per PB/yr of traffic crossing the layer, at time.start: name → units."""
+    capacity_growth: Quantity("1/yr", ge=0.0, lt=10.0) = 0.0
+    """Growth per year of the traffic one unit of equipment carries (fraction per year)."""
+
+
+class Device(Model):
+    """End-user devices, held by users whatever their traffic."""
+
+    equipment: str
+    """Name of the equipment (in `equipment`) the device is made of."""
+    per_user: Quantity("unit", ge=0.0) = 1.0
+    """Devices per user (units per user)."""
+    annual_energy: Quantity("kWh/yr", ge=0.0) = 0.0
+    """Electricity use of one device (kWh per year)."""
+    efficiency_gain: Gain = 0.0
+    """Fractional fall per year of that electricity use."""
+
+
+class Equipment(Model):
+    """A type of equipment: how long it lasts and what making it costs the planet."""
+
+    lifetime: PositiveYears
+    """Mean service life (years)."""
+    survival: Literal["fixed", "weibull"] = "fixed"
+    """Retirement law: every unit lasts exactly `lifetime`, or a Weibull law of that mean."""
+    weibull_shape: Quantity("", gt=0.0, le=20.0) = 2.0
+    """Shape of the Weibull law (dimensionless; 1 = constant hazard)."""
+    mass: Quantity("kg", ge=0.0) = 0.0
+    """Mass of one unit (kg): the e-waste it becomes at end of life."""
+    embodied: Impacts = Impacts()
+    """Impacts of manufacturing one unit (per category, per unit)."""
+    end_of_life: Impacts | None = None
+    """Impacts of treating one retired unit (per category, per unit); e-waste defaults to `mass`."""
+    components: dict[str, Quantity("unit", ge=0.0)] = {}
+    """Other equipment built into one unit: name → units. Their manufacturing and end-of-life
+    impacts and mass add to this unit's (they are made and retired with it)."""
+
+
+class SwitchOff(Model):
+    """Switch a generation off at a given time."""
+
+    type: Literal["switch_off"]
+    at: Years
+    """Year the policy takes effect."""
+    generation: str
+    """Name of the generation switched off."""
+
+
+class LifetimeChange(Model):
+    """Change the lifetime of an equipment type (units in service and new ones)."""
+
+    type: Literal["lifetime"]
+    at: Years
+    """Year the policy takes effect."""
+    equipment: str
+    """Name of the equipment whose lifetime changes."""
+    lifetime: PositiveYears
+    """New mean lifetime (years)."""
+
+
+class TrafficScale(Model):
+    """Scale the traffic per user of some services (e.g. a cap on video quality)."""
+
+    type: Literal["traffic_scale"]
+    at: Years
+    """Year the policy takes effect."""
+    factor: Quantity("", ge=0.0, le=100.0)
+    """Multiplier of traffic per user (dimensionless; 0.7 = 30 % less)."""
+    services: list[str] | None = None
+    """Services concerned (default: all)."""
+
+
+class Surcharge(Model):
+    """Add a surcharge (a tax) to the cost of a GB."""
+
+    type: Literal["surcharge"]
+    at: Years
+    """Year the policy takes effect."""
+    rate: Quantity("", ge=0.0, le=100.0)
+    """Ad valorem surcharge (dimensionless; 0.5 = the cost of a GB is multiplied by 1.5)."""
+
+
+class GridChange(Model):
+    """Scale the grid factor of one impact category (e.g. a faster decarbonisation)."""
+
+    type: Literal["grid"]
+    at: Years
+    """Year the policy takes effect."""
+    category: Literal["climate_change", "mineral_resources", "primary_energy", "water"]
+    """Impact category whose grid factor changes."""
+    factor: Quantity("", ge=0.0, le=100.0)
+    """Multiplier of the grid factor from then on (dimensionless)."""
+
+
+Policy = Annotated[
+    SwitchOff | LifetimeChange | TrafficScale | Surcharge | GridChange, Field(discriminator="type")
+]
+
+
+class Scenario(Model):
+    """A complete scenario: horizon, demand, networks, equipment, grid and policies."""
+
+    name: str
+    """Short name, used for the output folder and in figure legends."""
+    description: str = ""
+    """The question the scenario answers, in a sentence or two."""
+    seed: int = 0
+    """Seed of the random number generator (stochastic parts only)."""
+    time: Time
+    """The simulated horizon."""
+    demand: Demand
+    """Users and services."""
+    cost: Cost = Cost()
+    """Composition of the cost of a GB, which drives the rebound."""
+    generations: dict[str, Generation]
+    """Radio access generations by name; at least one must be on at every instant."""
+    layers: dict[str, Layer] = {}
+    """Layers crossed by traffic (core/transport, data centres) by name."""
+    devices: dict[str, Device] = {}
+    """End-user devices by name."""
+    equipment: dict[str, Equipment] = {}
+    """Equipment types by name."""
+    grid: GridFactors = GridFactors()
+    """Impacts of grid electricity per kWh."""
+    policies: list[Policy] = []
+    """Timed interventions, applied in order of time."""
+
+    _source: dict | None = PrivateAttr(default=None)
+
+    @property
+    def n_steps(self) -> int:
+        """Number of time steps between start and end."""
+        return round((self.time.end - self.time.start) / self.time.step)
+
+
+__all__ = ["CATEGORIES", "PHASES", "MAX_STEPS", "Scenario", "Table"]
