@@ -11,9 +11,12 @@ Each step, for every service s:
   first-order delay ``τ_s`` (exact discretisation: the gap shrinks by
   exp(-dt/τ) per step; τ = 0 follows immediately).
 
-The energy part of C uses this step's energy per GB of the technology (dynamic
-energy of each generation and layer, weighted by traffic share) plus the idle
-energy per GB of the previous step, the only part that depends on traffic.
+Both parts of C measure the *technology* of the step, not how busy the network
+is: energy per GB of a generation is its dynamic energy per GB plus its idle
+power spread over the usable capacity of a site; capital per GB is the
+equipment of a site over that capacity. Economies of scale from fuller sites
+are thus not counted as cheaper gigabytes, so a scenario without technology
+change has a constant cost index and its counterfactuals coincide with it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import numpy as np
 
 from .clock import Clock
 from .params import Params
-from .state import State
+from .state import KWH_PER_WATT_YEAR, State
 
 
 def usage_per_user(p: Params, years: float) -> np.ndarray:
@@ -34,9 +37,12 @@ def usage_per_user(p: Params, years: float) -> np.ndarray:
     return np.where(np.isfinite(p.saturation) & (p.usage0 > 0), bounded, exponential)
 
 
-def dynamic_energy_per_gb(p: Params, s: State) -> np.ndarray:
-    """Traffic-proportional energy per GB of the technology in use (M,) in kWh/GB."""
-    radio = (s.share * np.where(s.active, s.gen_intensity, 0.0)).sum(axis=1)
+def energy_per_gb(p: Params, s: State) -> np.ndarray:
+    """Energy per GB of the technology in use at full usable capacity (M,) in kWh/GB."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        idle = np.where(np.isfinite(s.gen_capacity),
+                        s.idle_power * KWH_PER_WATT_YEAR / s.gen_capacity, 0.0)
+    radio = (s.share * np.where(s.active, s.gen_intensity + idle, 0.0)).sum(axis=1)
     return radio + (s.layer_intensity * p.layer_share).sum(axis=1)
 
 
@@ -59,11 +65,11 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
         yield clock.tick("demand")
         s.demand = p.users[s.step] * usage_per_user(p, s.year - p.start) * s.traffic_scale
         if s.step == 0:
-            s.dynamic_ref = dynamic_energy_per_gb(p, s)
+            s.energy_ref = energy_per_gb(p, s)
             s.capital_ref = capital_per_gb(p, s)
             s.cost_index = np.ones(p.members)
         else:
-            energy = _relative(dynamic_energy_per_gb(p, s) + s.idle_per_gb, s.dynamic_ref + s.idle_ref)
+            energy = _relative(energy_per_gb(p, s), s.energy_ref)
             capital = _relative(capital_per_gb(p, s), s.capital_ref)
             other = 1.0 - p.energy_weight - p.capital_weight
             mix = p.energy_weight * energy + p.capital_weight * capital + other

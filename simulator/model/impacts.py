@@ -23,7 +23,7 @@ def fleet_to_equipment(p: Params) -> np.ndarray:
 
 
 def impact_accounting(env, clock: Clock, p: Params, s: State):
-    """Impacts of the step, and the idle energy per GB the next step's cost reads."""
+    """Impacts of the step, per year."""
     made = fleet_to_equipment(p) @ p.embodied / p.dt  # (F,C): per unit/step → per year
     discarded = fleet_to_equipment(p) @ p.end_of_life / p.dt
     while True:
@@ -31,8 +31,3 @@ def impact_accounting(env, clock: Clock, p: Params, s: State):
         s.manufacturing = s.installed @ made
         s.end_of_life = s.retired @ discarded
         s.use = s.total_energy[:, None] * p.grid[s.step] * s.grid_scale
-        traffic = s.total_traffic
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s.idle_per_gb = np.where(traffic > 0, s.gen_idle_energy.sum(axis=1) / traffic, 0.0)
-        if s.step == 0:
-            s.idle_ref = s.idle_per_gb.copy()

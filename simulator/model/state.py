@@ -34,10 +34,8 @@ class State:
         self.traffic_scale = np.ones((m, s))
         self.cost_index = np.ones(m)
         self.surcharge = np.zeros(m)
-        self.dynamic_ref = np.zeros(m)  # kWh/GB, traffic-proportional energy per GB at start
-        self.idle_ref = np.zeros(m)  # kWh/GB, idle energy per GB at start
+        self.energy_ref = np.zeros(m)  # kWh/GB of the technology at start
         self.capital_ref = np.zeros(m)  # kg CO2e per GB/yr of capacity at start
-        self.idle_per_gb = np.zeros(m)  # kWh/GB, previous step
         # generations
         self.active = np.zeros((m, g), dtype=bool)
         self.share = np.zeros((m, g))

@@ -1,0 +1,186 @@
+"""The ``jevons`` command: run, validate, graph, reference.
+
+Exit status: 0 success, 2 invalid input (every problem printed as
+``FILE:LINE:COL: key.path: message``, nothing written), 1 internal error.
+``--debug`` shows the traceback of any error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .errors import NumericalError, OutputError, ScenarioError, SimulatorError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+FORMATS = ("png", "svg", "pdf")
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    chosen = tuple(f.strip().lower() for f in text.split(",") if f.strip())
+    bad = [f for f in chosen if f not in FORMATS]
+    if not chosen or bad:
+        raise argparse.ArgumentTypeError(f"found {text!r}, expected a comma-separated list of {', '.join(FORMATS)}")
+    return chosen
+
+
+def _dpi(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 30 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"found {text!r}, expected a whole number from 30 to 1200")
+    return value
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    parser = argparse.ArgumentParser(prog="jevons", parents=[common],
+                                     description="Rebound-effect simulator for the digital sector.")
+    parser.add_argument("--version", action="version", version=f"jevons {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", parents=[common], help="run a scenario with its counterfactuals and write outputs")
+    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<scenario name>)")
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a scenario value, e.g. demand.services.video.elasticity=1.4")
+    run.add_argument("--format", type=_formats, default=("png",), help="figure formats: png,svg,pdf")
+    run.add_argument("--dpi", type=_dpi, default=300, help="resolution of PNG figures (default 300)")
+    run.add_argument("--no-plots", action="store_true", help="write tables only")
+
+    validate = sub.add_parser("validate", parents=[common], help="check scenario files; exit 0 if all are valid")
+    validate.add_argument("scenarios", type=Path, nargs="+")
+    validate.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+
+    graph = sub.add_parser("graph", parents=[common], help="draw a scenario's dependency graph")
+    graph.add_argument("scenario", type=Path)
+    graph.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<name>/graph)")
+    graph.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
+    graph.add_argument("--format", type=_formats, default=("png",))
+    graph.add_argument("--dpi", type=_dpi, default=300)
+
+    ref = sub.add_parser("reference", parents=[common], help="print the scenario reference generated from the schema")
+    ref.add_argument("-o", "--output", type=Path, help="write it to this file instead")
+    return parser
+
+
+def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .engine import simulate
+    from .export import write_outputs
+    from .scenario.load import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    output = args.output or Path("outputs") / scenario.name
+    results = simulate(scenario)
+    plots = None
+    if not args.no_plots:
+        from .plots import save_all
+
+        def plots(res, folder):
+            return save_all(res, folder, formats=args.format, dpi=args.dpi)
+
+    write_outputs(results, output, plots=plots, command=["jevons", *argv])
+    summary = results.summary()
+    energy = summary["totals"]["energy"]
+    rebound = summary["rebound"].get("energy")
+    print(f"{scenario.name}: {scenario.time.start:g}-{scenario.time.end:g}, "
+          f"cumulative energy {energy['actual'] / 1e9:.4g} TWh (frozen {energy['frozen'] / 1e9:.4g}, "
+          f"engineering {energy['engineering'] / 1e9:.4g})")
+    if rebound is not None:
+        verdict = "backfire (Jevons paradox)" if rebound > 1 else "partial rebound" if rebound > 0 else "no rebound"
+        print(f"energy rebound {100 * rebound:.0f} %: {verdict}")
+    print(f"outputs written to {output}")
+    return EXIT_OK
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .graph import build_graph
+    from .scenario.load import load_scenario
+
+    status = EXIT_OK
+    for path in args.scenarios:
+        try:
+            build_graph(load_scenario(path, args.overrides))
+            print(f"{path}: ok")
+        except ScenarioError as exc:
+            _print_problems(exc)
+            status = EXIT_INPUT
+    return status
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from .export import atomic_folder
+    from .graph import build_graph
+    from .plots import save_graph
+    from .scenario.load import load_scenario
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    graph = build_graph(scenario)
+    output = args.output or Path("outputs") / scenario.name / "graph"
+    with atomic_folder(output) as tmp:
+        save_graph(graph, scenario, tmp, formats=args.format, dpi=args.dpi)
+    print(f"graph of {scenario.name}: {graph.number_of_nodes()} nodes, "
+          f"{graph.number_of_edges()} edges, written to {output}")
+    return EXIT_OK
+
+
+def _reference(args: argparse.Namespace) -> int:
+    from .scenario.reference import reference_markdown
+
+    text = reference_markdown()
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _print_problems(exc: ScenarioError) -> None:
+    for problem in exc.problems:
+        print(f"error: {problem}" if not problem.file else str(problem), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``jevons`` command; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(argv)
+    commands = {"run": lambda: _run(args, argv), "validate": lambda: _validate(args),
+                "graph": lambda: _graph(args), "reference": lambda: _reference(args)}
+    try:
+        return commands[args.command]()
+    except ScenarioError as exc:
+        if args.debug:
+            traceback.print_exc()
+        _print_problems(exc)
+        return EXIT_INPUT
+    except (OutputError, NumericalError) as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted; previous outputs left as they were", file=sys.stderr)
+        return 130
+    except SimulatorError as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+    except Exception as exc:  # an internal error: say so, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
+                  file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,60 @@
+"""Shared fixtures: small scenarios built in code, paths of shipped scenarios."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = ROOT / "scenarios"
+
+CLASSROOM = {
+    "name": "tiny-classroom",
+    "time": {"start": 2010, "end": 2030, "step": 0.25},
+    "demand": {"users": 1000, "services": {"data": {"usage": 24.0, "elasticity": 1.2}}},
+    "generations": {"network": {"launch": 2010, "energy_intensity": 2.0, "efficiency_gain": 0.15}},
+}
+
+STACKED = {
+    "name": "stacked",
+    "time": {"start": 2000, "end": 2030, "step": 0.25},
+    "demand": {
+        "users": {2000: 1e6, 2030: 3e6},
+        "services": {
+            "video": {"usage": "1 GB/month", "growth": 0.3, "elasticity": 0.8, "delay": 1.0},
+            "web": {"usage": "0.5 GB/month", "growth": 0.15, "elasticity": 0.5},
+        },
+    },
+    "cost": {"energy_weight": 0.5, "capital_weight": 0.3},
+    "generations": {
+        "old": {"launch": 1995, "switch_off": 2025, "energy_intensity": 5.0, "efficiency_gain": 0.05,
+                "idle_power": "1 kW", "capacity_per_site": "2000 GB/yr", "coverage_sites": 300,
+                "equipment": {"radio": 1, "baseband": 1}},
+        "new": {"launch": 2010, "energy_intensity": 1.0, "efficiency_gain": 0.2, "idle_power": "1.5 kW",
+                "capacity_per_site": "200000 GB/yr", "capacity_growth": 0.2, "coverage_sites": 250,
+                "buildout": 6, "adoption_midpoint": 4, "equipment": {"radio": 3, "baseband": 1}},
+    },
+    "layers": {"core": {"energy_intensity": 0.05, "efficiency_gain": 0.1, "pue": {2000: 2.0, 2030: 1.3},
+                        "equipment": {"server": 2.0}, "capacity_growth": 0.2}},
+    "devices": {"phone": {"equipment": "smartphone", "annual_energy": "4 kWh/yr"}},
+    "equipment": {
+        "radio": {"lifetime": 10, "mass": 20, "embodied": {"climate_change": 500}},
+        "baseband": {"lifetime": 8, "survival": "weibull", "weibull_shape": 3,
+                     "embodied": {"climate_change": 300, "mineral_resources": 0.01}},
+        "server": {"lifetime": 4, "embodied": {"climate_change": 1200}},
+        "smartphone": {"lifetime": 2.5, "mass": 0.2, "embodied": {"climate_change": 84, "mineral_resources": 2.05e-3}},
+    },
+    "grid": {"climate_change": {2000: 0.55, 2030: 0.3}, "water": 0.002},
+}
+
+
+@pytest.fixture
+def classroom() -> dict:
+    return copy.deepcopy(CLASSROOM)
+
+
+@pytest.fixture
+def stacked() -> dict:
+    return copy.deepcopy(STACKED)
