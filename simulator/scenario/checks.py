@@ -18,7 +18,8 @@ Loc = tuple[Any, ...]
 
 
 def _unknown(kind: str, name: str, known: dict[str, Any] | list[str]) -> str:
-    hint = difflib.get_close_matches(name, list(known), n=1)
+    by_case = [k for k in known if k.lower() == name.lower()]
+    hint = by_case or difflib.get_close_matches(name, list(known), n=1)
     listed = ", ".join(sorted(known)) or "none defined"
     suggestion = f"did you mean {hint[0]!r}? " if hint else ""
     return f"unknown {kind} {name!r} ({suggestion}defined: {listed})"

@@ -117,7 +117,10 @@ def apply_overrides(document: Document, overrides: list[str]) -> None:
             elif isinstance(node, list) and isinstance(last, int) and last < len(node):
                 node[last] = value
             else:
-                problems.append(Problem(f"cannot set {dotted}: no such item", dotted, SET_FILE))
+                parent = ".".join(str(p) for p in path[:-1])
+                reason = f"{parent} is not a mapping (it holds {node!r})" if not isinstance(
+                    node, list) else f"{parent} has no item {last!r}"
+                problems.append(Problem(f"cannot set {dotted}: {reason}", dotted, SET_FILE))
                 continue
             document.marks[tuple(path)] = Mark(SET_FILE)
     if problems:

@@ -1,0 +1,111 @@
+"""The jevons command end to end, in a temporary folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from simulator import __version__
+from simulator.cli import main
+from simulator.scenario.schema import CATEGORIES
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
+LABELS = ["generation", "layer", "device", "service", "equipment", "category", "phase"]
+
+
+def test_run_writes_the_output_contract(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(CLASSROOM), "--no-plots"]) == 0
+    out = tmp_path / "outputs" / "classroom-jevons"
+    assert sorted(p.name for p in out.iterdir()) == [
+        "contributions.csv", "manifest.json", "summary.json", "timeseries.csv"]
+    table = pd.read_csv(out / "timeseries.csv", keep_default_na=False)
+    assert list(table.columns) == ["time", "variant", "variable", "unit", *LABELS, "value"]
+    assert {"actual", "engineering", "frozen"} == set(table["variant"])
+    for variable in ["traffic", "energy", "energy_intensity", "sites", "cost_index", "impact", "rebound"]:
+        assert variable in set(table["variable"]), variable
+    assert (table["unit"] != "").all()
+    energy = table[(table.variable == "energy") & (table.generation == "") & (table.layer == "")
+                   & (table.device == "")]
+    assert set(energy["unit"]) == {"kWh/yr"}
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["scenario"] == "classroom-jevons" and summary["version"] == __version__
+    for q in ["energy", "traffic", *CATEGORIES]:
+        assert set(summary["totals"][q]) >= {"unit", "actual", "engineering", "frozen"}
+        assert q in summary["final_year"]
+    assert summary["backfire"]["energy"] is True and summary["rebound"]["energy"] > 1
+    assert set(summary["totals"]["climate_change"]["by_phase"]) == {"manufacturing", "use", "end_of_life"}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["demand"]["services"]["data"]["usage"] == "2 GB/month"
+    assert len(manifest["scenario_sha256"]) == 64 and manifest["command"][:2] == ["jevons", "run"]
+    assert "backfire" in capsys.readouterr().out
+
+
+def test_set_changes_the_run_and_is_recorded(tmp_path):
+    out = tmp_path / "what-if"
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(out),
+                 "--set", "demand.services.data.elasticity=0.5"]) == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["backfire"]["energy"] is False and 0 < summary["rebound"]["energy"] < 1
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["scenario"]["demand"]["services"]["data"]["elasticity"] == 0.5
+
+
+def test_failure_while_writing_leaves_previous_output_intact(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("simulator.results.Results.contributions", broken)
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(out),
+                 "--set", "demand.services.data.elasticity=0.3"]) == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folder left behind"
+
+
+def test_output_path_that_is_a_file_is_an_input_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(blocker)]) == 2
+    assert "is not a folder" in capsys.readouterr().err
+    assert blocker.read_text() == "keep me"
+
+
+def test_bad_format_and_dpi_are_usage_errors(capsys):
+    for args in (["--format", "gif"], ["--dpi", "0"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(["run", str(CLASSROOM), *args])
+        assert exit_.value.code == 2
+    assert "expected" in capsys.readouterr().err
+
+
+def test_validate_all_shipped_scenarios():
+    assert main(["validate", *map(str, sorted((ROOT / "scenarios").glob("*.yaml")))]) == 0
+
+
+def test_python_dash_m_and_console_script_agree(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "simulator", "validate", str(CLASSROOM)],
+                          capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert done.returncode == 0 and "ok" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "simulator", "--version"], capture_output=True,
+                          text=True, env=env, cwd=tmp_path)
+    assert done.stdout.strip() == f"jevons {__version__}"
+
+
+def test_internal_errors_exit_1_and_debug_shows_traceback(monkeypatch, capsys, tmp_path):
+    monkeypatch.setattr("simulator.engine.simulate", lambda *a, **k: 1 / 0)
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "o")]) == 1
+    assert "internal error: ZeroDivisionError" in capsys.readouterr().err
+    assert main(["run", "--debug", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "o")]) == 1
+    assert "Traceback" in capsys.readouterr().err
