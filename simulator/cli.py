@@ -87,17 +87,24 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
             return save_all(res, folder, formats=args.format, dpi=args.dpi)
 
     write_outputs(results, output, plots=plots, command=["jevons", *argv])
-    summary = results.summary()
-    energy = summary["totals"]["energy"]
-    rebound = summary["rebound"].get("energy")
-    print(f"{scenario.name}: {scenario.time.start:g}-{scenario.time.end:g}, "
-          f"cumulative energy {energy['actual'] / 1e9:.4g} TWh (frozen {energy['frozen'] / 1e9:.4g}, "
-          f"engineering {energy['engineering'] / 1e9:.4g})")
-    if rebound is not None:
-        verdict = "backfire (Jevons paradox)" if rebound > 1 else "partial rebound" if rebound > 0 else "no rebound"
-        print(f"energy rebound {100 * rebound:.0f} %: {verdict}")
+    print(_verdict(results.summary()))
     print(f"outputs written to {output}")
     return EXIT_OK
+
+
+def _verdict(summary: dict) -> str:
+    """Two lines a person can read: cumulative energy of the three runs and the rebound."""
+    energy = summary["totals"]["energy"]
+    lines = [f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, cumulative energy "
+             f"{energy['actual'] / 1e9:.4g} TWh (engineering estimate {energy['engineering'] / 1e9:.4g}, "
+             f"frozen {summary['start']:g} technology {energy['frozen'] / 1e9:.4g})"]
+    rebound, induced = summary["rebound"].get("energy"), summary["induced"].get("energy")
+    if rebound is not None:
+        verdict = ("backfire: efficiency increased consumption (Jevons paradox)" if rebound > 1
+                   else "partial rebound" if rebound > 0 else "no rebound")
+        lines.append(f"energy rebound R = {100 * rebound:.3g} % of expected savings: {verdict}; "
+                     f"actual {100 * induced:+.3g} % vs the engineering estimate")
+    return "\n".join(lines)
 
 
 def _validate(args: argparse.Namespace) -> int:

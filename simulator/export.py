@@ -31,6 +31,8 @@ FILES = {
     "contributions.csv": "cumulative actual impacts by service, generation/layer/device, equipment",
     "manifest.json": "resolved scenario, its sha256, versions, command line",
 }
+#: Number format of CSV values: 10 significant digits, far beyond the model's accuracy.
+CSV_FLOAT = "%.10g"
 _DEPENDENCIES = ("simpy", "networkx", "numpy", "pandas", "pydantic", "pint", "matplotlib", "pyyaml")
 
 
@@ -115,9 +117,11 @@ def write_outputs(
     """
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
-        results.to_frame().to_csv(tmp / "timeseries.csv", index=False, lineterminator="\n")
+        results.to_frame().to_csv(tmp / "timeseries.csv", index=False, lineterminator="\n",
+                                  float_format=CSV_FLOAT)
         _write_json(tmp / "summary.json", results.summary())
-        results.contributions().to_csv(tmp / "contributions.csv", index=False, lineterminator="\n")
+        results.contributions().to_csv(tmp / "contributions.csv", index=False, lineterminator="\n",
+                                       float_format=CSV_FLOAT)
         _write_json(tmp / "manifest.json", manifest(results, command))
         if plots is not None:
             (tmp / "plots").mkdir()

@@ -10,7 +10,10 @@ Rebound (per step and cumulative), with F, E, A the frozen, engineering and
 actual values: expected savings F − E, actual savings F − A,
 ``R = 1 − (F − A)/(F − E)``. R is undefined where expected savings vanish
 (at the start, or where technology did not change); it is then left out of
-tables and reported as null.
+tables and reported as null. Over long horizons F (start-year technology
+carrying all demand) dwarfs E and A and R tends to 0 however strong the
+response; the summary therefore also reports ``induced = (A − E)/E``, how much
+more the actual run uses than the engineering estimate.
 """
 
 from __future__ import annotations
@@ -139,11 +142,18 @@ class Results:
         return ["energy", *CATEGORIES]
 
     def to_frame(self) -> pd.DataFrame:
-        """The tidy table: time, variant, variable, unit, value and one column per label."""
+        """The tidy table: time, variant, variable, unit, value and one column per label.
+
+        Rows with no label are totals; labelled rows break them down. Impact breakdowns
+        by generation, layer, device or equipment that are zero at every instant of every
+        variant are left out, as are undefined rebound values.
+        """
         frames = []
         n = len(self.times)
         for key, values in self.data.items():
             labels = dict(key.labels)
+            if key.variable == "impact" and set(labels) - {"category", "phase"} and not values.any():
+                continue  # a breakdown that is zero throughout (e.g. water of making a router)
             for m, variant in enumerate(self.variants):
                 frames.append((key.variable, self.units[key], labels, variant, values[m]))
         if self.has_rebound:
@@ -210,7 +220,7 @@ class Results:
         out: dict[str, Any] = {
             "scenario": s.name, "description": s.description, "start": s.time.start,
             "end": s.time.end, "step": s.time.step, "seed": s.seed, "version": self.version,
-            "totals": {}, "final_year": {}, "rebound": {}, "backfire": {},
+            "totals": {}, "final_year": {}, "rebound": {}, "backfire": {}, "induced": {},
             "notes": list(self.notes),
         }
         quantities = {"energy": ("energy", {}, "kWh/yr"), "traffic": ("traffic", {}, "GB/yr")}
@@ -229,8 +239,11 @@ class Results:
                 final["by_phase"] = {ph: float(self.final("impact", phase=ph, **labels)[a])
                                      for ph in ("manufacturing", "use", "end_of_life")}
             out["totals"][q], out["final_year"][q] = total, final
-            if self.has_rebound and q != "traffic":
-                r = self.cumulative_rebound(q)
-                out["rebound"][q] = r
-                out["backfire"][q] = bool(r is not None and r > 1.0)
+            if self.has_rebound:
+                e, a = total["engineering"], total["actual"]
+                out["induced"][q] = (a - e) / e if e > 0 else None
+                if q != "traffic":
+                    r = self.cumulative_rebound(q)
+                    out["rebound"][q] = r
+                    out["backfire"][q] = bool(r is not None and r > 1.0)
         return out

@@ -97,7 +97,7 @@ def device_use(env, clock: Clock, p: Params, s: State):
     """End-user devices in use and their electricity."""
     while True:
         yield clock.tick("network")
-        s.device_count = p.users[s.step] * p.device_per_user
+        s.device_count = np.broadcast_to(p.users[s.step] * p.device_per_user[s.step], s.device_count.shape).copy()
         s.device_energy = s.device_count * s.device_unit_energy
 
 

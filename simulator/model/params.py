@@ -81,7 +81,7 @@ class Params:
     layer_pue: np.ndarray  # (T+1,L)
     layer_share: np.ndarray  # (M,L)
     layer_capacity_growth: np.ndarray  # (M,L) 1/yr
-    device_per_user: np.ndarray  # (M,D) units per user
+    device_per_user: np.ndarray  # (T+1,D) units per user
     device_energy0: np.ndarray  # (M,D) kWh/yr per device
     device_gain: np.ndarray  # (M,D) 1/yr
     fleet_kind: np.ndarray  # (F,) 0 generation, 1 layer, 2 device
@@ -169,7 +169,9 @@ def compile_params(scenario: Scenario, compiled: Compiled, variants: tuple[str, 
         layer_pue=np.stack([evaluate(x.pue, times) for x in layers.values()], axis=1)
         if layers else np.zeros((len(times), 0)),
         layer_share=l_attr("traffic_share"), layer_capacity_growth=l_attr("capacity_growth"),
-        device_per_user=d_attr("per_user"), device_energy0=d_attr("annual_energy"),
+        device_per_user=np.stack([evaluate(x.per_user, times) for x in devices.values()], axis=1)
+        if devices else np.zeros((len(times), 0)),
+        device_energy0=d_attr("annual_energy"),
         device_gain=d_attr("efficiency_gain"),
         fleet_kind=np.array([kinds[f.owner_kind][0] for f in fleets], dtype=int),
         fleet_owner=np.array([kinds[f.owner_kind][1][f.owner] for f in fleets], dtype=int),

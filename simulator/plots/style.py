@@ -18,12 +18,14 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
 
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.transforms import offset_copy
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -62,9 +64,9 @@ EQUIPMENT_LINESTYLES = ("-", "--", "-.", ":")
 QUANTITY_COLOURS = {"traffic": "#000000", "energy": "#D55E00", "energy_intensity": "#0072B2"}
 #: Node kinds of the dependency graph.
 KIND_COLOURS = {
-    "driver": "#BBBBBB", "service": "#CCE6F6", "flow": "#BBBBBB", "generation": "#56B4E9",
-    "layer": "#B4B4B4", "device": "#F0E442", "equipment": "#E69F00", "energy": "#D55E00",
-    "impact": "#009E73",
+    "driver": "#FFFFFF", "service": "#CCE6F6", "flow": "#E3E3E3", "generation": "#56B4E9",
+    "layer": "#A6A6A6", "device": "#F0E442", "equipment": "#E69F00", "energy": "#F4A582",
+    "impact": "#5FC3A5",
 }
 SOURCE_COLOUR = "#555555"
 
@@ -77,8 +79,12 @@ FIGSIZE_SMALL_MULTIPLES = (6.4, 4.8)
 FIGSIZE_GRAPH = (7.2, 6.4)
 #: Font size of the source line (points); every other font is larger.
 SOURCE_FONTSIZE = 9.0
-#: Height kept free at the bottom of a figure for the source line (inches).
-SOURCE_HEIGHT = 0.24
+#: Height kept free at the bottom of a figure for the source line, and its baseline (inches).
+SOURCE_HEIGHT = 0.26
+SOURCE_BASELINE = 0.07
+SOURCE_GID = "source"
+#: Space between a figure legend under the plot and the plot's x label (inches).
+LEGEND_GAP = 0.04
 
 RC: dict[str, Any] = {
     "font.size": 10.5,
@@ -107,7 +113,7 @@ RC: dict[str, Any] = {
 @contextmanager
 def styled() -> Iterator[None]:
     """Apply the jevons style to figures and artists created inside the block."""
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(cast(Any, RC)):
         yield
 
 
@@ -130,6 +136,14 @@ def new_figure(figsize: tuple[float, float] = FIGSIZE) -> Figure:
     """A figure on the Agg canvas with constrained layout (no pyplot, nothing to close)."""
     fig = Figure(figsize=figsize, layout="constrained")
     FigureCanvasAgg(fig)
+    return fig
+
+
+def root_figure(ax: Axes) -> Figure:
+    """The top-level figure holding ``ax`` (through any subfigures)."""
+    fig: Any = ax.figure
+    while not isinstance(fig, Figure):
+        fig = fig.figure
     return fig
 
 
@@ -247,13 +261,26 @@ def source_text(scenario: Scenario, version: str, what: str = "simulation") -> s
 
 def add_source_text(fig: Figure, text: str) -> None:
     """Write ``text`` under the figure, at the left, keeping room for it in the layout."""
-    engine = fig.get_layout_engine()
+    fig.text(0.012, SOURCE_BASELINE / fig.get_figheight(), text, fontsize=SOURCE_FONTSIZE,
+             color=SOURCE_COLOUR, ha="left", va="bottom", gid=SOURCE_GID)
+    _lay_out_bottom(fig)
+
+
+def _lay_out_bottom(fig: Figure) -> None:
+    """Stack, from the bottom: the source line, the figure legend, then the plots.
+
+    Constrained layout lays the axes out in ``rect``; the legend and the source
+    line sit in the strip below it, whose height is measured (the canvas is Agg).
+    """
     height = fig.get_figheight()
-    if engine is not None and hasattr(engine, "set"):
-        bottom = SOURCE_HEIGHT / height
-        engine.set(rect=(0.0, bottom, 1.0, 1.0 - bottom))
-    fig.text(0.012, 0.06 / height, text, fontsize=SOURCE_FONTSIZE, color=SOURCE_COLOUR,
-             ha="left", va="bottom", gid="source")
+    bottom = SOURCE_HEIGHT if any(t.get_gid() == SOURCE_GID for t in fig.texts) else 0.0
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for legend in fig.legends:
+        legend.set_bbox_to_anchor((0.5, bottom / height), transform=fig.transFigure)
+        bottom += legend.get_window_extent(renderer).height / fig.dpi + LEGEND_GAP
+    engine = fig.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        engine.set(rect=(0.0, bottom / height, 1.0, 1.0 - bottom / height))
 
 
 def add_source(fig: Figure, results: Results) -> None:
@@ -264,16 +291,39 @@ def add_source(fig: Figure, results: Results) -> None:
 # --- legends ----------------------------------------------------------------------------
 
 
+def row_major(items: Sequence[Any], ncol: int) -> list[Any]:
+    """Reorder items so that a legend (filled column by column) reads row by row."""
+    rows = math.ceil(len(items) / ncol)
+    order = [r * ncol + c for c in range(ncol) for r in range(rows)]
+    return [items[i] for i in order if i < len(items)]
+
+
 def place_legend(ax: Axes, owned: bool, handles: list[Any] | None = None,
-                 labels: list[str] | None = None, ncol: int | None = None) -> None:
-    """Legend under the plot when this module owns the figure (never covers data), else ``best``."""
+                 labels: list[str] | None = None, ncol: int | None = None,
+                 row_major_order: bool = True, right_margin: float = 6.0) -> None:
+    """A legend that never covers data: under the plot when this module owns the figure, else
+    to the right of the caller's axes, ``right_margin`` points away (more past a right axis).
+
+    Entries read row by row unless ``row_major_order`` is False (then column by column).
+    """
     if handles is None or labels is None:
         handles, labels = ax.get_legend_handles_labels()
     if not handles:
         return
     if owned:
-        n = ncol or min(len(handles), 4)
-        ax.figure.legend(handles, labels, loc="outside lower center", ncol=n,
-                         handlelength=2.2, columnspacing=1.4)
+        fig = root_figure(ax)
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        # As many columns as asked (at most 4) that fit the width of the figure.
+        for n in range(ncol or min(len(handles), 4), 0, -1):
+            ordered = (row_major(handles, n), row_major(labels, n)) if row_major_order else (
+                handles, labels)
+            legend = fig.legend(*ordered, loc="lower center", ncol=n, handlelength=2.2,
+                                columnspacing=1.4, borderaxespad=0.2)
+            if n == 1 or legend.get_window_extent(renderer).width / fig.dpi <= fig.get_figwidth():
+                break
+            legend.remove()
+        _lay_out_bottom(fig)
     else:
-        ax.legend(handles, labels, loc="best")
+        anchor = offset_copy(ax.transAxes, fig=root_figure(ax), x=right_margin, units="points")
+        ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                  bbox_transform=anchor, borderaxespad=0.0)

@@ -185,8 +185,8 @@ class Device(Model):
 
     equipment: str
     """Name of the equipment (in `equipment`) the device is made of."""
-    per_user: Quantity("unit", ge=0.0) = 1.0
-    """Devices per user (units per user)."""
+    per_user: Varying("unit", minimum=0.0) = 1.0
+    """Devices per user (units per user). May vary in time (e.g. the share of users with a smartphone)."""
     annual_energy: Quantity("kWh/yr", ge=0.0) = 0.0
     """Electricity use of one device (kWh per year)."""
     efficiency_gain: Gain = 0.0

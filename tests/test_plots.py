@@ -1,0 +1,228 @@
+"""Figures: every figure draws from real runs, has a title, units and a source line; files are
+written under stable names; display units follow the data's magnitude."""
+
+from __future__ import annotations
+
+import copy
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+import simulator
+from simulator.graph import build_graph
+from simulator.plots import (
+    FIGURES,
+    generation_colours,
+    graph_layers,
+    plot_graph,
+    save_all,
+    save_graph,
+)
+from simulator.plots.style import GENERATION_COLOURS, SOURCE_GID, root_figure, scale_for
+
+ROOT = Path(__file__).resolve().parents[1]
+CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
+BASELINE = ROOT / "scenarios" / "baseline.yaml"
+
+#: Two generations (one switched off), a layer, a device, equipment with a component.
+RICH: dict[str, Any] = {
+    "name": "plots-rich",
+    "time": {"start": 2000, "end": 2020, "step": 0.5},
+    "demand": {
+        "users": {"ceiling": 5e6, "midpoint": 2006, "width": 3},
+        "services": {
+            "video": {"usage": "1 GB/month", "growth": 0.12, "elasticity": 0.6, "delay": 1.0},
+            "web": {"usage": "0.3 GB/month", "growth": 0.05, "elasticity": 0.3},
+        },
+    },
+    "cost": {"energy_weight": 0.6, "capital_weight": 0.4},
+    # Listed newest first: colours must follow the order of launch, not of the file.
+    "generations": {
+        "4G": {"launch": 2008, "energy_intensity": "0.5 kWh/GB", "efficiency_gain": 0.2,
+               "idle_power": "1.3 kW", "capacity_per_site": "2000 TB/yr", "coverage_sites": 5000,
+               "buildout": 5, "adoption_midpoint": 3, "equipment": {"radio_unit": 3}},
+        "2G": {"launch": 1992, "switch_off": 2016, "energy_intensity": "5 kWh/GB",
+               "efficiency_gain": 0.05, "idle_power": "1.2 kW", "capacity_per_site": "20 TB/yr",
+               "coverage_sites": 6000, "equipment": {"radio_unit": 2}},
+    },
+    "layers": {"data_centres": {"energy_intensity": "0.07 kWh/GB", "efficiency_gain": 0.2,
+                                "pue": 1.6, "equipment": {"server": 2}}},
+    "devices": {"smartphone": {"equipment": "smartphone", "annual_energy": "4 kWh/yr"}},
+    "equipment": {
+        "radio_unit": {"lifetime": 10, "mass": 25, "embodied": {"climate_change": 500},
+                       "components": {"chip": 4}},
+        "chip": {"lifetime": 10, "embodied": {"climate_change": 5, "mineral_resources": 1e-3}},
+        "server": {"lifetime": 4, "mass": 30, "embodied": {"climate_change": 1200, "water": 10}},
+        "smartphone": {"lifetime": 2.5, "mass": 0.2,
+                       "embodied": {"climate_change": 84, "mineral_resources": 2.05e-3}},
+    },
+    "grid": {"climate_change": "300 g CO2e/kWh", "water": 0.002},
+}
+
+#: What each figure's y label must say about its unit.
+Y_UNITS = {
+    "energy_by_generation": "Wh/yr",
+    "indexed": "= 100",
+    "rebound": "Wh/yr",
+    "impacts": "CO₂e",
+    "equipment_manufactured": "units/yr",
+    "sites": "sites",
+}
+
+
+@pytest.fixture(scope="module")
+def classroom() -> simulator.Results:
+    return simulator.run(CLASSROOM)
+
+
+@pytest.fixture(scope="module")
+def rich() -> simulator.Results:
+    return simulator.run(simulator.scenario_from_dict(RICH))
+
+
+@pytest.fixture(scope="module", params=["classroom", "rich", "baseline"])
+def results(request: pytest.FixtureRequest) -> simulator.Results:
+    if request.param == "baseline":
+        if not BASELINE.exists():
+            pytest.skip("scenarios/baseline.yaml is not there yet")
+        return simulator.run(BASELINE)
+    return request.getfixturevalue(request.param)
+
+
+def _source_lines(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.texts if t.get_gid() == SOURCE_GID]
+
+
+@pytest.mark.parametrize("stem", list(FIGURES))
+def test_figure_has_title_units_legend_and_source(results: simulator.Results, stem: str) -> None:
+    ax = FIGURES[stem](results)
+    assert isinstance(ax, Axes)
+    assert ax.get_title().strip()
+    assert Y_UNITS[stem] in ax.get_ylabel()
+    fig = root_figure(ax)
+    s = results.scenario
+    assert _source_lines(fig) == [
+        f"Source: jevons {results.version} simulation, scenario '{s.name}' "
+        f"({s.time.start:g}–{s.time.end:g})"
+    ]
+    empty = stem in ("equipment_manufactured", "sites") and not results.scenario.equipment
+    if not empty:
+        assert fig.legends or any(a.get_legend() for a in fig.axes)
+
+
+@pytest.mark.parametrize("stem", list(FIGURES))
+def test_figure_draws_into_given_axes(rich: simulator.Results, stem: str) -> None:
+    fig = Figure()
+    given = fig.add_subplot(2, 1, 1)
+    ax = FIGURES[stem](rich, ax=given)
+    assert ax is given
+    assert ax.get_title() and ax.get_ylabel()
+    assert not _source_lines(fig) and not fig.legends  # the caller's figure is left alone
+
+
+def test_rebound_has_a_rate_panel_and_names_backfire(classroom: simulator.Results) -> None:
+    top = FIGURES["rebound"](classroom)
+    fig = root_figure(top)
+    bottom = [a for a in fig.axes if a is not top]
+    assert len(bottom) == 1 and "%" in bottom[0].get_ylabel()
+    texts = {t.get_text() for t in bottom[0].texts}
+    assert "backfire above 100 %" in texts
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert any("backfire" in label for label in labels)  # elasticity 1.2: backfire
+    assert top.get_yscale() == "log"  # frozen/engineering reaches ~25 by 2030
+
+
+def test_figures_only_read_results(
+    rich: simulator.Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a figure ran the model")
+
+    monkeypatch.setattr(simulator.engine, "run_batch", refuse)
+    monkeypatch.setattr(simulator.engine, "simulate", refuse)
+    for plot in FIGURES.values():
+        plot(rich)
+
+
+def test_no_pyplot_figure_is_left_open(rich: simulator.Results) -> None:
+    for plot in FIGURES.values():
+        plot(rich)
+    if "matplotlib.pyplot" in sys.modules:
+        assert not sys.modules["matplotlib.pyplot"].get_fignums()
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "factor", "shown"),
+    [
+        ("kWh/yr", 3.2e9, 1e9, "TWh/yr"),
+        ("kWh/yr", 4.0e7, 1e6, "GWh/yr"),
+        ("GB/yr", 5.0e10, 1e9, "EB/yr"),
+        ("GB/yr", 2.0e8, 1e6, "PB/yr"),
+        ("kg CO2e/yr", 7.0e9, 1e9, "Mt CO₂e/yr"),
+        ("kg CO2e", 7.0e5, 1e3, "t CO₂e"),
+        ("kg Sb_eq", 195e3, 1e3, "t Sb eq"),
+        ("m**3", 8.4e7, 1e6, "million m³"),
+        ("MJ/yr", 1.4e11, 1e9, "PJ/yr"),
+        ("unit/yr", 500.0, 1.0, "units/yr"),
+        ("site", 3.4e4, 1e3, "thousand sites"),
+        ("kWh/GB", 0.25, 1e-3, "Wh/GB"),
+        ("kWh/yr", 0.0, 1.0, "kWh/yr"),
+    ],
+)
+def test_display_units_follow_magnitude(unit: str, value: float, factor: float, shown: str) -> None:
+    scale = scale_for(unit, np.array([0.0, value, np.nan]))
+    assert (scale.factor, scale.unit) == (factor, shown)
+    assert scale.label("Energy") == f"Energy ({shown})"
+
+
+def test_generation_colours_follow_launch_order(rich: simulator.Results) -> None:
+    colours = generation_colours(rich.scenario)
+    assert colours == {"2G": GENERATION_COLOURS[0], "4G": GENERATION_COLOURS[1]}
+    three = copy.deepcopy(RICH)
+    three["generations"]["3G"] = {"launch": 2002, "coverage_sites": 10}
+    later = generation_colours(simulator.scenario_from_dict(three))
+    assert later["2G"] == colours["2G"] and later["3G"] == GENERATION_COLOURS[1]
+
+
+def test_save_all_writes_stable_names(rich: simulator.Results, tmp_path: Path) -> None:
+    written = save_all(rich, tmp_path / "plots", formats=("png", "svg"), dpi=40)
+    expected = {f"{stem}.{fmt}" for stem in FIGURES for fmt in ("png", "svg")}
+    assert {p.name for p in written} == expected
+    assert {p.name for p in (tmp_path / "plots").iterdir()} == expected  # no partial files
+    for path in written:
+        head = path.read_bytes()[:8]
+        assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else head.startswith(b"<?xml")
+    svg = (tmp_path / "plots" / "energy_by_generation.svg").read_text(encoding="utf-8")
+    assert "Energy by generation (stacked) and traffic" in svg
+    assert "scenario &#39;plots-rich&#39;" in svg or "scenario 'plots-rich'" in svg
+
+
+def test_save_all_refuses_unknown_format(rich: simulator.Results, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="'gif'.*png, svg, pdf"):
+        save_all(rich, tmp_path, formats=("png", "gif"))
+    assert not list(tmp_path.iterdir())
+
+
+def test_graph_layers_follow_the_flow(rich: simulator.Results) -> None:
+    graph = build_graph(rich.scenario)
+    layer = graph_layers(graph)
+    assert (layer["users"] < layer["service:video"] < layer["traffic"] < layer["generation:2G"]
+            < layer["equipment:radio_unit"] < layer["impact:climate_change"])
+    assert layer["generation:2G"] == layer["layer:data_centres"] == layer["device:smartphone"]
+    assert layer["equipment:chip"] == layer["equipment:radio_unit"] + 1  # a component goes below
+    assert layer["electricity"] < layer["impact:climate_change"]
+
+
+def test_graph_figure_and_file(rich: simulator.Results, tmp_path: Path) -> None:
+    graph = build_graph(rich.scenario)
+    ax = plot_graph(graph)
+    assert "plots-rich" in ax.get_title()
+    assert {t.get_text() for t in ax.texts} >= {"users", "traffic", "radio unit", "electricity"}
+    written = save_graph(graph, rich.scenario, tmp_path, formats=("svg",), dpi=40)
+    assert [p.name for p in written] == ["graph.svg"]
+    assert "Dependency graph of scenario" in written[0].read_text(encoding="utf-8")
