@@ -24,47 +24,53 @@ from .model.state import State
 from .results import Results, SeriesKey
 from .scenario.schema import CATEGORIES, PHASES, Scenario
 
-#: Variables checked for NaN/inf (and negative values) after every step.
-_GUARDED = ("traffic", "cost_index", "sites", "gen_energy", "layer_energy", "device_energy",
-            "stock", "manufacturing", "use", "end_of_life")
-
-
 class Recorder:
     """Copies the state every step (plain lists); the tables are built once, at the end."""
 
     FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
-              "gen_idle_energy", "layer_energy", "device_energy", "installed", "retired",
-              "manufacturing", "use", "end_of_life")
+              "gen_idle_energy", "layer_energy", "device_energy", "in_service", "installed",
+              "retired", "manufacturing", "use", "end_of_life")
 
     def __init__(self, p: Params):
         self.p = p
-        self.rows: dict[str, list[np.ndarray]] = {f: [] for f in (*self.FIELDS, "in_service")}
+        self.rows: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
 
     def process(self, env, clock: Clock, s: State):
         while True:
             yield clock.tick("record")
-            self.check(s)
             for name in self.FIELDS:
                 self.rows[name].append(np.array(getattr(s, name), dtype=float, copy=True))
-            self.rows["in_service"].append(s.stock.sum(axis=-1))
-
-    def check(self, s: State) -> None:
-        """Stop with a clear error on a non-finite or negative value."""
-        for name in _GUARDED:
-            value = np.asarray(getattr(s, name))
-            bad = ~np.isfinite(value) | (value < -1e-9 * (1.0 + np.abs(value).max(initial=0.0)))
-            if bad.any():
-                member = int(np.argwhere(bad)[0][0])
-                found = value[tuple(np.argwhere(bad)[0])]
-                raise NumericalError(
-                    name, s.year, self.p.variants[member],
-                    f"found {found!r}; check growth rates, elasticities and intensities for "
-                    "values that overflow or go negative",
-                )
 
     def arrays(self) -> dict[str, np.ndarray]:
-        """Recorded fields as arrays of shape (M, T+1, ...)."""
-        return {k: np.moveaxis(np.stack(v), 0, 1) for k, v in self.rows.items()}
+        """Recorded fields as arrays of shape (M, T+1, ...), checked."""
+        arrays = {k: np.moveaxis(np.stack(v), 0, 1) for k, v in self.rows.items()}
+        check_finite(arrays, self.p)
+        return arrays
+
+
+def check_finite(arrays: dict[str, np.ndarray], p: Params) -> None:
+    """Refuse a run where any recorded value is NaN, infinite or negative.
+
+    Names the variable, the first time and the variant where it happened (of all
+    variables, the one that went wrong first, upstream ones first on a tie).
+    """
+    first = None
+    for name, values in arrays.items():
+        scale = np.abs(np.where(np.isfinite(values), values, 0.0)).max(initial=0.0)
+        bad = ~np.isfinite(values) | (values < -1e-9 * (1.0 + scale))
+        if bad.any():
+            where = np.argwhere(bad)
+            k = int(where[:, 1].min())
+            index = tuple(where[where[:, 1] == k][0])
+            if first is None or k < first[1]:
+                first = (name, k, index, values[index])
+    if first is not None:
+        name, k, index, found = first
+        raise NumericalError(
+            name, float(p.times[k]), p.variants[index[0]],
+            f"found {float(found)!r}; check growth rates, elasticities and intensities for values "
+            "that overflow or go negative",
+        )
 
 
 def run_batch(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> tuple[Params, dict[str, np.ndarray]]:
@@ -85,7 +91,8 @@ def run_batch(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> tuple
     env.process(equipment_fleets(env, clock, p, s))
     env.process(impact_accounting(env, clock, p, s))
     done = env.process(recorder.process(env, clock, s))
-    env.run(until=p.n_steps + 1)
+    with np.errstate(all="ignore"):  # overflow is caught, located and reported by check_finite
+        env.run(until=p.n_steps + 1)
     if done.triggered and not done.ok:  # pragma: no cover - simpy re-raises first
         raise done.value
     return p, recorder.arrays()

@@ -109,3 +109,13 @@ def test_internal_errors_exit_1_and_debug_shows_traceback(monkeypatch, capsys, t
     assert "internal error: ZeroDivisionError" in capsys.readouterr().err
     assert main(["run", "--debug", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "o")]) == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_overflow_is_stopped_with_variable_time_and_variant(tmp_path, capsys):
+    status = main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "o"),
+                   "--set", "time.end=2400", "--set", "demand.services.data.growth=9"])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert "error: traffic at t=2287.5 (actual): found nan;" in err
+    assert "Warning" not in err
+    assert not (tmp_path / "o").exists()

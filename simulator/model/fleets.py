@@ -85,24 +85,33 @@ def owner_on(p: Params, s: State) -> np.ndarray:
 
 
 def equipment_fleets(env, clock: Clock, p: Params, s: State):
-    """Install, age, retire and replace every fleet of every member, each step."""
-    version = -1
+    """Install, age, retire and replace every fleet of every member, each step.
+
+    The stock is double-buffered: ageing and survival are one multiplication into
+    the spare buffer, so a step makes no temporary copy of the (M,F,A) array.
+    """
+    version, spare = -1, None
     while True:
         yield clock.tick("fleets")
         if version != s.lifetime_version:
             curve = survival(p, s.lifetime)
             retire = retirement_fractions(curve)
+            keep = 1.0 - retire
             version = s.lifetime_version
         s.need = fleet_need(p, s)
-        if s.step == 0:
+        if spare is None:
             s.stock = s.need[:, :, None] * steady_state_ages(curve)
-        s.stock[:, :, 1:] = s.stock[:, :, :-1]
-        s.stock[:, :, 0] = 0.0
-        leaving = s.stock * retire
+            spare = np.empty_like(s.stock)
+        aged = spare
+        np.multiply(s.stock[:, :, :-1], keep[:, :, 1:], out=aged[:, :, 1:])
+        aged[:, :, 0] = 0.0
+        s.retired = np.einsum("mfa,mfa->mf", s.stock[:, :, :-1], retire[:, :, 1:]) + s.stock[:, :, -1]
         off = ~owner_on(p, s)
-        leaving[off] = s.stock[off]
-        s.stock -= leaving
-        s.retired = leaving.sum(axis=-1)
-        in_service = s.stock.sum(axis=-1)
+        if off.any():
+            s.retired[off] += aged[off].sum(axis=-1)
+            aged[off] = 0.0
+        in_service = aged.sum(axis=-1)
         s.installed = np.where(off, 0.0, np.maximum(s.need - in_service, 0.0))
-        s.stock[:, :, 0] += s.installed
+        aged[:, :, 0] = s.installed
+        s.in_service = in_service + s.installed
+        s.stock, spare = aged, s.stock

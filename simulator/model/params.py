@@ -19,6 +19,7 @@ Variants:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -107,14 +108,25 @@ def _per_member(values: list[float], m: int) -> np.ndarray:
     return np.tile(np.asarray(values, dtype=float), (m, 1))
 
 
+#: Share of a Weibull cohort still in service at the oldest age tracked (the rest retire then).
+WEIBULL_TAIL = 1e-4
+
+
+def _age_limit(item) -> float:
+    """Oldest age tracked, in mean lifetimes: 1 for a fixed life; the 1 - WEIBULL_TAIL quantile."""
+    if item.survival == "fixed":
+        return 1.0
+    k = item.weibull_shape
+    return math.log(1.0 / WEIBULL_TAIL) ** (1.0 / k) / math.gamma(1.0 + 1.0 / k)
+
+
 def _max_age_steps(scenario: Scenario, dt: float) -> int:
     longest = 0.0
     for name, item in scenario.equipment.items():
         lifetimes = [item.lifetime] + [
             p.lifetime for p in scenario.policies if p.type == "lifetime" and p.equipment == name
         ]
-        factor = 1.0 if item.survival == "fixed" else 4.0
-        longest = max(longest, factor * max(lifetimes))
+        longest = max(longest, max(lifetimes) * _age_limit(item))
     return int(np.ceil(longest / dt - 1e-9)) + 1
 
 

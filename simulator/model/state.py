@@ -57,6 +57,7 @@ class State:
         self.device_energy = np.zeros((m, d))
         # fleets: units in service by age (steps)
         self.stock = np.zeros((m, f, p.max_age_steps))
+        self.in_service = np.zeros((m, f))  # units
         self.installed = np.zeros((m, f))  # units in this step
         self.retired = np.zeros((m, f))
         self.need = np.zeros((m, f))
