@@ -3,14 +3,15 @@
 Three lines from scenario to figures::
 
     import simulator
-    results = simulator.run("scenarios/baseline.yaml")
-    simulator.write_outputs(results, "outputs/baseline")
+    results = simulator.run("scenarios/baseline.yaml", ["demand.services.video.elasticity=1.4"])
+    simulator.write_outputs(results, "outputs/what-if", formats=("png", "svg"))
 """
 
 __version__ = "0.1.0"
 
 from .engine import simulate  # noqa: E402
 from .errors import ScenarioError, SimulatorError  # noqa: E402
+from .export import write_outputs  # noqa: E402
 from .results import Results  # noqa: E402
 from .scenario.load import load_scenario, scenario_from_dict  # noqa: E402
 from .scenario.schema import Scenario  # noqa: E402
@@ -26,4 +27,4 @@ def run(scenario, overrides=()) -> Results:
 
 
 __all__ = ["__version__", "run", "simulate", "load_scenario", "scenario_from_dict", "Scenario",
-           "Results", "ScenarioError", "SimulatorError"]
+           "Results", "write_outputs", "ScenarioError", "SimulatorError"]

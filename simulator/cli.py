@@ -79,14 +79,8 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = load_scenario(args.scenario, args.overrides)
     output = args.output or Path("outputs") / scenario.name
     results = simulate(scenario)
-    plots = None
-    if not args.no_plots:
-        from .plots import save_all
-
-        def plots(res, folder):
-            return save_all(res, folder, formats=args.format, dpi=args.dpi)
-
-    write_outputs(results, output, plots=plots, command=["jevons", *argv])
+    write_outputs(results, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
+                  command=["jevons", *argv])
     print(_verdict(results.summary()))
     print(f"outputs written to {output}")
     return EXIT_OK
@@ -104,6 +98,7 @@ def _verdict(summary: dict) -> str:
                    else "partial rebound" if rebound > 0 else "no rebound")
         lines.append(f"energy rebound R = {100 * rebound:.3g} % of expected savings: {verdict}; "
                      f"actual {100 * induced:+.3g} % vs the engineering estimate")
+    lines.extend(f"note: {note}" for note in summary["notes"])
     return "\n".join(lines)
 
 

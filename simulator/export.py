@@ -14,7 +14,7 @@ import platform
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
@@ -108,12 +108,15 @@ def write_outputs(
     results: Results,
     folder: str | Path,
     *,
-    plots: Callable[[Results, Path], Any] | None = None,
+    plots: bool = True,
+    formats: tuple[str, ...] = ("png",),
+    dpi: int = 300,
     command: list[str] | None = None,
 ) -> Path:
-    """Write every output of ``results`` into ``folder`` (replaced atomically).
+    """Write every output of ``results`` into ``folder``, replacing it atomically.
 
-    ``plots(results, plots_folder)`` draws the figures; pass None for no plots.
+    Figures go to ``folder/plots`` in each of ``formats`` (png, svg, pdf) unless
+    ``plots`` is False; ``dpi`` applies to PNG.
     """
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
@@ -123,7 +126,9 @@ def write_outputs(
         results.contributions().to_csv(tmp / "contributions.csv", index=False, lineterminator="\n",
                                        float_format=CSV_FLOAT)
         _write_json(tmp / "manifest.json", manifest(results, command))
-        if plots is not None:
+        if plots:
+            from .plots import save_all
+
             (tmp / "plots").mkdir()
-            plots(results, tmp / "plots")
+            save_all(results, tmp / "plots", formats=formats, dpi=dpi)
     return folder

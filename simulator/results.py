@@ -112,8 +112,13 @@ class Results:
         return self.all_variants(variable, **labels)[:, -1]
 
     @property
+    def forced_traffic(self) -> bool:
+        """True when traffic is given, not modelled: the rebound is then not meaningful."""
+        return self.scenario.demand.traffic is not None
+
+    @property
     def has_rebound(self) -> bool:
-        return {"actual", "engineering", "frozen"} <= set(self.variants)
+        return {"actual", "engineering", "frozen"} <= set(self.variants) and not self.forced_traffic
 
     def _fea(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return tuple(values[self._member(v)] for v in ("frozen", "engineering", "actual"))
@@ -223,6 +228,11 @@ class Results:
             "totals": {}, "final_year": {}, "rebound": {}, "backfire": {}, "induced": {},
             "notes": list(self.notes),
         }
+        if self.forced_traffic:
+            out["notes"].append(
+                "traffic is forced (demand.traffic): demand does not react to the cost of a GB, "
+                "so the rebound variants are not meaningful; rebound, backfire and induced are "
+                "not reported")
         quantities = {"energy": ("energy", {}, "kWh/yr"), "traffic": ("traffic", {}, "GB/yr")}
         for cat, (unit, _) in CATEGORIES.items():
             quantities[cat] = ("impact", {"category": cat}, f"{unit}/yr")

@@ -9,7 +9,9 @@ Each step, for every service s:
   start + the rest constant, times (1 + surcharge). Frozen members keep C = 1;
 * target traffic ``T*_s = D_s × C^(-ε_s)``; actual traffic follows it with a
   first-order delay ``τ_s`` (exact discretisation: the gap shrinks by
-  exp(-dt/τ) per step; τ = 0 follows immediately).
+  exp(-dt/τ) per step; τ = 0 follows immediately);
+* or, with forced traffic (``demand.traffic``), the given total shared among
+  services in proportion to D_s: no demand model, no rebound.
 
 Both parts of C measure the *technology* of the step, not how busy the network
 is: energy per GB of a generation is its dynamic energy per GB plus its idle
@@ -58,6 +60,15 @@ def _relative(value: np.ndarray, reference: np.ndarray) -> np.ndarray:
         return np.where(reference > 0, value / reference, 1.0)
 
 
+def forced_split(total: float, demand: np.ndarray) -> np.ndarray:
+    """Share a forced total (GB/yr) among services in proportion to their demand (M,S)."""
+    weights = demand.sum(axis=1, keepdims=True)
+    even = np.full_like(demand, 1.0 / demand.shape[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = np.where(weights > 0, demand / np.where(weights > 0, weights, 1.0), even)
+    return total * shares
+
+
 def traffic_demand(env, clock: Clock, p: Params, s: State):
     """Exogenous demand, the cost index and the traffic it induces, every step."""
     keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
@@ -74,6 +85,10 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
             other = 1.0 - p.energy_weight - p.capital_weight
             mix = p.energy_weight * energy + p.capital_weight * capital + other
             s.cost_index = np.where(p.cost_frozen, 1.0, mix * (1.0 + s.surcharge))
+        if p.forced_traffic is not None:
+            s.traffic_target = forced_split(p.forced_traffic[s.step], s.demand)
+            s.traffic = s.traffic_target
+            continue
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             s.traffic_target = s.demand * np.power(s.cost_index[:, None], -p.elasticity)
         if s.step == 0:

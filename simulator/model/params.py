@@ -57,6 +57,7 @@ class Params:
     tech_frozen: np.ndarray  # (M,) bool
     cost_frozen: np.ndarray  # (M,) bool
     users: np.ndarray  # (T+1,) users
+    forced_traffic: np.ndarray | None  # (T+1,) GB/yr, replaces the demand model when given
     usage0: np.ndarray  # (M,S) GB/yr per user
     growth: np.ndarray  # (M,S) 1/yr
     saturation: np.ndarray  # (M,S) GB/yr per user, inf = none
@@ -164,6 +165,7 @@ def compile_params(scenario: Scenario, compiled: Compiled, variants: tuple[str, 
         tech_frozen=np.array([v == "frozen" for v in variants]),
         cost_frozen=np.array([v == "frozen" for v in variants]),
         users=_users(scenario, times),
+        forced_traffic=None if scenario.demand.traffic is None else evaluate(scenario.demand.traffic, times),
         usage0=s_attr("usage"), growth=s_attr("growth"),
         saturation=_per_member([s.saturation or inf for s in services.values()], m),
         elasticity=s_attr("elasticity"), delay=s_attr("delay"),

@@ -116,6 +116,10 @@ class Demand(Model):
     {ceiling, midpoint, width}."""
     services: dict[str, Service]
     """Services by name; their traffic adds up to the traffic of the network."""
+    traffic: Varying("GB/yr", minimum=0.0) | None = None
+    """Forced traffic (GB/yr, usually a year → value table of a recorded series): replaces the
+    demand model. Services then only share it out (in proportion to their usage × users);
+    elasticities are ignored, so the rebound variants are not meaningful and are not reported."""
 
 
 class Cost(Model):
