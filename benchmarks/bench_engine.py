@@ -47,13 +47,13 @@ def main() -> None:
     for path in args.scenarios:
         scenario = simulator.load_scenario(path)
         simulator.simulate(scenario)  # warm-up (imports, caches)
-        run = timed(lambda: simulator.simulate(scenario), args.repeat)
+        run = timed(lambda s=scenario: simulator.simulate(s), args.repeat)
         print(f"{scenario.name}: {scenario.n_steps} steps; single run + 2 counterfactuals (incl. results "
               f"tables): median {1e3 * statistics.median(run):.1f} ms, best {1e3 * min(run):.1f} ms")
         for members in args.members:
             variants = VARIANTS * max(1, members // len(VARIANTS))
             repeat = max(1, min(args.repeat, 3 if len(variants) > 100 else args.repeat))
-            batch = timed(lambda: run_batch(scenario, variants), repeat)
+            batch = timed(lambda s=scenario, v=variants: run_batch(s, v), repeat)
             best = min(batch)
             print(f"  batch of {len(variants):>6} members: best {best:.3f} s, "
                   f"{len(variants) / best:,.0f} members/s")

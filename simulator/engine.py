@@ -24,6 +24,7 @@ from .model.state import State
 from .results import Results, SeriesKey
 from .scenario.schema import CATEGORIES, PHASES, Scenario
 
+
 class Recorder:
     """Copies the state every step (plain lists); the tables are built once, at the end."""
 

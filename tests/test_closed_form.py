@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import SCENARIOS
 
 import simulator
-from conftest import SCENARIOS
 
 
 @pytest.mark.parametrize("elasticity", [0.0, 0.5, 1.0, 1.5, 2.0])

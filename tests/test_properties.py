@@ -6,11 +6,11 @@ import copy
 
 import numpy as np
 import pytest
+from conftest import STACKED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import simulator
-from conftest import STACKED
 from simulator.scenario.schema import CATEGORIES, PHASES
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,7 +22,7 @@ class State:
 
     def __init__(self, p: Params):
         m, s, g = p.members, len(p.services), len(p.generations)
-        layers, d, f, e = len(p.layers), len(p.devices), len(p.fleet_kind), len(p.equipment)
+        layers, d, f = len(p.layers), len(p.devices), len(p.fleet_kind)
         c = len(p.categories)
         self.step = 0
         self.year = p.start

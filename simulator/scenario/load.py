@@ -112,9 +112,7 @@ def apply_overrides(document: Document, overrides: list[str]) -> None:
                 break
         else:
             last = path[-1]
-            if isinstance(node, dict):
-                node[last] = value
-            elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+            if isinstance(node, dict) or isinstance(node, list) and isinstance(last, int) and last < len(node):
                 node[last] = value
             else:
                 parent = ".".join(str(p) for p in path[:-1])
@@ -136,10 +134,9 @@ def locate(document: Document, loc: tuple[Any, ...]) -> tuple[str, Mark]:
     node: Any = document.data
     path: list[str | int] = []
     for index, part in enumerate(loc):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_dict = isinstance(node, dict) and part in node
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_dict or in_list:
             node = node[part]
             path.append(part)
         elif index == len(loc) - 1 and isinstance(part, str | int):

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
 
-from .types import Fraction, is_number, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years
+from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years, is_number
 
 #: Impact categories, their canonical unit and how they are named in figures.
 CATEGORIES: dict[str, tuple[str, str]] = {
