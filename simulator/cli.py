@@ -89,9 +89,12 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
 def _verdict(summary: dict) -> str:
     """Two lines a person can read: cumulative energy of the three runs and the rebound."""
     energy = summary["totals"]["energy"]
+    def twh(kwh: float) -> str:
+        return f"{kwh / 1e9:,.0f}" if kwh >= 1e11 else f"{kwh / 1e9:.3g}"
+
     lines = [f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, cumulative energy "
-             f"{energy['actual'] / 1e9:.4g} TWh (engineering estimate {energy['engineering'] / 1e9:.4g}, "
-             f"frozen {summary['start']:g} technology {energy['frozen'] / 1e9:.4g})"]
+             f"{twh(energy['actual'])} TWh (engineering estimate {twh(energy['engineering'])}, "
+             f"frozen {summary['start']:g} technology {twh(energy['frozen'])})"]
     rebound, induced = summary["rebound"].get("energy"), summary["induced"].get("energy")
     if rebound is not None:
         verdict = ("backfire: efficiency increased consumption (Jevons paradox)" if rebound > 1

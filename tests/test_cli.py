@@ -119,3 +119,10 @@ def test_overflow_is_stopped_with_variable_time_and_variant(tmp_path, capsys):
     assert "error: traffic at t=2287.5 (actual): found nan;" in err
     assert "Warning" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_same_scenario_gives_byte_identical_tables(tmp_path):
+    for name in ("a", "b"):
+        assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / name)]) == 0
+    for file in ("timeseries.csv", "summary.json", "contributions.csv"):
+        assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
