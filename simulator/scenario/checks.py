@@ -141,9 +141,19 @@ def _policies(s: Scenario) -> Iterator[tuple[Loc, str]]:
                     yield ("policies", i, "services", j), _unknown("service", service, s.demand.services)
 
 
+def _observations(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    for name, obs in s.observations.items():
+        for key, known, kind in (("generation", s.generations, "generation"), ("layer", s.layers, "layer"),
+                                 ("equipment", s.equipment, "equipment")):
+            value = getattr(obs, key)
+            if value is not None and value not in known:
+                yield ("observations", name, key), _unknown(kind, value, known)
+
+
 def semantic_problems(s: Scenario) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a schema-valid scenario."""
     problems: list[tuple[Loc, str]] = []
-    for check in (_time, _demand, _cost, _generations, _layers_devices, _component_cycles, _policies):
+    for check in (_time, _demand, _cost, _generations, _layers_devices, _component_cycles, _policies,
+                  _observations):
         problems.extend(check(s))
     return problems

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
+from ..units import QuantityError, check_unit, same_dimension, to_canonical
 from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years, is_number
 
 #: Impact categories, their canonical unit and how they are named in figures.
@@ -278,6 +279,55 @@ Policy = Annotated[
 ]
 
 
+#: Variables an observation may be compared with, and their canonical unit.
+OBSERVABLE = {"traffic": "GB/yr", "energy": "kWh/yr", "energy_intensity": "kWh/GB", "sites": "site",
+              "users": "user", "equipment_in_service": "unit"}
+
+
+class Observation(Model):
+    """A recorded series the simulation is compared with (drawn over it; the model never reads it)."""
+
+    variable: Literal["traffic", "energy", "energy_intensity", "sites", "users", "equipment_in_service"]
+    """Simulated variable it measures (see the output variables)."""
+    generation: str | None = None
+    """Generation it concerns (none: the total)."""
+    layer: str | None = None
+    """Layer it concerns (none: the total)."""
+    equipment: str | None = None
+    """Equipment type it concerns (for equipment_in_service)."""
+    unit: str = ""
+    """Unit of the values (e.g. "PB/yr", "GWh/yr"); empty for an index."""
+    index_year: Years | None = None
+    """If set, values are relative (1 at this year) and the simulated series is indexed the same way."""
+    values: dict[float, float]
+    """Year → observed value, in `unit`."""
+    source: str = ""
+    """Where the values come from (cited under the figure)."""
+
+    @model_validator(mode="after")
+    def _unit_fits_variable(self) -> Observation:
+        if self.index_year is None:
+            expected = OBSERVABLE[self.variable]
+            try:
+                ok = same_dimension(check_unit(self.unit or "dimensionless"), expected)
+            except QuantityError as exc:
+                raise ValueError(str(exc)) from None
+            if not ok:
+                raise ValueError(f"found unit {self.unit!r}, expected a unit of {expected} for {self.variable}")
+        elif self.index_year not in self.values:
+            raise ValueError(f"index_year {self.index_year:g} is not one of the years of values")
+        return self
+
+    def canonical(self) -> Table:
+        """Values in the variable's canonical unit (or as given, for an index), years ascending."""
+        years = sorted(self.values)
+        if self.index_year is not None:
+            ref = self.values[self.index_year]
+            return Table(tuple(years), tuple(self.values[y] / ref for y in years))
+        factor = to_canonical(f"1 {self.unit}", OBSERVABLE[self.variable]) if self.unit else 1.0
+        return Table(tuple(years), tuple(self.values[y] * factor for y in years))
+
+
 class Scenario(Model):
     """A complete scenario: horizon, demand, networks, equipment, grid and policies."""
 
@@ -305,6 +355,9 @@ class Scenario(Model):
     """Impacts of grid electricity per kWh."""
     policies: list[Policy] = []
     """Timed interventions, applied in order of time."""
+
+    observations: dict[str, Observation] = {}
+    """Recorded series to validate the run against, by name; drawn by the `validation` figure."""
 
     _source: dict | None = PrivateAttr(default=None)
 
