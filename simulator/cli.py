@@ -18,6 +18,7 @@ from .errors import NumericalError, OutputError, ScenarioError, SimulatorError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 FORMATS = ("png", "svg", "pdf")
+LANGUAGES = ("en", "fr")
 
 
 def _formats(text: str) -> tuple[str, ...]:
@@ -54,6 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", type=_formats, default=("png",), help="figure formats: png,svg,pdf")
     run.add_argument("--dpi", type=_dpi, default=300, help="resolution of PNG figures (default 300)")
     run.add_argument("--no-plots", action="store_true", help="write tables only")
+    run.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the figures (en, fr)")
+
+    comp = sub.add_parser("compare", parents=[common], help="run several scenarios and compare them")
+    comp.add_argument("scenarios", type=Path, nargs="+", help="two or more scenario files; the first is the reference")
+    comp.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/compare-<names>)")
+    comp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a value in every scenario")
+    comp.add_argument("--format", type=_formats, default=("png",))
+    comp.add_argument("--dpi", type=_dpi, default=300)
+    comp.add_argument("--no-plots", action="store_true")
+    comp.add_argument("--lang", choices=LANGUAGES, default="en")
 
     validate = sub.add_parser("validate", parents=[common], help="check scenario files; exit 0 if all are valid")
     validate.add_argument("scenarios", type=Path, nargs="+")
@@ -80,7 +92,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     output = args.output or Path("outputs") / scenario.name
     results = simulate(scenario)
     write_outputs(results, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
-                  command=["jevons", *argv])
+                  lang=args.lang, command=["jevons", *argv])
     print(_verdict(results.summary()))
     print(f"outputs written to {output}")
     return EXIT_OK
@@ -103,6 +115,38 @@ def _verdict(summary: dict) -> str:
                      f"actual {100 * induced:+.3g} % vs the engineering estimate")
     lines.extend(f"note: {note}" for note in summary["notes"])
     return "\n".join(lines)
+
+
+def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .compare import compare
+    from .engine import simulate
+    from .errors import Problem
+    from .export import write_comparison
+    from .scenario.load import load_scenario
+
+    if len(args.scenarios) < 2:
+        raise ScenarioError([Problem("compare needs at least two scenario files")])
+    problems, scenarios = [], []
+    for path in args.scenarios:
+        try:
+            scenarios.append(load_scenario(path, args.overrides))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    comparison = compare([simulate(s) for s in scenarios])
+    output = args.output or Path("outputs") / ("compare-" + "-vs-".join(s.name for s in scenarios))
+    write_comparison(comparison, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
+                     lang=args.lang, command=["jevons", *argv])
+    table = comparison.to_frame()
+    energy = table[(table.quantity == "energy") & (table.statistic == "cumulative")]
+    for row in energy.itertuples():
+        diff = "" if row.scenario == comparison.labels[0] else f" ({row.difference_pct:+.1f} %)"
+        print(f"{row.scenario}: cumulative energy {row.value / 1e9:,.4g} TWh{diff}")
+    for note in comparison.notes:
+        print(f"note: {note}")
+    print(f"comparison written to {output}")
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -156,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``jevons`` command; returns the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(argv)
-    commands = {"run": lambda: _run(args, argv), "validate": lambda: _validate(args),
+    commands = {"run": lambda: _run(args, argv), "compare": lambda: _compare(args, argv),
+                "validate": lambda: _validate(args),
                 "graph": lambda: _graph(args), "reference": lambda: _reference(args)}
     try:
         return commands[args.command]()

@@ -20,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .compare import Comparison
 from .errors import OutputError
 from .results import Results
 from .scenario.load import resolved_data, scenario_hash
@@ -111,12 +112,13 @@ def write_outputs(
     plots: bool = True,
     formats: tuple[str, ...] = ("png",),
     dpi: int = 300,
+    lang: str = "en",
     command: list[str] | None = None,
 ) -> Path:
     """Write every output of ``results`` into ``folder``, replacing it atomically.
 
     Figures go to ``folder/plots`` in each of ``formats`` (png, svg, pdf) unless
-    ``plots`` is False; ``dpi`` applies to PNG.
+    ``plots`` is False; ``dpi`` applies to PNG; ``lang`` is "en" or "fr".
     """
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
@@ -130,5 +132,37 @@ def write_outputs(
             from .plots import save_all
 
             (tmp / "plots").mkdir()
-            save_all(results, tmp / "plots", formats=formats, dpi=dpi)
+            save_all(results, tmp / "plots", formats=formats, dpi=dpi, lang=lang)
+    return folder
+
+
+def write_comparison(
+    comparison: Comparison,
+    folder: str | Path,
+    *,
+    plots: bool = True,
+    formats: tuple[str, ...] = ("png",),
+    dpi: int = 300,
+    lang: str = "en",
+    command: list[str] | None = None,
+) -> Path:
+    """Write comparison.csv, comparison.json, manifest.json and the comparison figures, atomically."""
+    folder = Path(folder)
+    with atomic_folder(folder) as tmp:
+        comparison.to_frame().to_csv(tmp / "comparison.csv", index=False, lineterminator="\n",
+                                     float_format=CSV_FLOAT)
+        _write_json(tmp / "comparison.json", comparison.to_dict())
+        _write_json(tmp / "manifest.json", {
+            "version": comparison.runs[0].version,
+            "command": command if command is not None else sys.argv,
+            "python": platform.python_version(),
+            "dependencies": _versions(),
+            "scenarios": {label: {"sha256": scenario_hash(run.scenario), "scenario": resolved_data(run.scenario)}
+                          for label, run in zip(comparison.labels, comparison.runs, strict=True)},
+        })
+        if plots:
+            from .plots import save_comparison
+
+            (tmp / "plots").mkdir()
+            save_comparison(comparison, tmp / "plots", formats=formats, dpi=dpi, lang=lang)
     return folder

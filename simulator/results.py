@@ -111,6 +111,62 @@ class Results:
         """Value at time.end for every variant (M,)."""
         return self.all_variants(variable, **labels)[:, -1]
 
+    def total(self, variable: str, variant: str = "actual", **labels: str) -> float:
+        """Cumulative value of one variant over [start, end), e.g. kWh of ``energy``."""
+        return float(self.cumulative(variable, **labels)[self._member(variant)])
+
+    @property
+    def generation_order(self) -> list[str]:
+        """Generations of the scenario in order of launch (the order of colours and stacks)."""
+        gens = self.scenario.generations
+        return sorted(gens, key=lambda g: gens[g].launch)
+
+    def window(self, start: float, end: float) -> Results:
+        """The same results restricted to start <= t <= end (e.g. the common years of a comparison)."""
+        keep = (self.times >= start - 1e-9) & (self.times <= end + 1e-9)
+        if keep.sum() < 2:
+            raise ValueError(f"{self.scenario.name}: fewer than two instants in [{start:g}, {end:g}]")
+        note = f"restricted to {self.times[keep][0]:g}-{self.times[keep][-1]:g}"
+        return Results(
+            scenario=self.scenario, times=self.times[keep], variants=self.variants,
+            data={k: v[:, keep] for k, v in self.data.items()}, units=dict(self.units),
+            version=self.version, notes=[*self.notes, note],
+        )
+
+    def decomposition(self, quantity: str = "energy") -> dict[str, Any]:
+        """Split the change of a yearly rate between the first and last instants.
+
+        ``end - start = growth + efficiency + rebound``, exactly:
+
+        * growth — frozen(end) − start: exogenous demand growth carried by the
+          start year's technology;
+        * efficiency — engineering(end) − frozen(end): what technology saves
+          (negative);
+        * rebound — actual(end) − engineering(end): what cheaper GBs bring back.
+
+        ``stacking`` is part of the result, not a fourth term: the idle energy (or
+        its use-phase impact) at the end of every generation except the one carrying
+        most traffic — the older (and newer) layers kept alive beside the main one.
+        Values are per year, in the quantity's rate unit. Needs the three variants.
+        """
+        values = self._quantity(quantity)
+        f, e, a = (values[self._member(v)] for v in ("frozen", "engineering", "actual"))
+        start, end = float(a[0]), float(a[-1])
+        shares = {g: self.series("traffic", generation=g)[-1] for g in self.labels("traffic", "generation")}
+        main = max(shares, key=shares.get) if shares else None
+        idle = sum((self.series("energy_idle", generation=g)[-1] for g in shares if g != main), 0.0)
+        if quantity != "energy":
+            total_energy = self.series("energy")[-1]
+            use = self.series("impact", category=quantity, phase="use")[-1]
+            idle = idle * use / total_energy if total_energy > 0 else 0.0
+        key, labels = self._quantity_key(quantity)
+        return {
+            "unit": self.unit(key, **labels), "start_year": float(self.times[0]),
+            "end_year": float(self.times[-1]), "start": start, "end": end,
+            "growth": float(f[-1]) - start, "efficiency": float(e[-1] - f[-1]),
+            "rebound": float(a[-1] - e[-1]), "stacking": float(idle), "main_generation": main,
+        }
+
     @property
     def forced_traffic(self) -> bool:
         """True when traffic is given, not modelled: the rebound is then not meaningful."""
@@ -228,6 +284,8 @@ class Results:
             "totals": {}, "final_year": {}, "rebound": {}, "backfire": {}, "induced": {},
             "notes": list(self.notes),
         }
+        if self.has_rebound:
+            out["decomposition"] = {q: self.decomposition(q) for q in ("energy", "climate_change")}
         if self.forced_traffic:
             out["notes"].append(
                 "traffic is forced (demand.traffic): demand does not react to the cost of a GB, "
