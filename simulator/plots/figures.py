@@ -726,8 +726,10 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def save_all(results: Results, folder: str | os.PathLike[str], formats: Iterable[str] = ("png",),
-             dpi: int = 300) -> list[Path]:
+             dpi: int = 300, lang: str = "en") -> list[Path]:
     """Draw every figure of :data:`FIGURES` and write it as ``<stem>.<fmt>`` in ``folder``."""
+    if lang != "en":
+        raise NotImplementedError(f"figures in {lang!r} are not available yet")
     chosen = _check_formats(formats)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
