@@ -109,8 +109,11 @@ def _verdict(summary: dict) -> str:
              f"frozen {summary['start']:g} technology {twh(energy['frozen'])})"]
     rebound, induced = summary["rebound"].get("energy"), summary["induced"].get("energy")
     if rebound is not None:
-        verdict = ("backfire: efficiency increased consumption (Jevons paradox)" if rebound > 1
-                   else "partial rebound" if rebound > 0 else "no rebound")
+        verdict = ("backfire: efficiency increased consumption (Jevons paradox)" if rebound > 1 + 1e-6
+                   else "the savings are entirely taken back" if rebound > 1 - 1e-6
+                   else "partial rebound" if rebound > 1e-6
+                   else "no rebound" if rebound > -1e-6
+                   else "more savings than engineered (demand fell)")
         lines.append(f"energy rebound R = {100 * rebound:.3g} % of expected savings: {verdict}; "
                      f"actual {100 * induced:+.3g} % vs the engineering estimate")
     lines.extend(f"note: {note}" for note in summary["notes"])
