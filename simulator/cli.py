@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", parents=[common], help="run a scenario with its counterfactuals and write outputs")
-    run.add_argument("scenario", type=Path, help="scenario YAML file")
+    run.add_argument("scenario", type=Path, nargs="?", help="scenario YAML file")
+    run.add_argument("--from-manifest", type=Path, metavar="MANIFEST",
+                     help="rerun exactly the resolved scenario recorded in a run's manifest.json")
     run.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<scenario name>)")
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                      help="override a scenario value, e.g. demand.services.video.elasticity=1.4")
@@ -85,10 +87,16 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from .engine import simulate
+    from .errors import Problem
     from .export import write_outputs
-    from .scenario.load import load_scenario
+    from .scenario.load import load_scenario, scenario_from_manifest
 
-    scenario = load_scenario(args.scenario, args.overrides)
+    if (args.scenario is None) == (args.from_manifest is None):
+        raise ScenarioError([Problem("give either a scenario file or --from-manifest MANIFEST, not both")])
+    if args.from_manifest is not None:
+        scenario = scenario_from_manifest(args.from_manifest, args.overrides)
+    else:
+        scenario = load_scenario(args.scenario, args.overrides)
     output = args.output or Path("outputs") / scenario.name
     results = simulate(scenario)
     write_outputs(results, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,

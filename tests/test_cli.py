@@ -126,3 +126,53 @@ def test_same_scenario_gives_byte_identical_tables(tmp_path):
         assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / name)]) == 0
     for file in ("timeseries.csv", "summary.json", "contributions.csv"):
         assert (tmp_path / "a" / file).read_bytes() == (tmp_path / "b" / file).read_bytes(), file
+
+
+def test_from_manifest_reproduces_a_run_exactly(tmp_path):
+    first = tmp_path / "first"
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(first),
+                 "--set", "demand.services.data.elasticity=0.7", "--set", "seed=42"]) == 0
+    again = tmp_path / "again"
+    assert main(["run", "--from-manifest", str(first / "manifest.json"), "--no-plots", "-o", str(again)]) == 0
+    for file in ("timeseries.csv", "summary.json", "contributions.csv"):
+        assert (first / file).read_bytes() == (again / file).read_bytes(), file
+    manifest = json.loads((again / "manifest.json").read_text())
+    assert manifest["seed"] == 42
+    assert manifest["scenario_sha256"] == json.loads((first / "manifest.json").read_text())["scenario_sha256"]
+
+
+def test_edited_manifest_is_refused(tmp_path, capsys):
+    first = tmp_path / "first"
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(first)]) == 0
+    manifest = json.loads((first / "manifest.json").read_text())
+    manifest["scenario"]["demand"]["services"]["data"]["elasticity"] = 3
+    (first / "manifest.json").write_text(json.dumps(manifest))
+    assert main(["run", "--from-manifest", str(first / "manifest.json"), "--no-plots", "-o",
+                 str(tmp_path / "x")]) == 2
+    assert "does not match its sha256" in capsys.readouterr().err
+
+
+def test_seed_changes_nothing_in_a_deterministic_model(tmp_path):
+    """Version 1 has no stochastic part: the seed is recorded (Monte Carlo will use it) and changes nothing else."""
+    for seed in (1, 2):
+        assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / str(seed)),
+                     "--set", f"seed={seed}"]) == 0
+    assert (tmp_path / "1" / "timeseries.csv").read_bytes() == (tmp_path / "2" / "timeseries.csv").read_bytes()
+
+
+@pytest.mark.parametrize("where,error,status", [
+    ("simulator.results.Results.to_frame", KeyboardInterrupt, 130),
+    ("simulator.plots.save_all", RuntimeError, 1),
+])
+def test_interrupted_or_failing_run_keeps_previous_outputs(tmp_path, monkeypatch, where, error, status):
+    out = tmp_path / "out"
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(out)]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def fail(*args, **kwargs):
+        raise error("stop")
+
+    monkeypatch.setattr(where, fail)
+    assert main(["run", str(CLASSROOM), "-o", str(out), "--set", "demand.services.data.elasticity=0.2"]) == status
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -226,6 +226,33 @@ def scenario_from_text(text: str, file: str = "<text>") -> schema.Scenario:
     return validate(document, Path(file).stem)
 
 
+def scenario_from_manifest(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> schema.Scenario:
+    """The resolved scenario recorded in a run's ``manifest.json``, checked against its sha256."""
+    path = Path(path)
+    file = str(path)
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError([Problem("no such file", file=file)]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(f"cannot be read: {exc}", file=file)]) from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError([Problem(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno,
+                                     column=exc.colno)]) from None
+    data = manifest.get("scenario") if isinstance(manifest, dict) else None
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem("found no resolved scenario, expected the manifest.json of a run",
+                                     "scenario", file)])
+    document = Document(copy.deepcopy(data), {}, file)
+    expected = manifest.get("scenario_sha256")
+    apply_overrides(document, list(overrides))
+    scenario = validate(document, str(data.get("name", path.parent.name)))
+    if not overrides and expected is not None and scenario_hash(scenario) != expected:
+        raise ScenarioError([Problem(f"the scenario does not match its sha256 ({expected[:12]}…): "
+                                     "the manifest was edited", "scenario_sha256", file)])
+    return scenario
+
+
 def resolved_data(scenario: schema.Scenario) -> dict[str, Any]:
     """The scenario as resolved from its sources (after extends and --set), JSON-ready."""
     return copy.deepcopy(scenario._source) if scenario._source is not None else json.loads(
