@@ -60,9 +60,9 @@ class Comparison:
         reference = frames[0].set_index(keys)["value"]
         ref = table.set_index(keys).index.map(reference.to_dict())
         table["difference"] = table["value"] - ref
+        ref = np.asarray(ref, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
-            pct = np.where(np.asarray(ref, dtype=float) != 0, 100.0 * table["difference"] / np.asarray(ref, dtype=float),
-                           np.nan)
+            pct = np.where(ref != 0, 100.0 * table["difference"] / ref, np.nan)
         table["difference_pct"] = pct
         return table
 

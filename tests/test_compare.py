@@ -1,4 +1,7 @@
-"""Scenario comparison and the policy scenarios: numbers consistent with single runs, effects in the expected direction."""
+"""Scenario comparison and the policy scenarios.
+
+Numbers consistent with single runs; each policy moves its headline figure the expected way.
+"""
 
 from __future__ import annotations
 
