@@ -112,9 +112,11 @@ def _verdict(summary: dict) -> str:
     def twh(kwh: float) -> str:
         return f"{kwh / 1e9:,.0f}" if kwh >= 1e11 else f"{kwh / 1e9:.3g}"
 
-    lines = [f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, cumulative energy "
-             f"{twh(energy['actual'])} TWh (engineering estimate {twh(energy['engineering'])}, "
-             f"frozen {summary['start']:g} technology {twh(energy['frozen'])})"]
+    head = f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, cumulative energy {twh(energy['actual'])} TWh"
+    if summary["rebound"]:
+        head += (f" (engineering estimate {twh(energy['engineering'])}, "
+                 f"frozen {summary['start']:g} technology {twh(energy['frozen'])})")
+    lines = [head]
     rebound, induced = summary["rebound"].get("energy"), summary["induced"].get("energy")
     if rebound is not None:
         verdict = ("backfire: efficiency increased consumption (Jevons paradox)" if rebound > 1 + 1e-6
