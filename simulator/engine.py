@@ -41,6 +41,9 @@ class Recorder:
             yield clock.tick("record")
             for name in self.FIELDS:
                 self.rows[name].append(np.array(getattr(s, name), dtype=float, copy=True))
+            probe = s.traffic.sum() + s.total_energy.sum() + s.in_service.sum() + s.use.sum()
+            if not np.isfinite(probe):  # stop at the first step that overflows, not at the end
+                check_finite({k: np.moveaxis(np.stack(v), 0, 1) for k, v in self.rows.items()}, self.p)
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Recorded fields as arrays of shape (M, T+1, ...), checked."""

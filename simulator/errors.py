@@ -69,8 +69,11 @@ class NumericalError(SimulatorError, ArithmeticError):
     """The engine produced a non-finite or impossible value."""
 
     def __init__(self, variable: str, time: float, variant: str, detail: str):
-        self.variable, self.time, self.variant = variable, time, variant
-        super().__init__(f"{variable} at t={time:g} ({variant}): {detail}")
+        self.variable, self.time, self.variant, self.detail = variable, time, variant, detail
+        super().__init__(variable, time, variant, detail)  # simpy rebuilds exceptions from args
+
+    def __str__(self) -> str:
+        return f"{self.variable} at t={self.time:g} ({self.variant}): {self.detail}"
 
 
 class OutputError(SimulatorError, OSError):
