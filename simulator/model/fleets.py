@@ -33,7 +33,13 @@ def _weibull_scale(mean: np.ndarray, shape: np.ndarray) -> np.ndarray:
 
 
 def survival(p: Params, lifetime: np.ndarray) -> np.ndarray:
-    """Share of a cohort still in service at each age (M,F,A); ages are whole steps."""
+    """Share of a cohort still in service at each age (M,F,A); ages are whole steps.
+
+    When every member has the same lifetimes the member axis has length 1 and
+    broadcasts: a batch then reads one survival table instead of M.
+    """
+    if len(lifetime) > 1 and np.all(lifetime == lifetime[:1]):
+        lifetime = lifetime[:1]
     ages = p.dt * np.arange(p.max_age_steps)
     life = lifetime[:, p.fleet_equipment][:, :, None]  # (M,F,1)
     shape = p.weibull[p.fleet_equipment][None, :, None]
@@ -94,23 +100,21 @@ def equipment_fleets(env, clock: Clock, p: Params, s: State):
     while True:
         yield clock.tick("fleets")
         if version != s.lifetime_version:
-            curve = survival(p, s.lifetime)
-            retire = retirement_fractions(curve)
-            keep = 1.0 - retire
+            keep = 1.0 - retirement_fractions(curve := survival(p, s.lifetime))
             version = s.lifetime_version
         s.need = fleet_need(p, s)
         if spare is None:
             s.stock = s.need[:, :, None] * steady_state_ages(curve)
+            s.in_service = s.stock.sum(axis=-1)
             spare = np.empty_like(s.stock)
         aged = spare
         np.multiply(s.stock[:, :, :-1], keep[:, :, 1:], out=aged[:, :, 1:])
         aged[:, :, 0] = 0.0
-        s.retired = np.einsum("mfa,mfa->mf", s.stock[:, :, :-1], retire[:, :, 1:]) + s.stock[:, :, -1]
         off = ~owner_on(p, s)
         if off.any():
-            s.retired[off] += aged[off].sum(axis=-1)
             aged[off] = 0.0
         in_service = aged.sum(axis=-1)
+        s.retired = np.maximum(s.in_service - in_service, 0.0)  # every unit not carried over retired
         s.installed = np.where(off, 0.0, np.maximum(s.need - in_service, 0.0))
         aged[:, :, 0] = s.installed
         s.in_service = in_service + s.installed
