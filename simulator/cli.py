@@ -79,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     graph.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     graph.add_argument("--format", type=_formats, default=("png",))
     graph.add_argument("--dpi", type=_dpi, default=300)
+    graph.add_argument("--lang", choices=LANGUAGES, default="en")
 
     ref = sub.add_parser("reference", parents=[common], help="print the scenario reference generated from the schema")
     ref.add_argument("-o", "--output", type=Path, help="write it to this file instead")
@@ -112,7 +113,8 @@ def _verdict(summary: dict) -> str:
     def twh(kwh: float) -> str:
         return f"{kwh / 1e9:,.0f}" if kwh >= 1e11 else f"{kwh / 1e9:.3g}"
 
-    head = f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, cumulative energy {twh(energy['actual'])} TWh"
+    head = (f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, "
+            f"cumulative energy {twh(energy['actual'])} TWh")
     if summary["rebound"]:
         head += (f" (engineering estimate {twh(energy['engineering'])}, "
                  f"frozen {summary['start']:g} technology {twh(energy['frozen'])})")
@@ -187,7 +189,7 @@ def _graph(args: argparse.Namespace) -> int:
     graph = build_graph(scenario)
     output = args.output or Path("outputs") / scenario.name / "graph"
     with atomic_folder(output) as tmp:
-        save_graph(graph, scenario, tmp, formats=args.format, dpi=args.dpi)
+        save_graph(graph, scenario, tmp, formats=args.format, dpi=args.dpi, lang=args.lang)
     print(f"graph of {scenario.name}: {graph.number_of_nodes()} nodes, "
           f"{graph.number_of_edges()} edges, written to {output}")
     return EXIT_OK

@@ -11,17 +11,19 @@ from typing import Any
 import numpy as np
 import pytest
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 
 import simulator
 from simulator.graph import build_graph
 from simulator.plots import (
     FIGURES,
+    figures_for,
     generation_colours,
     graph_layers,
     plot_graph,
     save_all,
     save_graph,
+    source_date,
 )
 from simulator.plots.style import GENERATION_COLOURS, SOURCE_GID, root_figure, scale_for
 
@@ -62,9 +64,18 @@ RICH: dict[str, Any] = {
                        "embodied": {"climate_change": 84, "mineral_resources": 2.05e-3}},
     },
     "grid": {"climate_change": "300 g CO2e/kWh", "water": 0.002},
+    # Recorded series (made up): drawn by the validation figure, never read by the model.
+    "observations": {
+        "2G energy": {"variable": "energy", "generation": "2G", "unit": "GWh/yr",
+                      "values": {2002: 60, 2006: 70, 2010: 72, 2014: 71},
+                      "source": "operator report (illustrative)"},
+        "traffic index": {"variable": "traffic", "index_year": 2005,
+                          "values": {2003: 0.4, 2005: 1.0, 2008: 3.1, 2012: 9.0},
+                          "source": "regulator series (illustrative)"},
+    },
 }
 
-#: What each figure's y label must say about its unit.
+#: What each figure's value axis must say about its unit (contributions: its tick labels).
 Y_UNITS = {
     "energy_by_generation": "Wh/yr",
     "indexed": "= 100",
@@ -72,6 +83,9 @@ Y_UNITS = {
     "impacts": "CO₂e",
     "equipment_manufactured": "units/yr",
     "sites": "sites",
+    "contributions": "50 %",
+    "decomposition": "Wh/yr",
+    "validation": "",
 }
 
 
@@ -98,18 +112,32 @@ def _source_lines(fig: Figure) -> list[str]:
     return [t.get_text() for t in fig.texts if t.get_gid() == SOURCE_GID]
 
 
+def _unit_text(stem: str, ax: Axes) -> str:
+    """The text that carries the unit of a figure's values: its y label (or that of the panel
+    it sits in, for a waterfall on a broken axis); for contributions, a tick label of shares."""
+    if stem == "contributions":
+        return ax.xaxis.get_major_formatter()(50.0, None)
+    parent = ax.figure
+    label = ax.get_ylabel()
+    if not label and isinstance(parent, SubFigure) and parent._supylabel is not None:
+        label = parent._supylabel.get_text()
+    return label
+
+
 @pytest.mark.parametrize("stem", list(FIGURES))
 def test_figure_has_title_units_legend_and_source(results: simulator.Results, stem: str) -> None:
     ax = FIGURES[stem](results)
     assert isinstance(ax, Axes)
-    assert ax.get_title().strip()
-    assert Y_UNITS[stem] in ax.get_ylabel()
     fig = root_figure(ax)
+    assert (fig.get_suptitle() or ax.get_title()).strip()
     s = results.scenario
     assert _source_lines(fig) == [
         f"Source: jevons {results.version} simulation, scenario '{s.name}' "
-        f"({s.time.start:g}–{s.time.end:g})"
+        f"({s.time.start:g}–{s.time.end:g}), {source_date().isoformat()}"
     ]
+    if stem not in figures_for(results):
+        return  # drawn as a note only (e.g. no observations); save_all leaves it out
+    assert Y_UNITS[stem] in _unit_text(stem, ax)
     empty = stem in ("equipment_manufactured", "sites") and not results.scenario.equipment
     if not empty:
         assert fig.legends or any(a.get_legend() for a in fig.axes)
@@ -121,7 +149,7 @@ def test_figure_draws_into_given_axes(rich: simulator.Results, stem: str) -> Non
     given = fig.add_subplot(2, 1, 1)
     ax = FIGURES[stem](rich, ax=given)
     assert ax is given
-    assert ax.get_title() and ax.get_ylabel()
+    assert (ax.get_title() or ax.get_title("left")) and (ax.get_ylabel() or ax.get_xlabel())
     assert not _source_lines(fig) and not fig.legends  # the caller's figure is left alone
 
 
@@ -191,7 +219,7 @@ def test_generation_colours_follow_launch_order(rich: simulator.Results) -> None
 
 def test_save_all_writes_stable_names(rich: simulator.Results, tmp_path: Path) -> None:
     written = save_all(rich, tmp_path / "plots", formats=("png", "svg"), dpi=40)
-    expected = {f"{stem}.{fmt}" for stem in FIGURES for fmt in ("png", "svg")}
+    expected = {f"{stem}.{fmt}" for stem in figures_for(rich) for fmt in ("png", "svg")}
     assert {p.name for p in written} == expected
     assert {p.name for p in (tmp_path / "plots").iterdir()} == expected  # no partial files
     for path in written:

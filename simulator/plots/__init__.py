@@ -1,13 +1,31 @@
-"""Figures of a run: ``plot_x(results, ax=None) -> Axes``, and writing them all to files.
+"""Figures of a run and of a comparison: ``plot_x(results, ax=None, lang="en") -> Axes``, and
+writing them all to files.
 
-Plots read :class:`~simulator.results.Results` only; they never recompute the
-model. ``FIGURES`` maps each stable file stem to its function; ``save_all``
-writes them as ``<stem>.png`` (or ``.svg``, ``.pdf``).
+Plots read :class:`~simulator.results.Results` (or a
+:class:`~simulator.compare.Comparison`) only; they never recompute the model.
+``FIGURES`` maps each stable file stem of a run's figures to its function,
+``COMPARISON_FIGURES`` those of a comparison; ``save_all`` and ``save_comparison``
+write them as ``<stem>.png`` (or ``.svg``, ``.pdf``), in English or French (``lang``).
 """
 
+from .analysis import (
+    contribution_shares,
+    observed_and_simulated,
+    plot_contributions,
+    plot_decomposition,
+    plot_validation,
+    waterfall,
+)
+from .comparison import (
+    COMPARISON_FIGURES,
+    climate_by_phase,
+    plot_compare_climate,
+    plot_compare_energy,
+    plot_compare_rebound,
+    plot_compare_sites,
+    plot_compare_traffic,
+)
 from .figures import (
-    FIGURES,
-    FORMATS,
     graph_layers,
     plot_energy_by_generation,
     plot_equipment_manufactured,
@@ -16,19 +34,41 @@ from .figures import (
     plot_indexed,
     plot_rebound,
     plot_sites,
+    rebound_callout,
+)
+from .i18n import LANGUAGES
+from .output import (
+    FIGURES,
+    FORMATS,
+    figures_for,
     save_all,
+    save_comparison,
     save_figure,
     save_graph,
 )
-from .style import Scale, add_source, generation_colours, scale_for
+from .style import Scale, add_source, generation_colours, scale_for, source_date, source_text
 
 __all__ = [
+    "COMPARISON_FIGURES",
     "FIGURES",
     "FORMATS",
+    "LANGUAGES",
     "Scale",
     "add_source",
+    "climate_by_phase",
+    "contribution_shares",
+    "figures_for",
     "generation_colours",
     "graph_layers",
+    "rebound_callout",
+    "observed_and_simulated",
+    "plot_compare_climate",
+    "plot_compare_energy",
+    "plot_compare_rebound",
+    "plot_compare_sites",
+    "plot_compare_traffic",
+    "plot_contributions",
+    "plot_decomposition",
     "plot_energy_by_generation",
     "plot_equipment_manufactured",
     "plot_graph",
@@ -36,8 +76,13 @@ __all__ = [
     "plot_indexed",
     "plot_rebound",
     "plot_sites",
+    "plot_validation",
     "save_all",
+    "save_comparison",
     "save_figure",
     "save_graph",
     "scale_for",
+    "source_date",
+    "source_text",
+    "waterfall",
 ]

@@ -1,4 +1,4 @@
-"""One function per figure: ``plot_x(results, ax=None) -> Axes``; and the graph figure.
+"""The figures of a run: ``plot_x(results, ax=None, lang="en") -> Axes``; and the graph figure.
 
 Figures only read :class:`~simulator.results.Results` (series, variants,
 labels, units, rebound): they never recompute the model. Values are shown in
@@ -6,32 +6,40 @@ a readable unit picked from their magnitude (TWh/yr, EB/yr, Mt CO₂e...). When
 ``ax`` is None a figure is created, laid out, and given a legend under the
 plot and a source line; when an ``ax`` is given, only that axes is drawn in
 (legend to its right, no source line: the figure and its layout are the caller's).
+Every text goes through :mod:`.i18n`: ``lang="fr"`` draws the figure in French.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import textwrap
-from collections.abc import Iterable, Sequence
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import networkx as nx
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
 from .. import __version__
 from ..results import Results
 from ..scenario.schema import CATEGORIES, PHASES, Scenario
+from .common import (
+    OTHER_COLOUR,
+    Band,
+    factor_text,
+    log_y,
+    nonzero,
+    note,
+    percent_text,
+    signed_percent,
+    stack,
+    three_figures,
+    year_axis,
+)
+from .i18n import data_name, date_text, tr
 from .style import (
     DEVICE_COLOURS,
-    EQUIPMENT_COLOURS,
-    EQUIPMENT_LINESTYLES,
     FIGSIZE_GRAPH,
     FIGSIZE_SMALL_MULTIPLES,
     FIGSIZE_TWO_PANELS,
@@ -42,118 +50,53 @@ from .style import (
     QUANTITY_COLOURS,
     REGION_COLOURS,
     VARIANT_STYLES,
-    Scale,
     add_source,
     add_source_text,
     cycled,
+    equipment_style,
+    fit_titles,
     generation_colours,
     launch_order,
+    localise_figure,
+    localise_ticks,
     new_figure,
     own_axes,
-    period,
     place_legend,
-    pretty,
+    results_period,
     root_figure,
     scale_for,
+    source_date,
     source_text,
-    styled,
     with_style,
 )
 
-#: Band of the energy stack drawn for energy that no generation, layer or device accounts for.
-_OTHER_COLOUR = "#E0E0E0"
-#: Shown in an axes that has nothing to draw.
-_NOTE_STYLE: dict[str, Any] = {"ha": "center", "va": "center", "color": "#555555", "fontsize": 10.5}
 PHASE_NAMES = {"manufacturing": "manufacturing", "use": "use (electricity)",
                "end_of_life": "end of life"}
 VARIANT_NAMES = {"actual": "actual", "engineering": "engineering estimate (no rebound)",
                  "frozen": "frozen (start-year technology)"}
 
 
-# --- helpers ----------------------------------------------------------------------------
+def category_name(category: str, lang: str = "en") -> str:
+    """``Climate change`` (``Changement climatique``) for ``climate_change``."""
+    return tr(CATEGORIES[category][1], lang)
 
 
-def _year_axis(ax: Axes, times: np.ndarray) -> None:
-    """x axis in years over the simulated horizon."""
-    ax.set_xlim(float(times[0]), float(times[-1]))
-    ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True))
-    ax.set_xlabel("Year")
-
-
-def _plain_number(value: float, _: Any = None) -> str:
-    if value >= 1:
-        return f"{value:,.0f}"
-    return f"{value:.3g}"
-
-
-_COUNT_WORDS = ((1e9, "billion"), (1e6, "million"), (1e3, "thousand"))
-
-
-def _count_in_words(value: float, _: Any = None) -> str:
-    """A count as read aloud: 500, 10 thousand, 2 million, 1 billion."""
-    for factor, word in _COUNT_WORDS:
-        if value >= factor:
-            return f"{value / factor:g} {word}"
-    return _plain_number(value)
-
-
-def _log_y(ax: Axes, words: bool = False) -> None:
-    """Logarithmic y axis with plain-number tick labels (1, 10, 100, 1,000), or counts in
-    words (10 thousand, 1 million) with ``words``."""
-    ax.set_yscale("log")
-    low, high = ax.get_ylim()
-    subs = (1.0,) if high / max(low, 1e-300) > 1e4 else (1.0, 2.0, 5.0)
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=subs))
-    ax.yaxis.set_major_formatter(FuncFormatter(_count_in_words if words else _plain_number))
-    ax.yaxis.set_minor_formatter(NullFormatter())
-
-
-def _note(ax: Axes, text: str) -> None:
-    ax.text(0.5, 0.5, text, transform=ax.transAxes, **_NOTE_STYLE)
-
-
-def _three_figures(value: float) -> str:
-    """3 significant figures, thousands separated: 5.46, 13.1, 7,140."""
-    return f"{float(f'{value:.3g}'):,.0f}" if value >= 1000 else f"{value:.3g}"
-
-
-def _factor(ratio: float) -> str:
-    """``×13.1`` for growth, ``÷9.4`` for a fall."""
-    if not math.isfinite(ratio) or ratio <= 0:
-        return "n/a"
-    return f"×{_three_figures(ratio)}" if ratio >= 1 else f"÷{_three_figures(1 / ratio)}"
-
-
-def _percent(value: float | None) -> str:
-    """``158 %``; two significant figures below 10 % (``0.1 %``); ``undefined`` for None."""
-    if value is None:
-        return "undefined"
-    return f"{100 * value:.0f} %" if abs(value) >= 0.1 else f"{100 * value:.2g} %"
-
-
-#: A band of a stacked area: label, values (canonical unit), colour, hatch or None.
-Band = tuple[str, np.ndarray, str, str | None]
-
-
-def _stack(ax: Axes, times: np.ndarray, bands: Sequence[Band], scale: Scale) -> None:
-    """Stacked areas (first band at the bottom), with optional hatching per band."""
-    polys = ax.stackplot(times, *[scale(b[1]) for b in bands], labels=[b[0] for b in bands],
-                         colors=[b[2] for b in bands], edgecolor="white", linewidth=0.6)
-    for poly, band in zip(polys, bands, strict=True):
-        if band[3]:
-            poly.set_hatch(band[3])
-    ax.set_ylim(bottom=0)
-
-
-def _nonzero(values: np.ndarray) -> bool:
-    return bool(np.nanmax(np.abs(values), initial=0.0) > 0)
+def finish(ax: Axes, owned: bool, results: Results, lang: str) -> None:
+    """Tick labels in ``lang``; when the figure is ours, its source line."""
+    if owned:
+        fig = root_figure(ax)
+        localise_figure(fig, lang)
+        fit_titles(fig)
+        add_source(fig, results, lang)
+    else:
+        localise_ticks(ax, lang)
 
 
 # --- (a) energy by generation -----------------------------------------------------------
 
 
 @with_style
-def plot_energy_by_generation(results: Results, ax: Axes | None = None) -> Axes:
+def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Actual energy use (kWh/yr, shown scaled) stacked by generation, then layers and devices,
     with total traffic (GB/yr, shown scaled) on a second y axis."""
     ax, owned = own_axes(ax)
@@ -161,45 +104,45 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None) -> Axes:
     colours = generation_colours(scenario)
     bands: list[Band] = []
     for g in launch_order(scenario, results.labels("energy", "generation")):
-        bands.append((pretty(g), results.series("energy", generation=g), colours.get(g, "#999999"),
-                      None))
+        bands.append((data_name(g, lang), results.series("energy", generation=g),
+                      colours.get(g, "#999999"), None))
     layers = results.labels("energy", "layer")
     for name, colour in cycled(LAYER_COLOURS, layers).items():
-        bands.append((f"{pretty(name)} (layer)", results.series("energy", layer=name), colour,
-                      LAYER_HATCH))
+        bands.append((tr("{name} (layer)", lang, name=data_name(name, lang)),
+                      results.series("energy", layer=name), colour, LAYER_HATCH))
     devices = results.labels("energy", "device")
     for name, colour in cycled(DEVICE_COLOURS, devices).items():
-        bands.append((f"{pretty(name)} (devices)", results.series("energy", device=name), colour,
-                      None))
+        bands.append((tr("{name} (devices)", lang, name=data_name(name, lang)),
+                      results.series("energy", device=name), colour, None))
     total = results.series("energy")
     residual = total - sum((b[1] for b in bands), np.zeros_like(total))
     if np.nanmax(np.abs(residual), initial=0.0) > 1e-6 * np.nanmax(np.abs(total), initial=0.0):
-        bands.append(("other", residual, _OTHER_COLOUR, None))
-    bands = [b for b in bands if _nonzero(b[1])]
-    energy = scale_for(results.unit("energy"), total)
+        bands.append((tr("other", lang), residual, OTHER_COLOUR, None))
+    bands = [b for b in bands if nonzero(b[1])]
+    energy = scale_for(results.unit("energy"), total, lang=lang)
     if bands:
-        _stack(ax, times, bands, energy)
-    ax.set_ylabel(energy.label("Energy"))
-    ax.set_title("Energy by generation (stacked) and traffic")
-    _year_axis(ax, times)
+        stack(ax, times, bands, energy)
+    ax.set_ylabel(energy.label(tr("Energy", lang)))
+    ax.set_title(tr("Energy by generation (stacked) and traffic", lang))
+    year_axis(ax, times, lang)
 
     traffic_values = results.series("traffic")
-    traffic = scale_for(results.unit("traffic"), traffic_values)
+    traffic = scale_for(results.unit("traffic"), traffic_values, lang=lang)
     right = ax.twinx()
     right.plot(times, traffic(traffic_values), color=QUANTITY_COLOURS["traffic"], linewidth=2.2,
-               label="traffic (right axis)")
+               label=tr("traffic (right axis)", lang))
     right.set_ylim(bottom=0)
-    right.set_ylabel(traffic.label("Traffic"))
+    right.set_ylabel(traffic.label(tr("Traffic", lang)))
     right.spines["right"].set_visible(True)
     right.grid(False)
+    localise_ticks(right, lang)
     handles, labels = ax.get_legend_handles_labels()
     more_handles, more_labels = right.get_legend_handles_labels()
     # Reverse the stack so the legend reads top band first, as in the picture.
     # Past the traffic axis's ticks and label when the legend goes to the right of the plot.
     place_legend(ax, owned, handles[::-1] + more_handles, labels[::-1] + more_labels,
                  right_margin=60.0)
-    if owned:
-        add_source(root_figure(ax), results)
+    finish(ax, owned, results, lang)
     return ax
 
 
@@ -207,11 +150,11 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None) -> Axes:
 
 
 @with_style
-def plot_indexed(results: Results, ax: Axes | None = None) -> Axes:
+def plot_indexed(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Traffic, energy and network energy per GB as an index (start year = 100), log scale."""
     ax, owned = own_axes(ax)
     times = results.times
-    start = f"{results.scenario.time.start:g}"
+    start = f"{float(times[0]):g}"
     quantities = (("traffic", "Traffic"), ("energy", "Energy"),
                   ("energy_intensity", "Network energy per GB"))
     drawn = 0
@@ -223,19 +166,19 @@ def plot_indexed(results: Results, ax: Axes | None = None) -> Axes:
         index = 100.0 * values / base
         index = np.where(index > 0, index, np.nan)
         ax.plot(times, index, color=QUANTITY_COLOURS[variable],
-                label=f"{name} ({_factor(values[-1] / base)})")
+                label=f"{tr(name, lang)} ({factor_text(values[-1] / base, lang)})")
         drawn += 1
     ax.axhline(100.0, color="#777777", linewidth=0.9, zorder=1)
     if drawn:
-        _log_y(ax)
+        log_y(ax, lang=lang)
     else:
-        _note(ax, "no quantity has a positive start value")
-    ax.set_ylabel(f"Index ({start} = 100, log scale)")
-    ax.set_title(f"Traffic, energy and energy per GB, {period(results.scenario)}")
-    _year_axis(ax, times)
+        note(ax, tr("no quantity has a positive start value", lang))
+    ax.set_ylabel(tr("Index ({start} = 100, log scale)", lang, start=start))
+    ax.set_title(tr("Traffic, energy and energy per GB, {period}", lang,
+                    period=results_period(results)))
+    year_axis(ax, times, lang)
     place_legend(ax, owned, ncol=3)
-    if owned:
-        add_source(root_figure(ax), results)
+    finish(ax, owned, results, lang)
     return ax
 
 
@@ -243,30 +186,113 @@ def plot_indexed(results: Results, ax: Axes | None = None) -> Axes:
 
 
 def _label_backfire(ax: Axes, times: np.ndarray, frozen: np.ndarray, actual: np.ndarray,
-                    log: bool) -> None:
-    """Write "backfire" inside the backfire region where it is thick enough to hold it."""
+                    log: bool, lang: str) -> None:
+    """Write "backfire" inside the backfire region, where it is thick enough to hold the word
+    over the word's whole width (away from the ends of the horizon)."""
+    label = ax.text(0.0, 0.0, tr("backfire", lang), ha="center", va="center", fontsize=10,
+                    fontweight="bold", color="#6A1B4D", transform=ax.transAxes,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                          "alpha": 0.8})
+    renderer = root_figure(ax).canvas.get_renderer()  # type: ignore[attr-defined]
+    box, frame = label.get_window_extent(renderer), ax.get_window_extent(renderer)
+    # Margins: the layout still shrinks the axes (legend and source line come later).
+    half, needed = 0.6 * box.width / frame.width, 1.45 * box.height / frame.height
     span = times[-1] - times[0]
-    inner = (times >= times[0] + 0.15 * span) & (times <= times[-1] - 0.15 * span)
+    x = (times - times[0]) / span
     low, high = ax.get_ylim()
     to_axes = (np.log10 if log else (lambda v: v))
     with np.errstate(divide="ignore", invalid="ignore"):
         thickness = (to_axes(actual) - to_axes(frozen)) / (to_axes(high) - to_axes(low))
-    thickness = np.where(inner & (actual > frozen), thickness, -np.inf)
-    i = int(np.argmax(thickness))
-    if thickness[i] < 0.09:
+    thickness = np.where(actual > frozen, thickness, 0.0)
+    best, where = -np.inf, -1
+    for i in np.flatnonzero((x >= 0.15) & (x <= 0.85)):
+        near = (x >= x[i] - half) & (x <= x[i] + half)
+        if x[i] - half < 0.0 or x[i] + half > 1.0:
+            continue
+        least = float(thickness[near].min())
+        if least > best:
+            best, where = least, int(i)
+    if where < 0 or best < needed:
+        label.remove()
         return
-    middle = math.sqrt(frozen[i] * actual[i]) if log else (frozen[i] + actual[i]) / 2
-    ax.text(times[i], middle, "backfire", ha="center", va="center", fontsize=10,
-            fontweight="bold", color="#6A1B4D",
-            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
-                  "alpha": 0.8})
+    middle = math.sqrt(frozen[where] * actual[where]) if log else (frozen[where] + actual[where]) / 2
+    label.set_transform(ax.transData)
+    label.set_position((times[where], middle))
 
 
-def _rebound_top(ax: Axes, results: Results, owned: bool) -> tuple[list[Any], list[str]]:
+def rebound_callout(results: Results, lang: str = "en") -> str | None:
+    """What the run shows, in words and two numbers, when its energy per GB fell: on backfire
+    (R > 1 over the horizon) with energy use up, "efficiency up, consumption up"; with R = 1
+    and energy use flat, "the rebound takes back all the savings"; with a partial rebound and
+    energy use down, "consumption down, less than expected". None otherwise (e.g. energy use
+    up through demand growth, not through the rebound)."""
+    if not results.has_rebound:
+        return None
+    whole = results.cumulative_rebound("energy")
+    energy, intensity = results.series("energy"), results.series("energy_intensity")
+    engineering = results.series("energy", "engineering")
+    if whole is None or not (energy[0] > 0 and intensity[0] > 0 and engineering[0] > 0):
+        return None
+    energy_ratio, intensity_ratio = energy[-1] / energy[0], intensity[-1] / intensity[0]
+    numbers = {"intensity": factor_text(intensity_ratio, lang),
+               "energy": factor_text(energy_ratio, lang), "period": results_period(results)}
+    if intensity_ratio >= 1:
+        return None
+    if whole > 1.02 and energy_ratio > 1.02:
+        return tr("Efficiency up, consumption up (Jevons paradox):\nenergy per GB {intensity}, "
+                  "energy used {energy}, {period}", lang, **numbers)
+    if abs(whole - 1) <= 0.02 and abs(energy_ratio - 1) <= 0.02:
+        return tr("Efficiency up, consumption flat: the rebound takes back all the savings\n"
+                  "energy per GB {intensity}, energy used {energy}, {period}", lang, **numbers)
+    if 0 < whole < 1 and energy_ratio < 0.98:
+        return tr("Efficiency up, consumption down, but less than expected:\nenergy per GB "
+                  "{intensity}, energy used {energy} (engineering estimate {expected}), {period}",
+                  lang, expected=factor_text(engineering[-1] / engineering[0], lang), **numbers)
+    return None
+
+
+def _place_callout(ax: Axes, times: np.ndarray, curves: list[np.ndarray], text: str,
+                   log: bool) -> None:
+    """Write ``text`` in a box in a corner of the axes that no curve (nor the region between
+    the curves) crosses; with no such corner, raise the top of the axes to make room."""
+    text = "\n".join(textwrap.fill(line, 68) for line in text.split("\n"))
+    artist = ax.text(0.02, 0.97, text, transform=ax.transAxes, ha="left", va="top", fontsize=9.5,
+                     color="#6A1B4D", linespacing=1.35, zorder=5,
+                     bbox={"boxstyle": "round,pad=0.35", "facecolor": "white",
+                           "edgecolor": "#B0649A", "linewidth": 0.8, "alpha": 0.92})
+    renderer = root_figure(ax).canvas.get_renderer()  # type: ignore[attr-defined]
+    box, frame = artist.get_window_extent(renderer), ax.get_window_extent(renderer)
+    # Size in axes fractions, with room for the padding of the box and later layout changes.
+    width, height = 1.15 * box.width / frame.width + 0.02, 1.3 * box.height / frame.height + 0.02
+    to_axes = np.log10 if log else (lambda v: v)
+    low, high = ax.get_ylim()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bottom = (to_axes(np.nanmin(np.vstack(curves), axis=0)) - to_axes(low)) / (
+            to_axes(high) - to_axes(low))
+        top = (to_axes(np.nanmax(np.vstack(curves), axis=0)) - to_axes(low)) / (
+            to_axes(high) - to_axes(low))
+    x = (times - times[0]) / (times[-1] - times[0])
+    corners = (("left", "top"), ("left", "bottom"), ("right", "bottom"), ("right", "top"))
+    for ha, va in corners:
+        x0, x1 = (0.0, width) if ha == "left" else (1.0 - width, 1.0)
+        y0, y1 = (1.0 - height, 1.0) if va == "top" else (0.0, height)
+        inside = (x >= x0) & (x <= x1)
+        if bool(np.all((top[inside] < y0) | (bottom[inside] > y1))):
+            artist.set_position((0.02 if ha == "left" else 0.98, 0.97 if va == "top" else 0.03))
+            artist.set_horizontalalignment(ha)
+            artist.set_verticalalignment(va)
+            return
+    # No free corner: raise the top so that the curves stay below the box.
+    span = (to_axes(high) - to_axes(low)) / (1.0 - height - 0.02)
+    new_top = to_axes(low) + span
+    ax.set_ylim(low, 10 ** new_top if log else new_top)
+
+
+def _rebound_top(ax: Axes, results: Results, lang: str) -> tuple[list[Any], list[str]]:
     """Energy of the three runs with expected savings, rebound and backfire shaded."""
     times = results.times
     runs = {v: results.series("energy", v) for v in VARIANT_STYLES if v in results.variants}
-    scale = scale_for(results.unit("energy"), *runs.values())
+    scale = scale_for(results.unit("energy"), *runs.values(), lang=lang)
     shown = {v: scale(values) for v, values in runs.items()}
     log = False
     if results.has_rebound:
@@ -276,36 +302,39 @@ def _rebound_top(ax: Axes, results: Results, owned: bool) -> tuple[list[Any], li
         # left showing is the savings actually realised. Name it only where some shows.
         realised = bool(np.any((f > e) & (a < f * (1 - 1e-9))))
         ax.fill_between(times, e, f, where=f > e, interpolate=True, color=REGION_COLOURS["savings"],
-                        linewidth=0, label="expected savings" if realised else None)
+                        linewidth=0, label=tr("expected savings", lang) if realised else None)
         ax.fill_between(times, e, eaten, where=eaten > e, interpolate=True,
                         color=REGION_COLOURS["rebound"], linewidth=0,
-                        label="rebound (eats expected savings)")
+                        label=tr("rebound (eats expected savings)", lang))
         if np.any(a > f * (1 + 1e-9)):
             ax.fill_between(times, f, a, where=a > f, interpolate=True,
                             facecolor=REGION_COLOURS["backfire"], edgecolor="#B0649A", hatch="\\\\",
-                            linewidth=0, label="backfire (above frozen)")
+                            linewidth=0, label=tr("backfire (above frozen)", lang))
         end_ratio = f[-1] / e[-1] if e[-1] > 0 else math.inf
         log = end_ratio > 10 and bool(np.all(np.concatenate([f, e, a]) > 0))
-    names = dict(VARIANT_NAMES)
+    names = {v: tr(name, lang) for v, name in VARIANT_NAMES.items()}
     if results.has_rebound:
         # Over long horizons the frozen run dwarfs the others and R tends to 0 however strong
         # the response; the extra energy over the engineering estimate says how strong it was.
-        totals = results.cumulative("energy")
-        engineering, actual = (totals[results.variants.index(v)] for v in ("engineering", "actual"))
+        engineering, actual = (results.total("energy", v) for v in ("engineering", "actual"))
         if engineering > 0:
-            names["actual"] = f"actual ({100 * (actual / engineering - 1):+.0f} % vs engineering)"
+            names["actual"] = tr("actual ({value} vs engineering)", lang,
+                                 value=signed_percent(actual / engineering - 1, lang))
     for v in ("frozen", "engineering", "actual"):
         if v in shown:
             ax.plot(times, shown[v], label=names[v], **VARIANT_STYLES[v])
     if log:
-        _log_y(ax)
+        log_y(ax, lang=lang)
     else:
         ax.set_ylim(bottom=0)
+    callout = rebound_callout(results, lang)
+    if callout:
+        _place_callout(ax, times, list(shown.values()), callout, log)
     if results.has_rebound and np.any(shown["actual"] > shown["frozen"] * (1 + 1e-9)):
-        _label_backfire(ax, times, shown["frozen"], shown["actual"], log)
-    ax.set_ylabel(scale.label("Energy"))
-    ax.set_title("Rebound: energy with and without demand response")
-    _year_axis(ax, times)
+        _label_backfire(ax, times, shown["frozen"], shown["actual"], log, lang)
+    ax.set_ylabel(scale.label(tr("Energy", lang)))
+    ax.set_title(tr("Rebound: energy with and without demand response", lang))
+    year_axis(ax, times, lang)
     handles, labels = ax.get_legend_handles_labels()
     lines = [i for i, h in enumerate(handles) if isinstance(h, Line2D)]
     areas = [i for i in range(len(handles)) if i not in lines]
@@ -313,33 +342,47 @@ def _rebound_top(ax: Axes, results: Results, owned: bool) -> tuple[list[Any], li
     return [handles[i] for i in order], [labels[i] for i in order]
 
 
-def _rebound_bottom(ax: Axes, results: Results) -> None:
+def _rebound_bottom(ax: Axes, results: Results, lang: str) -> None:
     """R(t) in %, with the 0 % and 100 % lines."""
     times = results.times
     if not results.has_rebound:
-        _note(ax, "no counterfactual runs: rebound undefined")
-        ax.set_ylabel("Rebound R (%)")
-        _year_axis(ax, times)
+        reason = ("traffic is forced: rebound not meaningful" if results.forced_traffic
+                  else "no counterfactual runs: rebound undefined")
+        note(ax, tr(reason, lang))
+        ax.set_yticks([])
+        ax.set_ylabel(tr("Rebound R (%)", lang))
+        year_axis(ax, times, lang)
         return
     r = 100.0 * results.rebound("energy")
     ax.plot(times, r, color="#222222", linewidth=2.0)
-    finite = r[np.isfinite(r)]
+    low, high = rate_limits(r)
+    ax.set_ylim(low, high)
+    shade_backfire(ax, high)
+    _label_line(ax, times, r, 100.0, tr("backfire above 100 %", lang), (low, high), above=True)
+    _label_line(ax, times, r, 0.0, tr("no rebound (0 %)", lang), (low, high), above=None)
+    ax.set_ylabel(tr("Rebound R (%)", lang))
+    whole = results.cumulative_rebound("energy")
+    verdict = tr(" (backfire)", lang) if whole is not None and whole > 1 else ""
+    ax.set_title(tr("Rebound R(t); over {period}: {value}{verdict}", lang,
+                    period=results_period(results), value=percent_text(whole, lang),
+                    verdict=verdict), fontsize=10.5)
+    year_axis(ax, times, lang)
+
+
+def rate_limits(*curves: np.ndarray) -> tuple[float, float]:
+    """y limits of a rebound panel (%): the curves, 0 % and 100 % with some room."""
+    finite = np.concatenate([c[np.isfinite(c)] for c in curves] or [np.zeros(0)])
     low = min(-10.0, float(finite.min(initial=0.0)))
     high = max(120.0, float(finite.max(initial=0.0)))
     pad = 0.08 * (high - low)
-    ax.set_ylim(low - pad, high + pad)
-    ax.axhspan(100.0, high + pad, color=REGION_COLOURS["backfire"], alpha=0.35, linewidth=0,
-               zorder=0)
+    return low - pad, high + pad
+
+
+def shade_backfire(ax: Axes, top: float) -> None:
+    """The backfire zone (R > 100 %) lightly shaded, with the 0 % and 100 % lines."""
+    ax.axhspan(100.0, top, color=REGION_COLOURS["backfire"], alpha=0.35, linewidth=0, zorder=0)
     for level in (0.0, 100.0):
         ax.axhline(level, color="#555555", linewidth=1.0, linestyle="--", zorder=1)
-    _label_line(ax, times, r, 100.0, "backfire above 100 %", (low - pad, high + pad), above=True)
-    _label_line(ax, times, r, 0.0, "no rebound (0 %)", (low - pad, high + pad), above=None)
-    ax.set_ylabel("Rebound R (%)")
-    whole = results.cumulative_rebound("energy")
-    verdict = " (backfire)" if whole is not None and whole > 1 else ""
-    ax.set_title(f"Rebound R(t); over {period(results.scenario)}: {_percent(whole)}{verdict}",
-                 fontsize=10.5)
-    _year_axis(ax, times)
 
 
 def _label_line(ax: Axes, times: np.ndarray, curve: np.ndarray, level: float, text: str,
@@ -374,72 +417,73 @@ def _label_line(ax: Axes, times: np.ndarray, curve: np.ndarray, level: float, te
 
 
 @with_style
-def plot_rebound(results: Results, ax: Axes | None = None) -> Axes:
+def plot_rebound(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Top: energy (kWh/yr, scaled) of actual, engineering and frozen runs with expected savings,
-    rebound and backfire shaded; bottom: R(t) in %. With ``ax`` given, only the top panel."""
+    rebound and backfire shaded (and "efficiency up, consumption up" spelt out on backfire);
+    bottom: R(t) in %. With ``ax`` given, only the top panel."""
     if ax is not None:
-        handles, labels = _rebound_top(ax, results, owned=False)
+        handles, labels = _rebound_top(ax, results, lang)
         place_legend(ax, False, handles, labels)
+        localise_ticks(ax, lang)
         return ax
     fig = new_figure(FIGSIZE_TWO_PANELS)
     top, bottom = fig.subplots(2, 1, sharex=True, height_ratios=(3, 2))
-    handles, labels = _rebound_top(top, results, owned=True)
+    handles, labels = _rebound_top(top, results, lang)
     top.set_xlabel("")
-    _rebound_bottom(bottom, results)
+    _rebound_bottom(bottom, results, lang)
     place_legend(top, True, handles, labels, ncol=2, row_major_order=False)
-    add_source(fig, results)
+    finish(top, True, results, lang)
     return top
 
 
 # --- (d) impacts ------------------------------------------------------------------------
 
 
-def _impact_panel(ax: Axes, results: Results, category: str) -> list[Any]:
+def _impact_panel(ax: Axes, results: Results, category: str, lang: str) -> list[Any]:
     """One stacked bar of cumulative actual impacts by phase, in the category's unit."""
-    actual = results.variants.index("actual")
     unit = results.unit("impact", category=category).removesuffix("/yr")
-    totals = {ph: float(results.cumulative("impact", category=category, phase=ph)[actual])
-              for ph in PHASES}
+    totals = {ph: results.total("impact", category=category, phase=ph) for ph in PHASES}
     total = sum(totals.values())
-    scale = scale_for(unit, total)
+    scale = scale_for(unit, total, lang=lang)
     bottom = 0.0
     handles = []
     for ph in PHASES:
         value = float(scale(totals[ph]))
         handles.append(ax.bar(0.0, value, bottom=bottom, width=0.62, color=PHASE_COLOURS[ph],
-                              label=PHASE_NAMES[ph], edgecolor="white", linewidth=0.6))
+                              label=tr(PHASE_NAMES[ph], lang), edgecolor="white", linewidth=0.6))
         if total > 0 and totals[ph] / total >= 0.1:
-            ax.text(0.0, bottom + value / 2, f"{100 * totals[ph] / total:.0f} %", ha="center",
+            ax.text(0.0, bottom + value / 2, percent_text(totals[ph] / total, lang), ha="center",
                     va="center", color="white" if ph != "use" else "black", fontsize=9.5,
                     fontweight="bold")
         bottom += value
     ax.set_xlim(-0.7, 0.7)
     ax.set_xticks([])
     ax.grid(axis="x", visible=False)
-    ax.set_title(CATEGORIES[category][1], fontsize=10.5)
+    ax.set_title(category_name(category, lang), fontsize=10.5)
     ax.set_ylabel(scale.unit)
     if total > 0:
         ax.set_ylim(0, 1.12 * float(scale(total)))
-        ax.text(0.0, float(scale(total)), f"{float(scale(total)):.3g}", ha="center", va="bottom",
-                fontsize=9.5)
+        ax.text(0.0, float(scale(total)), three_figures(float(scale(total)), lang), ha="center",
+                va="bottom", fontsize=9.5)
     else:
         ax.set_ylim(0, 1)
         ax.set_yticks([])
-        _note(ax, "zero in this\nscenario")
+        note(ax, tr("zero in this\nscenario", lang))
     return handles
 
 
 @with_style
-def plot_impacts(results: Results, ax: Axes | None = None, category: str | None = None) -> Axes:
+def plot_impacts(results: Results, ax: Axes | None = None, lang: str = "en",
+                 category: str | None = None) -> Axes:
     """Cumulative actual impacts over the horizon by life-cycle phase, one panel per category
     (each in its own unit: Mt CO₂e, t Sb eq, PJ, million m³, t...). With ``ax`` given, one
     panel: ``category`` (default: the first, climate change). Returns the first panel."""
+    phase_names = [tr(PHASE_NAMES[ph], lang) for ph in PHASES]
     if ax is not None or category is not None:
         ax, owned = own_axes(ax)
-        bars = _impact_panel(ax, results, category or next(iter(CATEGORIES)))
-        place_legend(ax, owned, bars, [PHASE_NAMES[ph] for ph in PHASES], ncol=3)
-        if owned:
-            add_source(root_figure(ax), results)
+        bars = _impact_panel(ax, results, category or next(iter(CATEGORIES)), lang)
+        place_legend(ax, owned, bars, phase_names, ncol=3)
+        finish(ax, owned, results, lang)
         return ax
     categories = list(CATEGORIES)
     columns = 3
@@ -448,16 +492,16 @@ def plot_impacts(results: Results, ax: Axes | None = None, category: str | None 
     axes = fig.subplots(rows, columns).ravel()
     handles: list[Any] = []
     for panel, c in zip(axes, categories, strict=False):
-        handles = _impact_panel(panel, results, c)
+        handles = _impact_panel(panel, results, c, lang)
     spare = axes[len(categories)]
     spare.axis("off")
-    spare.legend(handles[::-1], [PHASE_NAMES[ph] for ph in PHASES][::-1], loc="center",
-                 title="Life-cycle phase", alignment="left")
+    spare.legend(handles[::-1], phase_names[::-1], loc="center",
+                 title=tr("Life-cycle phase", lang), alignment="left")
     for extra in axes[len(categories) + 1:]:
         extra.axis("off")
-    fig.suptitle(f"Cumulative impacts {period(results.scenario)} by life-cycle phase",
-                 fontweight="bold")
-    add_source(fig, results)
+    fig.suptitle(tr("Cumulative impacts {period} by life-cycle phase", lang,
+                    period=results_period(results)), fontweight="bold")
+    finish(axes[0], True, results, lang)
     return axes[0]
 
 
@@ -465,73 +509,81 @@ def plot_impacts(results: Results, ax: Axes | None = None, category: str | None 
 
 
 @with_style
-def plot_equipment_manufactured(results: Results, ax: Axes | None = None) -> Axes:
+def plot_equipment_manufactured(results: Results, ax: Axes | None = None,
+                                lang: str = "en") -> Axes:
     """Units manufactured per year (new units and replacements) by equipment type, actual run;
     log y axis when the largest type is more than 100× the smallest."""
     ax, owned = own_axes(ax)
-    times = results.times
-    order = list(results.scenario.equipment)
+    times, scenario = results.times, results.scenario
+    order = list(scenario.equipment)
     names = sorted(results.labels("equipment_manufactured", "equipment"),
                    key=lambda e: (order.index(e) if e in order else len(order), e))
     values = {e: results.series("equipment_manufactured", equipment=e) for e in names}
-    values = {e: v for e, v in values.items() if _nonzero(v)}
+    values = {e: v for e, v in values.items() if nonzero(v)}
     unit = (results.unit("equipment_manufactured", equipment=names[0]) if names else "unit/yr")
     peaks = [float(np.nanmax(v)) for v in values.values()]
     log = bool(peaks) and max(peaks) / min(peaks) > 100
     floor = max(min(peaks) / 30, max(peaks) * 1e-7) if log else 0.0
     # On a log axis counts stay in units and ticks read "10 thousand", "1 million"...
-    scale = scale_for(unit, 1.0) if log else scale_for(unit, *values.values())
-    for i, (e, v) in enumerate(values.items()):
-        colour = EQUIPMENT_COLOURS[i % len(EQUIPMENT_COLOURS)]
-        style = EQUIPMENT_LINESTYLES[(i // len(EQUIPMENT_COLOURS)) % len(EQUIPMENT_LINESTYLES)]
-        ax.plot(times, scale(v), label=pretty(e), color=colour, linestyle=style)
+    scale = (scale_for(unit, 1.0, lang=lang) if log
+             else scale_for(unit, *values.values(), lang=lang))
+    for e, v in values.items():
+        colour, style, _ = equipment_style(scenario, e)
+        ax.plot(times, scale(v), label=data_name(e, lang), color=colour, linestyle=style)
     if log:
         ax.set_yscale("log")
         ax.set_ylim(bottom=float(scale(floor)), top=float(scale(max(peaks))) * 2)
-        _log_y(ax, words=True)
+        log_y(ax, words=True, lang=lang)
     elif peaks:
         ax.set_ylim(bottom=0)
     else:
         ax.set_yticks([])
-        _note(ax, "no equipment in this scenario")
-    ax.set_ylabel(scale.label("Manufactured"))
-    ax.set_title("Equipment manufactured per year")
-    _year_axis(ax, times)
+        note(ax, tr("no equipment in this scenario", lang))
+    ax.set_ylabel(scale.label(tr("Manufactured", lang)))
+    ax.set_title(tr("Equipment manufactured per year", lang))
+    year_axis(ax, times, lang)
     place_legend(ax, owned)
-    if owned:
-        add_source(root_figure(ax), results)
+    finish(ax, owned, results, lang)
     return ax
 
 
 # --- (f) sites --------------------------------------------------------------------------
 
 
-@with_style
-def plot_sites(results: Results, ax: Axes | None = None) -> Axes:
-    """Installed sites (radio sites) by generation, stacked, actual run."""
-    ax, owned = own_axes(ax)
+def sites_panel(ax: Axes, results: Results, colours: dict[str, str], lang: str,
+                scale_values: np.ndarray | None = None, shared: bool = False) -> None:
+    """Installed sites stacked by generation (launch order, oldest at the bottom), actual run;
+    the display unit is chosen from ``scale_values`` (default: this run's total). A ``shared``
+    y axis (small multiples) keeps its ticks when this run has no sites."""
     times, scenario = results.times, results.scenario
-    colours = generation_colours(scenario)
     names = launch_order(scenario, results.labels("sites", "generation"))
     bands: list[Band] = [
-        (pretty(g), results.series("sites", generation=g), colours.get(g, "#999999"), None)
+        (data_name(g, lang), results.series("sites", generation=g), colours.get(g, "#999999"), None)
         for g in names
     ]
-    bands = [b for b in bands if _nonzero(b[1])]
+    bands = [b for b in bands if nonzero(b[1])]
     unit = results.unit("sites", generation=names[0]) if names else "site"
-    scale = scale_for(unit, sum((b[1] for b in bands), np.zeros_like(times)))
+    total = sum((b[1] for b in bands), np.zeros_like(times))
+    scale = scale_for(unit, total if scale_values is None else scale_values, lang=lang)
     if bands:
-        _stack(ax, times, bands, scale)
+        stack(ax, times, bands, scale)
     else:
-        ax.set_yticks([])
-        _note(ax, "no sites in this scenario")
-    ax.set_ylabel(scale.label("Installed"))
-    ax.set_title("Radio sites by generation (stacked)")
-    _year_axis(ax, times)
+        if not shared:
+            ax.set_yticks([])
+        note(ax, tr("no sites in this scenario", lang))
+    ax.set_ylabel(scale.label(tr("Installed", lang)))
+    year_axis(ax, times, lang)
+
+
+@with_style
+def plot_sites(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
+    """Installed sites (radio sites) by generation, stacked, actual run."""
+    ax, owned = own_axes(ax)
+    sites_panel(ax, results, generation_colours(results.scenario), lang)
+    ax.set_title(tr("Radio sites by generation (stacked)", lang))
     handles, labels = ax.get_legend_handles_labels()
     place_legend(ax, owned, handles[::-1], labels[::-1])
-    if owned:
-        add_source(root_figure(ax), results)
+    finish(ax, owned, results, lang)
     return ax
 
 
@@ -594,14 +646,15 @@ def _ordered(graph: nx.DiGraph, layers: dict[str, int], scenario: Scenario | Non
 
 
 @with_style
-def plot_graph(graph: nx.DiGraph, ax: Axes | None = None, scenario: Scenario | None = None) -> Axes:
+def plot_graph(graph: nx.DiGraph, ax: Axes | None = None, scenario: Scenario | None = None,
+               lang: str = "en") -> Axes:
     """The dependency graph in layers (users → services → traffic → generations, layers and
     devices → equipment → electricity → impacts), nodes coloured by kind."""
     layers = graph_layers(graph)
     rows: dict[int, list[str]] = {}
     for n in _ordered(graph, layers, scenario):
         rows.setdefault(layers[n], []).append(n)
-    labels = {n: "\n".join(textwrap.wrap(pretty(str(d.get("label", n))), 13)) or n
+    labels = {n: "\n".join(textwrap.wrap(_node_label(n, d, lang), 13)) or n
               for n, d in graph.nodes(data=True)}
     # Widen the figure for crowded rows: about 0.075 in per character, 0.35 in per box.
     widest = max((sum(0.075 * max(map(len, labels[n].split("\n"))) + 0.35 for n in row)
@@ -648,108 +701,24 @@ def plot_graph(graph: nx.DiGraph, ax: Axes | None = None, scenario: Scenario | N
         ax.set_ylim(min(ys) - 0.06 * height, max(ys) + 0.06 * height)
     ax.set_axis_off()
     name = graph.graph.get("name", scenario.name if scenario else "")
-    ax.set_title(f"Dependency graph of scenario '{name}'")
+    ax.set_title(tr("Dependency graph of scenario '{name}'", lang, name=name))
     kinds = [k for k in KIND_COLOURS if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
     handles = [Patch(facecolor=KIND_COLOURS[k], edgecolor="#444444", linewidth=0.6) for k in kinds]
-    place_legend(ax, owned, handles, kinds, ncol=5)
+    place_legend(ax, owned, handles, [tr(k, lang) for k in kinds], ncol=5)
     if owned:
         if scenario is not None:
-            add_source_text(root_figure(ax), source_text(scenario, __version__, "dependency graph"))
+            text = source_text(scenario, __version__, "dependency graph", lang)
         else:
-            add_source_text(root_figure(ax), f"Source: jevons {__version__} dependency graph, "
-                                       f"scenario '{name}'")
+            text = tr("Source: jevons {version} dependency graph, scenario '{name}', {date}", lang,
+                      version=__version__, name=name, date=date_text(source_date(), lang))
+        add_source_text(root_figure(ax), text)
     return ax
 
 
-class FigureFunction(Protocol):
-    """``plot_x(results, ax=None) -> Axes``."""
-
-    def __call__(self, results: Results, ax: Axes | None = None) -> Axes: ...
+#: Node kinds whose label is one of our words (translated), not a name from the scenario.
+_WORD_KINDS = ("driver", "flow", "energy", "impact")
 
 
-#: Every figure of a run, by stable file stem.
-FIGURES: dict[str, FigureFunction] = {
-    "energy_by_generation": plot_energy_by_generation,
-    "indexed": plot_indexed,
-    "rebound": plot_rebound,
-    "impacts": plot_impacts,
-    "equipment_manufactured": plot_equipment_manufactured,
-    "sites": plot_sites,
-}
-
-
-# --- saving -----------------------------------------------------------------------------
-
-#: File formats a figure can be saved in.
-FORMATS = ("png", "svg", "pdf")
-
-
-def _metadata(fmt: str, title: str, source: str) -> dict[str, Any]:
-    """Title and source in the file's metadata; no dates, so reruns give identical files."""
-    if fmt == "png":
-        return {"Title": title, "Description": source}
-    if fmt == "svg":
-        return {"Title": title, "Description": source, "Date": None}
-    return {"Title": title, "Subject": source, "CreationDate": None}
-
-
-def save_figure(fig: Figure, folder: Path, stem: str, formats: Iterable[str], dpi: int,
-                source: str = "") -> list[Path]:
-    """Write ``fig`` as ``folder/<stem>.<fmt>`` for every format (each file replaced atomically)."""
-    chosen = _check_formats(formats)
-    written = []
-    axes = fig.get_axes()
-    title = fig.get_suptitle() or (axes[0].get_title() if axes else stem)
-    with styled():
-        for fmt in chosen:
-            path = folder / f"{stem}.{fmt}"
-            partial = folder / f".{stem}.{fmt}.partial"
-            try:
-                fig.savefig(partial, format=fmt, dpi=dpi, metadata=_metadata(fmt, title, source))
-                os.replace(partial, path)
-            finally:
-                partial.unlink(missing_ok=True)
-            written.append(path)
-    return written
-
-
-def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
-    """Formats in lower case without a dot; ValueError naming the first unknown one."""
-    if isinstance(formats, str):
-        formats = (formats,)
-    chosen = tuple(f.lower().lstrip(".") for f in formats)
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"figure format {unknown[0]!r} is not supported; expected one of "
-                         f"{', '.join(FORMATS)}")
-    return chosen
-
-
-def save_all(results: Results, folder: str | os.PathLike[str], formats: Iterable[str] = ("png",),
-             dpi: int = 300, lang: str = "en") -> list[Path]:
-    """Draw every figure of :data:`FIGURES` and write it as ``<stem>.<fmt>`` in ``folder``."""
-    if lang != "en":
-        raise NotImplementedError(f"figures in {lang!r} are not available yet")
-    chosen = _check_formats(formats)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    source = source_text(results.scenario, results.version)
-    written: list[Path] = []
-    for stem, plot in FIGURES.items():
-        fig = root_figure(plot(results))
-        written += save_figure(fig, folder, stem, chosen, dpi, source)
-        fig.clear()  # free the artists now; the figure was never registered with pyplot
-    return written
-
-
-def save_graph(graph: nx.DiGraph, scenario: Scenario, folder: str | os.PathLike[str],
-               formats: Iterable[str] = ("png",), dpi: int = 300) -> list[Path]:
-    """Draw the dependency graph and write it as ``graph.<fmt>`` in ``folder``."""
-    chosen = _check_formats(formats)
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    fig = root_figure(plot_graph(graph, scenario=scenario))
-    written = save_figure(fig, folder, "graph", chosen, dpi,
-                          source_text(scenario, __version__, "dependency graph"))
-    fig.clear()
-    return written
+def _node_label(node: str, data: dict[str, Any], lang: str) -> str:
+    label = str(data.get("label", node))
+    return tr(label, lang) if data.get("kind") in _WORD_KINDS else data_name(label, lang)

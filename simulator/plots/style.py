@@ -13,9 +13,12 @@ no figure manager to close), and the style is applied with ``rc_context``.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
-from collections.abc import Callable, Iterator, Sequence
+import os
+import textwrap
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar, cast
@@ -25,7 +28,11 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.text import Text
+from matplotlib.ticker import ScalarFormatter
 from matplotlib.transforms import offset_copy
+
+from .i18n import date_text, localise, period_text, tr, unit_text
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -57,9 +64,17 @@ VARIANT_STYLES: dict[str, dict[str, Any]] = {
 REGION_COLOURS = {"savings": "#A8DCC8", "rebound": "#F6CD85", "backfire": "#E7B3D0"}
 #: Life-cycle phases.
 PHASE_COLOURS = {"manufacturing": "#0072B2", "use": "#E69F00", "end_of_life": "#8C8C8C"}
-#: Paul Tol "bright", for equipment types in scenario order (line styles cycle after).
-EQUIPMENT_COLOURS = ("#4477AA", "#EE6677", "#228833", "#CCBB44", "#66CCEE", "#AA3377", "#777777")
+#: Paul Tol "muted", for equipment types in scenario order (line styles and hatches change after).
+EQUIPMENT_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
+                     "#882255", "#AA4499")
 EQUIPMENT_LINESTYLES = ("-", "--", "-.", ":")
+EQUIPMENT_HATCHES = (None, "..", "xx", "\\\\")
+#: Scenarios of a comparison, in order (the reference first): Okabe–Ito, then line styles.
+SCENARIO_COLOURS = ("#000000", "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+SCENARIO_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))
+#: Steps of the decomposition (waterfall) figure.
+STEP_COLOURS = {"level": "#7A7A7A", "growth": "#56B4E9", "efficiency": "#009E73",
+                "rebound": "#E69F00", "stacking": "#CC79A7"}
 #: Single series that recur (indexed figure, traffic on a second axis).
 QUANTITY_COLOURS = {"traffic": "#000000", "energy": "#D55E00", "energy_intensity": "#0072B2"}
 #: Node kinds of the dependency graph.
@@ -83,6 +98,7 @@ SOURCE_FONTSIZE = 9.0
 SOURCE_HEIGHT = 0.26
 SOURCE_BASELINE = 0.07
 SOURCE_GID = "source"
+NOTE_GID = "note"
 #: Space between a figure legend under the plot and the plot's x label (inches).
 LEGEND_GAP = 0.04
 
@@ -157,16 +173,43 @@ def own_axes(ax: Axes | None, figsize: tuple[float, float] = FIGSIZE) -> tuple[A
 # --- colours by role --------------------------------------------------------------------
 
 
-def generation_colours(scenario: Scenario) -> dict[str, str]:
-    """Colour of every generation of a scenario, by its rank in order of launch."""
-    order = sorted(scenario.generations, key=lambda g: scenario.generations[g].launch)
-    return {g: GENERATION_COLOURS[i % len(GENERATION_COLOURS)] for i, g in enumerate(order)}
+def generation_colours(*scenarios: Scenario, only: Collection[str] | None = None) -> dict[str, str]:
+    """Colour of every generation of one or more scenarios, by its rank in order of launch over
+    all of them (its earliest launch; file order breaks ties): 2G, 3G, 4G... keep their colours
+    across the panels of a comparison even where a scenario lacks one of them. With ``only``,
+    the generations not in it (e.g. not drawn) take no colour."""
+    launch: dict[str, float] = {}
+    for scenario in scenarios:
+        for g, item in scenario.generations.items():
+            if only is None or g in only:
+                launch[g] = min(launch.get(g, math.inf), item.launch)
+    order = sorted(launch, key=lambda g: launch[g])  # stable: file order breaks ties
+    return cycled(GENERATION_COLOURS, order)
 
 
 def launch_order(scenario: Scenario, names: Sequence[str]) -> list[str]:
     """``names`` (generations) sorted by launch year, oldest first."""
     launch = {g: scenario.generations[g].launch for g in scenario.generations}
     return sorted(names, key=lambda g: (launch.get(g, math.inf), g))
+
+
+def equipment_style(scenario: Scenario, name: str) -> tuple[str, str, str | None]:
+    """Colour, line style and bar hatch of an equipment type, by its place in the scenario:
+    the same in every figure (colours cycle, then line styles and hatches change)."""
+    order = list(scenario.equipment)
+    i = order.index(name) if name in order else len(order) + sum(map(ord, name))
+    colour = EQUIPMENT_COLOURS[i % len(EQUIPMENT_COLOURS)]
+    turn = i // len(EQUIPMENT_COLOURS)
+    return (colour, EQUIPMENT_LINESTYLES[turn % len(EQUIPMENT_LINESTYLES)],
+            EQUIPMENT_HATCHES[turn % len(EQUIPMENT_HATCHES)])
+
+
+def scenario_style(index: int) -> dict[str, Any]:
+    """Line colour, style and width of the ``index``-th scenario of a comparison (the first,
+    the reference, in black): two identical runs stay distinguishable (dashes over a line)."""
+    return {"color": SCENARIO_COLOURS[index % len(SCENARIO_COLOURS)],
+            "linestyle": SCENARIO_LINESTYLES[index % len(SCENARIO_LINESTYLES)],
+            "linewidth": 2.6 if index == 0 else 2.0}
 
 
 def cycled(palette: Sequence[str], names: Sequence[str]) -> dict[str, str]:
@@ -211,17 +254,23 @@ class Scale:
         return f"{quantity} ({self.unit})" if self.unit else quantity
 
 
-def display_unit(unit: str) -> str:
+def display_unit(unit: str, lang: str = "en") -> str:
     """A canonical unit written for readers (``kg CO2e/yr`` → ``kg CO₂e/yr``, ``m**3`` → ``m³``)."""
-    return scale_for(unit, np.array([1.0])).unit
+    return scale_for(unit, np.array([1.0]), lang=lang).unit
 
 
-def scale_for(unit: str, *values: Any) -> Scale:
+def scale_for(unit: str, *values: Any, lang: str = "en") -> Scale:
     """Readable prefix for data in ``unit`` (canonical, e.g. ``kWh/yr``), from its largest value.
 
     The largest finite magnitude is shown between 1 and 1000 where the unit has a
     ladder of prefixes (kWh, GB, kg, MJ, m³, counts); other units are only prettified.
+    The unit is written for ``lang`` (``TWh/an``, ``Eo/an``, ``milliers de sites`` in French).
     """
+    scale = _scale_for(unit, *values)
+    return Scale(scale.factor, unit_text(scale.unit, lang))
+
+
+def _scale_for(unit: str, *values: Any) -> Scale:
     numerator, _, denominator = unit.partition("/")
     head, _, qualifier = numerator.strip().partition(" ")
     per = f"/{_DENOMINATORS.get(denominator, denominator)}" if denominator else ""
@@ -250,31 +299,93 @@ def scale_for(unit: str, *values: Any) -> Scale:
 
 def period(scenario: Scenario) -> str:
     """``2010–2030`` for a scenario's horizon."""
-    return f"{scenario.time.start:g}–{scenario.time.end:g}"
+    return period_text(scenario.time.start, scenario.time.end)
 
 
-def source_text(scenario: Scenario, version: str, what: str = "simulation") -> str:
-    """``Source: jevons <version> simulation, scenario '<name>' (<start>–<end>)``."""
-    tool = f"jevons {version}".strip()
-    return f"Source: {tool} {what}, scenario '{scenario.name}' ({period(scenario)})"
+def results_period(results: Results) -> str:
+    """``2010–2030`` for the instants a run holds (its scenario's horizon, or a window of it)."""
+    return period_text(float(results.times[0]), float(results.times[-1]))
+
+
+def source_date() -> dt.date:
+    """The date of the source line: ``SOURCE_DATE_EPOCH`` (seconds since 1970, UTC) when set,
+    for reproducible builds (https://reproducible-builds.org/specs/source-date-epoch/); today
+    otherwise."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.date.today()
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since "
+                         "1970-01-01 (UTC)") from None
+
+
+def source_text(scenario: Scenario, version: str, what: str = "simulation", lang: str = "en",
+                span: tuple[float, float] | None = None) -> str:
+    """``Source: jevons <version> simulation, scenario '<name>' (<start>–<end>), <date>``.
+
+    ``what`` is ``simulation`` or ``dependency graph``; ``span`` (start, end) replaces the
+    scenario's horizon (a run restricted to some years).
+    """
+    start, end = span if span is not None else (scenario.time.start, scenario.time.end)
+    key = f"Source: jevons {{version}} {what}, scenario '{{name}}' ({{period}}), {{date}}"
+    return tr(key, lang, version=version, name=scenario.name, period=period_text(start, end),
+              date=date_text(source_date(), lang))
+
+
+def comparison_source_text(names: Sequence[str], version: str, start: float, end: float,
+                           lang: str = "en") -> str:
+    """``Source: jevons <version> simulations, scenarios 'a', 'b' (<start>–<end>), <date>``."""
+    quoted = ", ".join(tr("'{name}'", lang, name=n) for n in names)
+    return tr("Source: jevons {version} simulations, scenarios {names} ({period}), {date}", lang,
+              version=version, names=quoted, period=period_text(start, end),
+              date=date_text(source_date(), lang))
 
 
 def add_source_text(fig: Figure, text: str) -> None:
-    """Write ``text`` under the figure, at the left, keeping room for it in the layout."""
-    fig.text(0.012, SOURCE_BASELINE / fig.get_figheight(), text, fontsize=SOURCE_FONTSIZE,
-             color=SOURCE_COLOUR, ha="left", va="bottom", gid=SOURCE_GID)
+    """Write ``text`` under the figure, at the left, keeping room for it in the layout; a line
+    wider than the figure is wrapped."""
+    artist = fig.text(0.012, SOURCE_BASELINE / fig.get_figheight(), text, fontsize=SOURCE_FONTSIZE,
+                      color=SOURCE_COLOUR, ha="left", va="bottom", gid=SOURCE_GID)
+    _fit_width(fig, artist)
     _lay_out_bottom(fig)
 
 
-def _lay_out_bottom(fig: Figure) -> None:
-    """Stack, from the bottom: the source line, the figure legend, then the plots.
+def add_note_text(fig: Figure, text: str) -> None:
+    """Write a note (e.g. "horizons differ...") above the source line, wrapped to the width."""
+    artist = fig.text(0.012, 0.0, text, fontsize=SOURCE_FONTSIZE, color=SOURCE_COLOUR, ha="left",
+                      va="bottom", gid=NOTE_GID, style="italic")
+    _fit_width(fig, artist)
+    _lay_out_bottom(fig)
 
-    Constrained layout lays the axes out in ``rect``; the legend and the source
+
+def _fit_width(fig: Figure, artist: Text) -> None:
+    """Wrap the text of ``artist`` (at spaces: no-break spaces and hyphens hold) until it fits
+    the width of the figure."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    text, room = artist.get_text(), 0.97 * fig.bbox.width
+    columns = len(text)
+    while columns > 20 and artist.get_window_extent(renderer).width > room:
+        columns = int(columns * 0.92)
+        artist.set_text(textwrap.fill(text, columns, break_on_hyphens=False))
+
+
+def _lay_out_bottom(fig: Figure) -> None:
+    """Stack, from the bottom: the source line, notes, the figure legend, then the plots.
+
+    Constrained layout lays the axes out in ``rect``; the legend, notes and the source
     line sit in the strip below it, whose height is measured (the canvas is Agg).
     """
     height = fig.get_figheight()
-    bottom = SOURCE_HEIGHT if any(t.get_gid() == SOURCE_GID for t in fig.texts) else 0.0
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    bottom = 0.0
+    for source in (t for t in fig.texts if t.get_gid() == SOURCE_GID):
+        lines = source.get_window_extent(renderer).height / fig.dpi
+        bottom = max(SOURCE_HEIGHT, SOURCE_BASELINE + lines + 0.06)
+    for note in (t for t in fig.texts if t.get_gid() == NOTE_GID):
+        note.set_y(bottom / height)
+        bottom += note.get_window_extent(renderer).height / fig.dpi + LEGEND_GAP
     for legend in fig.legends:
         legend.set_bbox_to_anchor((0.5, bottom / height), transform=fig.transFigure)
         bottom += legend.get_window_extent(renderer).height / fig.dpi + LEGEND_GAP
@@ -283,9 +394,59 @@ def _lay_out_bottom(fig: Figure) -> None:
         engine.set(rect=(0.0, bottom / height, 1.0, 1.0 - bottom / height))
 
 
-def add_source(fig: Figure, results: Results) -> None:
+def add_source(fig: Figure, results: Results, lang: str = "en") -> None:
     """Write the source line of a simulated figure under it."""
-    add_source_text(fig, source_text(results.scenario, results.version))
+    span = (float(results.times[0]), float(results.times[-1]))
+    add_source_text(fig, source_text(results.scenario, results.version, lang=lang, span=span))
+
+
+def fit_titles(fig: Figure) -> None:
+    """Wrap the figure's title and the axes' titles that are wider than the figure (French
+    titles run longer)."""
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = [fig._suptitle] if fig._suptitle is not None else []
+    for ax in fig.get_axes():
+        texts += [ax.title, ax._left_title]
+    room = 0.96 * fig.bbox.width
+    for text in texts:
+        content = text.get_text()
+        columns = len(content)
+        while columns > 20 and "\n" not in content and text.get_window_extent(renderer).width > room:
+            columns = int(columns * 0.9)
+            text.set_text(textwrap.fill(content, columns, break_on_hyphens=False))
+
+
+# --- numbers on axes ----------------------------------------------------------------------
+
+
+class LocalisedScalarFormatter(ScalarFormatter):
+    """Matplotlib's default tick labels with the decimal mark of a language (``0,5`` in French)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        return localise(super().__call__(x, pos), self.lang)
+
+    def get_offset(self) -> str:
+        return localise(super().get_offset(), self.lang)
+
+
+def localise_ticks(ax: Axes, lang: str) -> None:
+    """Give the linear axes of ``ax`` tick labels in ``lang`` (other formatters are ours and
+    already localised)."""
+    if lang == "en":
+        return
+    for axis in (ax.xaxis, ax.yaxis):
+        if type(axis.get_major_formatter()) is ScalarFormatter:
+            axis.set_major_formatter(LocalisedScalarFormatter(lang))
+
+
+def localise_figure(fig: Figure, lang: str) -> None:
+    """:func:`localise_ticks` on every axes of ``fig``."""
+    for ax in fig.get_axes():
+        localise_ticks(ax, lang)
 
 
 # --- legends ----------------------------------------------------------------------------

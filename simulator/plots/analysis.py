@@ -1,0 +1,640 @@
+"""Figures that explain a run: contributions, the decomposition of the change, validation.
+
+* ``contributions`` — which services, generations/layers/devices and equipment the
+  cumulative impacts of each category come from (shares, from ``Results.contributions()``);
+* ``decomposition`` — a waterfall of the change of the yearly energy and climate change
+  between the first and last years: growth, efficiency, rebound, and the idle load of the
+  generations kept alive (stacking) within the end bar (from ``Results.decomposition()``);
+* ``validation`` — the simulated series against the scenario's observations.
+
+The data each figure draws is computed by a public function (:func:`contribution_shares`,
+:func:`waterfall`, :func:`observed_and_simulated`) so that tests check what is drawn.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure, SubFigure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.transforms import blended_transform_factory
+
+from ..results import Results
+from ..scenario.schema import CATEGORIES, OBSERVABLE, Observation
+from .common import OTHER_COLOUR, factor_text, formatter, log_y, note, plain_number, three_figures, year_axis
+from .figures import category_name, finish
+from .i18n import data_name, number, percent, tr
+from .style import (
+    DEVICE_COLOURS,
+    LAYER_COLOURS,
+    LAYER_HATCH,
+    PHASE_COLOURS,
+    STEP_COLOURS,
+    VARIANT_STYLES,
+    cycled,
+    equipment_style,
+    generation_colours,
+    launch_order,
+    new_figure,
+    own_axes,
+    place_legend,
+    results_period,
+    root_figure,
+    row_major,
+    scale_for,
+    with_style,
+)
+
+# --- contributions --------------------------------------------------------------------
+
+#: Breakdowns of ``Results.contributions()``, in the order of the panels, with their titles.
+BREAKDOWNS = {
+    "service": "By service",
+    "owner": "By generation, layer and device",
+    "equipment": "By equipment, and electricity for the use phase",
+}
+#: Items below this share (%) in every category are drawn together as "others".
+OTHERS_BELOW = 1.0
+OTHERS = "others"
+NOT_ATTRIBUTED = "not attributed"
+#: Services (Paul Tol's "vibrant" scheme, colour-blind safe); devices keep their yellow.
+SERVICE_COLOURS = ("#0077BB", "#33BBEE", "#009988", "#EE7733", "#CC3311", "#EE3377")
+FIGSIZE_CONTRIBUTIONS = (6.4, 8.2)
+
+
+def contribution_shares(results: Results, others_below: float = OTHERS_BELOW) -> dict[str, pd.DataFrame]:
+    """Shares (%) of the cumulative actual impact of each category, per breakdown.
+
+    One table per breakdown (``service``, ``owner``, ``equipment``): a row per impact
+    category (in :data:`CATEGORIES` order), a column per item, in the order of the bars.
+    Items whose share is below ``others_below`` % in every category are summed into
+    ``others``; whatever the items leave of the total is ``not attributed``. A row adds
+    up to 100, or is all zero for a category that is zero in the scenario.
+    """
+    frame = results.contributions()
+    categories = list(CATEGORIES)
+    tables = {}
+    for by in BREAKDOWNS:
+        part = frame[frame["by"] == by]
+        names = _item_order(results, by, list(dict.fromkeys(part["name"])))
+        table = pd.DataFrame(0.0, index=categories, columns=names)
+        for row in part.itertuples():
+            table.loc[row.category, row.name] += 100.0 * row.share
+        small = [n for n in names if bool((table[n].abs() < others_below).all())]
+        if len(small) > 1:
+            table[OTHERS] = table[small].sum(axis=1)
+            table = table.drop(columns=small)
+        totals = _category_totals(results)
+        rest = pd.Series({c: (100.0 - table.loc[c].sum()) if totals[c] > 0 else 0.0
+                          for c in categories})
+        if bool((rest > 1e-6).any()):
+            table[NOT_ATTRIBUTED] = rest.clip(lower=0.0)
+        tables[by] = table
+    return tables
+
+
+def _category_totals(results: Results) -> dict[str, float]:
+    return {c: results.total("impact", category=c) for c in CATEGORIES}
+
+
+def _item_order(results: Results, by: str, names: list[str]) -> list[str]:
+    """Items in the order of the bars: services as in the scenario then devices; generations by
+    launch, then layers, then devices; equipment as in the scenario, then electricity."""
+    scenario = results.scenario
+    if by == "service":
+        order = [*scenario.demand.services, "devices"]
+    elif by == "owner":
+        gens = launch_order(scenario, list(scenario.generations))
+        order = ([f"generation:{g}" for g in gens] + [f"layer:{n}" for n in scenario.layers]
+                 + [f"device:{n}" for n in scenario.devices])
+    else:
+        order = [*scenario.equipment, "electricity"]
+    rank = {n: i for i, n in enumerate(order)}
+    return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
+
+
+def _item_style(results: Results, by: str, name: str, index: int,
+                lang: str) -> tuple[str, str, str | None]:
+    """Label, colour and hatch of one item of a breakdown (same colours as the other figures)."""
+    scenario = results.scenario
+    if name == OTHERS:
+        return (tr("others (< {limit} each)", lang, limit=percent(OTHERS_BELOW / 100, lang)),
+                OTHER_COLOUR, None)
+    if name == NOT_ATTRIBUTED:
+        return tr(NOT_ATTRIBUTED, lang), "#FFFFFF", "///"
+    if by == "service":
+        if name == "devices":
+            return tr("devices", lang), DEVICE_COLOURS[0], None
+        return data_name(name, lang), SERVICE_COLOURS[index % len(SERVICE_COLOURS)], None
+    if by == "owner":
+        kind, _, item = name.partition(":")
+        if kind == "generation":
+            return data_name(item, lang), generation_colours(scenario).get(item, "#999999"), None
+        if kind == "layer":
+            colour = cycled(LAYER_COLOURS, list(scenario.layers)).get(item, LAYER_COLOURS[0])
+            return tr("{name} (layer)", lang, name=data_name(item, lang)), colour, LAYER_HATCH
+        colour = cycled(DEVICE_COLOURS, list(scenario.devices)).get(item, DEVICE_COLOURS[0])
+        return tr("{name} (devices)", lang, name=data_name(item, lang)), colour, None
+    if name == "electricity":
+        return tr("electricity", lang), PHASE_COLOURS["use"], None
+    colour, _, hatch = equipment_style(scenario, name)
+    return data_name(name, lang), colour, hatch
+
+
+def _dark(colour: str) -> bool:
+    """True for a colour dark enough to carry white text."""
+    r, g, b = (int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b < 0.55
+
+
+def _category_label(results: Results, category: str, lang: str) -> str:
+    """``Climate change`` over its cumulative total, e.g. ``9.7 Gt CO₂e``."""
+    unit = results.unit("impact", category=category).removesuffix("/yr")
+    total = results.total("impact", category=category)
+    if total <= 0:
+        return category_name(category, lang)
+    scale = scale_for(unit, total, lang=lang)
+    return f"{category_name(category, lang)}\n{three_figures(float(scale(total)), lang)} {scale.unit}"
+
+
+def _contribution_panel(ax: Axes, results: Results, by: str, table: pd.DataFrame,
+                        lang: str) -> tuple[list[Any], list[str]]:
+    """One horizontal stacked bar of shares per category; returns legend handles and labels."""
+    rows = np.arange(len(table.index))
+    left = np.zeros(len(rows))
+    handles, labels = [], []
+    service_index = 0
+    for name in table.columns:
+        values = table[name].to_numpy()
+        label, colour, hatch = _item_style(results, by, name, service_index, lang)
+        service_index += name not in ("devices", OTHERS, NOT_ATTRIBUTED)
+        bars = ax.barh(rows, values, left=left, height=0.66, color=colour, hatch=hatch,
+                       edgecolor="white" if hatch is None else "#666666", linewidth=0.6)
+        for y, (x0, width) in enumerate(zip(left, values, strict=True)):
+            if width >= 8.0:
+                ax.text(x0 + width / 2, y, percent(width / 100, lang), ha="center", va="center",
+                        fontsize=8.5, color="white" if _dark(colour) and hatch is None else "black")
+        if bool((values > 0).any()):
+            handles.append(bars)
+            labels.append(label)
+        left += values
+    for y, c in enumerate(table.index):
+        if results.total("impact", category=c) <= 0:
+            ax.text(2.0, y, tr("zero in this scenario", lang), ha="left", va="center",
+                    fontsize=9, color="#555555")
+    ax.set_yticks(rows, [_category_label(results, c, lang) for c in table.index], fontsize=9)
+    ax.set_ylim(len(rows) - 0.5, -0.5)  # first category at the top
+    ax.set_xlim(0, 100)
+    ax.xaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v / 100, lang)))
+    ax.grid(axis="y", visible=False)
+    ax.set_title(tr(BREAKDOWNS[by], lang), fontsize=10.5, loc="left")
+    return handles, labels
+
+
+def _panel_legend(ax: Axes, handles: list[Any], labels: list[str]) -> None:
+    """A legend under a panel, centred on the figure, in as many columns as fit its width
+    (at most 4), read row by row."""
+    if not handles:
+        return
+    fig = root_figure(ax)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    anchor = blended_transform_factory(fig.transFigure, ax.transAxes)
+    for ncol in range(min(len(handles), 4), 0, -1):
+        legend = ax.legend(row_major(handles, ncol), row_major(labels, ncol), loc="upper center",
+                           bbox_to_anchor=(0.5, -0.1), bbox_transform=anchor, ncol=ncol,
+                           fontsize=8.5, handlelength=1.6, columnspacing=1.0, borderaxespad=0.0)
+        if ncol == 1 or legend.get_window_extent(renderer).width <= 0.97 * fig.bbox.width:
+            break
+        legend.remove()
+
+
+@with_style
+def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en",
+                       by: str | None = None) -> Axes:
+    """Shares of the cumulative actual impacts of each category, as horizontal stacked bars:
+    by service, by generation/layer/device and by equipment (one panel each). With ``ax``
+    given, one panel: ``by`` (default ``service``). Returns the first panel."""
+    tables = contribution_shares(results)
+    if ax is not None or by is not None:
+        chosen = by or "service"
+        ax, owned = own_axes(ax, (6.4, 3.6))
+        handles, labels = _contribution_panel(ax, results, chosen, tables[chosen], lang)
+        ax.set_xlabel(tr("Share of the cumulative impact (%)", lang))
+        place_legend(ax, owned, handles, labels)
+        finish(ax, owned, results, lang)
+        return ax
+    fig = new_figure(FIGSIZE_CONTRIBUTIONS)
+    axes = fig.subplots(len(BREAKDOWNS), 1, sharex=True)
+    for panel, by_ in zip(axes, BREAKDOWNS, strict=True):
+        handles, labels = _contribution_panel(panel, results, by_, tables[by_], lang)
+        panel.tick_params(axis="x", labelbottom=True)
+        _panel_legend(panel, handles, labels)
+    fig.suptitle(tr("Where the impacts come from: shares of the totals {period}", lang,
+                    period=results_period(results)), fontweight="bold")
+    finish(axes[0], True, results, lang)
+    return axes[0]
+
+
+# --- decomposition (waterfall) ----------------------------------------------------------
+
+#: The quantities of the decomposition figure, top to bottom.
+DECOMPOSED = ("energy", "climate_change")
+STEPS = ("start", "growth", "efficiency", "rebound", "end")
+STEP_LEGEND = {"growth": "growth of demand (start-year technology)",
+               "efficiency": "efficiency gains (engineering − frozen)",
+               "rebound": "rebound (actual − engineering)"}
+#: A waterfall is drawn on a broken axis when its highest level exceeds this many times the
+#: start, end and other levels (a frozen run that dwarfs everything else).
+BREAK_RATIO = 4.0
+
+
+@dataclass(frozen=True)
+class Step:
+    """One bar of a waterfall: from ``low`` to ``high`` (canonical unit); ``value`` is the
+    change it stands for (the level itself for the start and end bars)."""
+
+    key: str
+    low: float
+    high: float
+    value: float
+
+
+def waterfall(results: Results, quantity: str = "energy") -> tuple[list[Step], dict[str, Any]]:
+    """The bars of the waterfall of ``quantity`` (``energy`` or an impact category) and the
+    decomposition they come from (:meth:`Results.decomposition`): start, + growth,
+    + efficiency (negative), + rebound, end. Each change starts where the previous bar ended."""
+    parts = results.decomposition(quantity)
+    level = parts["start"]
+    steps = [Step("start", 0.0, level, level)]
+    for key in ("growth", "efficiency", "rebound"):
+        after = level + parts[key]
+        steps.append(Step(key, min(level, after), max(level, after), parts[key]))
+        level = after
+    steps.append(Step("end", 0.0, parts["end"], parts["end"]))
+    return steps, parts
+
+
+def _quantity_name(quantity: str, lang: str) -> str:
+    return tr("Energy", lang) if quantity == "energy" else category_name(quantity, lang)
+
+
+def _value_text(value: float, lang: str, sign: bool) -> str:
+    """``+84,134`` (whole numbers from 1,000), ``−7.32`` (3 significant figures below)."""
+    size = abs(value)
+    text = number(size, ",.0f", lang) if size >= 1000 else three_figures(size, lang)
+    if not sign:
+        return text if value >= 0 else f"−{text}"
+    return f"{'+' if value >= 0 else '−'}{text}"
+
+
+def _draw_steps(ax: Axes, steps: list[Step], scale: Any, stacking: float) -> None:
+    """The bars, thin connectors from each bar's end to the next bar, the stacking hatch."""
+    for i, step in enumerate(steps):
+        colour = STEP_COLOURS["level"] if step.key in ("start", "end") else STEP_COLOURS[step.key]
+        low, high = float(scale(step.low)), float(scale(step.high))
+        ax.bar(i, high - low, bottom=low, width=0.62, color=colour, edgecolor="white", linewidth=0.6,
+               zorder=2)
+        if i + 1 < len(steps):
+            level = step.high if step.key == "start" or step.value >= 0 else step.low
+            ax.plot([i + 0.31, i + 1 - 0.31], [float(scale(level))] * 2, color="#555555",
+                    linewidth=0.8, linestyle=(0, (2, 2)), zorder=3)
+    if stacking > 0:
+        ax.bar(len(steps) - 1, float(scale(stacking)), width=0.62, facecolor="none",
+               edgecolor=STEP_COLOURS["stacking"], hatch="xx", linewidth=0.0, zorder=3)
+
+
+def _label_steps(axes: list[Axes], steps: list[Step], scale: Any, parts: dict[str, Any],
+                 lang: str) -> None:
+    """The value of each bar, above a rise and below a fall, in the panel that shows that
+    point; the stacking share inside the end bar when it is tall enough."""
+    for i, step in enumerate(steps):
+        up = step.key in ("start", "end") or step.value >= 0
+        y = float(scale(step.high if up else step.low))
+        value = float(scale(step.value))
+        if step.key in ("start", "end"):
+            text = _value_text(value, lang, sign=False)
+        else:
+            text = "0" if step.value == 0 else _value_text(value, lang, sign=True)
+        for ax in axes:
+            low, high = ax.get_ylim()
+            if not low <= y <= high:
+                continue
+            style: dict[str, Any] = {"ha": "center", "fontsize": 9,
+                                     "fontweight": "bold" if step.key in ("start", "end") else "normal"}
+            if not up and (y - low) / (high - low) < 0.1:
+                # A fall that ends near the axis: the value goes inside the bar, at its middle
+                # (in the panel that shows the bar's lower end).
+                middle = (max(low, float(scale(step.low))) + min(high, float(scale(step.high)))) / 2
+                ax.text(i, middle, text, va="center", color="white", zorder=4,
+                        **{**style, "fontweight": "bold"})
+            else:
+                ax.annotate(text, (i, y), xytext=(0, 3 if up else -3), textcoords="offset points",
+                            va="bottom" if up else "top", **style)
+            break
+    stacking, end = parts["stacking"], parts["end"]
+    if stacking > 0 and end > 0:
+        ax = axes[-1]
+        height = float(scale(stacking)) / (ax.get_ylim()[1] - ax.get_ylim()[0])
+        if height > 0.12:
+            ax.text(len(steps) - 1, float(scale(stacking)) / 2, percent(stacking / end, lang),
+                    ha="center", va="center", fontsize=8.5, color="#5A1846", zorder=4,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
+                          "alpha": 0.85})
+
+
+def _break_marks(upper: Axes, lower: Axes) -> None:
+    """The two diagonal strokes of a broken y axis."""
+    kwargs: dict[str, Any] = {"marker": [(-1, -0.5), (1, 0.5)], "markersize": 9, "linestyle": "none",
+                              "color": "#333333", "mec": "#333333", "mew": 1, "clip_on": False}
+    upper.plot([0], [0], transform=upper.transAxes, **kwargs)
+    lower.plot([0], [1], transform=lower.transAxes, **kwargs)
+    upper.spines["bottom"].set_visible(False)
+    upper.tick_params(axis="x", which="both", bottom=False, labelbottom=False)
+
+
+def _waterfall_panel(target: Figure | SubFigure | Axes, results: Results, quantity: str,
+                     lang: str) -> list[Axes]:
+    """The waterfall of one quantity: in the given axes, or in a subfigure (one axes, or two
+    on a broken axis when one level dwarfs the others). Returns the axes, top first."""
+    steps, parts = waterfall(results, quantity)
+    levels = [parts["start"], steps[1].high if parts["growth"] >= 0 else steps[1].low,
+              steps[2].low if parts["efficiency"] < 0 else steps[2].high, parts["end"]]
+    peak = max(max(s.high for s in steps), 0.0)
+    # Broken when a level (the frozen run's, in practice) dwarfs the start and the end.
+    reference = max(parts["start"], parts["end"])
+    small = max([v for v in levels if v <= BREAK_RATIO * reference] or [0.0])
+    broken = isinstance(target, (Figure, SubFigure)) and reference > 0 and peak > BREAK_RATIO * reference
+    unit = parts["unit"]
+    scale = scale_for(unit, small if broken else peak, lang=lang)
+    if isinstance(target, Axes):
+        axes = [target]
+    elif broken:
+        axes = list(target.subplots(2, 1, sharex=True, height_ratios=(1, 2.6)))
+    else:
+        axes = [target.subplots()]
+    for ax in axes:
+        _draw_steps(ax, steps, scale, parts["stacking"])
+    if broken:
+        upper, lower = axes
+        top = float(scale(peak))
+        upper.set_ylim(0.72 * top, 1.12 * top)
+        upper.yaxis.set_major_locator(MaxNLocator(nbins=2))
+        lower.set_ylim(0, 1.3 * float(scale(small)))
+        _break_marks(upper, lower)
+    else:
+        low = min(0.0, min(float(scale(s.low)) for s in steps))
+        axes[0].set_ylim(low, 1.15 * float(scale(peak)) if peak > 0 else 1.0)
+    for ax in axes:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, lang) if v else "0"))
+        ax.grid(axis="x", visible=False)
+        ax.axhline(0, color="#333333", linewidth=0.8, zorder=1)
+    _label_steps(axes, steps, scale, parts, lang)
+    bottom = axes[-1]
+    start, end = f"{parts['start_year']:g}", f"{parts['end_year']:g}"
+    names = [start, tr("demand\ngrowth", lang), tr("efficiency", lang), tr("rebound", lang), end]
+    bottom.set_xticks(range(len(STEPS)), names)
+    bottom.set_xlim(-0.6, len(STEPS) - 0.4)
+    ratio = parts["end"] / parts["start"] if parts["start"] > 0 else math.nan
+    axes[0].set_title(tr("{quantity}: {start} → {end} ({factor})", lang,
+                         quantity=_quantity_name(quantity, lang),
+                         start=_value_text(float(scale(parts["start"])), lang, False),
+                         end=f"{_value_text(float(scale(parts['end'])), lang, False)} {scale.unit}",
+                         factor=factor_text(ratio, lang)), fontsize=10.5, loc="left")
+    label = scale.label(_quantity_name(quantity, lang))
+    if broken:
+        target.supylabel(label, fontsize=10.5)  # type: ignore[union-attr]
+    else:
+        axes[0].set_ylabel(label)
+    return axes
+
+
+def _decomposition_legend(parts: dict[str, Any], lang: str) -> tuple[list[Any], list[str]]:
+    handles: list[Any] = [Patch(facecolor=STEP_COLOURS["level"])]
+    labels = [tr("start and end", lang)]
+    for key, text in STEP_LEGEND.items():
+        handles.append(Patch(facecolor=STEP_COLOURS[key]))
+        labels.append(tr(text, lang))
+    if parts["stacking"] > 0 and parts["main_generation"] is not None:
+        handles.append(Patch(facecolor="white", edgecolor=STEP_COLOURS["stacking"], hatch="xx"))
+        labels.append(tr("stacking: idle load of generations other than {main}", lang,
+                         main=data_name(parts["main_generation"], lang)))
+    return handles, labels
+
+
+@with_style
+def plot_decomposition(results: Results, ax: Axes | None = None, lang: str = "en",
+                       quantity: str | None = None) -> Axes:
+    """Waterfalls of the change in yearly energy and climate change between the first and last
+    years: start → + demand growth → − efficiency → + rebound → end, the idle load of the
+    generations other than the main one hatched in the end bar (stacking). A level that
+    dwarfs the others (the frozen run over a long horizon) is shown on a broken axis. With
+    ``ax`` given, one waterfall: ``quantity`` (default energy), on a plain axis."""
+    if not results.has_rebound:
+        ax, owned = own_axes(ax)
+        reason = "traffic is forced" if results.forced_traffic else "no counterfactual runs"
+        note(ax, tr("no rebound decomposition: {reason}", lang, reason=tr(reason, lang)))
+        ax.set_axis_off()
+        ax.set_title(tr("Is it Jevons or just growth? Change per year, {start} → {end}", lang,
+                        start=f"{float(results.times[0]):g}", end=f"{float(results.times[-1]):g}"))
+        finish(ax, owned, results, lang)
+        return ax
+    if ax is not None or quantity is not None:
+        chosen = quantity or "energy"
+        ax, owned = own_axes(ax)
+        _waterfall_panel(ax, results, chosen, lang)
+        _, parts = waterfall(results, chosen)
+        place_legend(ax, owned, *_decomposition_legend(parts, lang), ncol=2)
+        finish(ax, owned, results, lang)
+        return ax
+    fig = new_figure((6.4, 7.4))
+    panels = fig.subfigures(len(DECOMPOSED), 1, hspace=0.04)
+    axes = []
+    for panel, q in zip(panels, DECOMPOSED, strict=True):
+        axes.append(_waterfall_panel(panel, results, q, lang))
+    _, parts = waterfall(results, "energy")
+    fig.suptitle(tr("Is it Jevons or just growth? Change per year, {start} → {end}", lang,
+                    start=f"{parts['start_year']:g}", end=f"{parts['end_year']:g}"),
+                 fontweight="bold")
+    place_legend(axes[0][0], True, *_decomposition_legend(parts, lang), ncol=2,
+                 row_major_order=False)
+    finish(axes[0][0], True, results, lang)
+    return axes[0][0]
+
+
+# --- validation -------------------------------------------------------------------------
+
+QUANTITY_NAMES = {"traffic": "Traffic", "energy": "Energy", "energy_intensity": "Energy per GB",
+                  "sites": "Sites", "users": "Users", "equipment_in_service": "Equipment in service"}
+OBSERVED_STYLE: dict[str, Any] = {"marker": "o", "markersize": 6.5, "linestyle": "none",
+                                  "color": "#000000", "markeredgecolor": "white",
+                                  "markeredgewidth": 0.8, "zorder": 4}
+
+
+@dataclass(frozen=True)
+class Compared:
+    """An observation and the simulated series it is compared with, in the same terms
+    (canonical unit, or an index equal to 1 at ``index_year``); ``simulated`` is None when
+    the run has no such series (``missing`` says which)."""
+
+    name: str
+    observation: Observation
+    years: np.ndarray
+    observed: np.ndarray
+    times: np.ndarray
+    simulated: np.ndarray | None
+    unit: str
+    missing: str = ""
+
+
+def _labels(observation: Observation) -> dict[str, str]:
+    found = {"generation": observation.generation, "layer": observation.layer,
+             "equipment": observation.equipment}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _simulated(results: Results, observation: Observation) -> np.ndarray | None:
+    """The actual run's series of the observation (a total summed from its breakdown by
+    generation or equipment when the run records no total)."""
+    variable, labels = observation.variable, _labels(observation)
+    if results.has(variable, **labels):
+        return results.series(variable, **labels)
+    if not labels:
+        for label in ("generation", "equipment"):
+            names = results.labels(variable, label)
+            if names:
+                return sum((results.series(variable, **{label: n}) for n in names),
+                           np.zeros_like(results.times))
+    return None
+
+
+def observed_and_simulated(results: Results) -> list[Compared]:
+    """Every observation of the scenario with the simulated series of the actual run, indexed
+    to the observation's ``index_year`` when the observation is an index."""
+    compared = []
+    for name, observation in results.scenario.observations.items():
+        table = observation.canonical()
+        years, observed = np.asarray(table.years, float), np.asarray(table.values, float)
+        simulated = _simulated(results, observation)
+        missing = ""
+        unit = OBSERVABLE[observation.variable]
+        if simulated is None:
+            missing = ", ".join([observation.variable, *_labels(observation).values()])
+        elif observation.index_year is not None:
+            unit = ""
+            t = results.times
+            if not (t[0] - 1e-9 <= observation.index_year <= t[-1] + 1e-9):
+                simulated, missing = None, f"{observation.index_year:g}"
+            else:
+                base = float(np.interp(observation.index_year, t, simulated))
+                simulated = simulated / base if base != 0 else None
+                missing = "" if simulated is not None else f"{observation.index_year:g}"
+        compared.append(Compared(name, observation, years, observed, results.times, simulated,
+                                 unit, missing))
+    return compared
+
+
+def _validation_panel(ax: Axes, results: Results, item: Compared, lang: str) -> None:
+    observation = item.observation
+    quantity = tr(QUANTITY_NAMES[observation.variable], lang)
+    if observation.index_year is not None:
+        factor, label = 0.01, tr("{quantity}, index ({year} = 100)", lang, quantity=quantity,
+                                 year=f"{observation.index_year:g}")
+        shown_unit = None
+    else:
+        values = [item.observed] + ([item.simulated] if item.simulated is not None else [])
+        shown_unit = scale_for(item.unit, *values, lang=lang)
+        factor, label = shown_unit.factor, shown_unit.label(quantity)
+    if item.simulated is not None:
+        ax.plot(item.times, item.simulated / factor, **VARIANT_STYLES["actual"])
+    else:
+        if observation.index_year is not None and item.missing == f"{observation.index_year:g}":
+            why = tr("index year {year} is outside the simulated years", lang, year=item.missing)
+        else:
+            what = [quantity, *(data_name(v, lang) for v in _labels(observation).values())]
+            why = tr("not simulated: {what}", lang, what=", ".join(what))
+        ax.text(0.5, 0.5, textwrap.fill(why, 26),
+                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="#555555")
+    ax.plot(item.years, item.observed / factor, **OBSERVED_STYLE)
+    shown = np.concatenate([item.observed] + ([item.simulated] if item.simulated is not None else []))
+    positive = shown[np.isfinite(shown) & (shown > 0)]
+    if positive.size and positive.max() / positive.min() > 100 and bool(np.all(item.observed > 0)):
+        # Series that grow by orders of magnitude (traffic) read on a log axis.
+        log_y(ax, lang=lang, fine_below=30.0)
+    else:
+        ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_formatter(formatter(plain_number, lang))
+    year_axis(ax, results.times, lang)
+    low = min(float(results.times[0]), float(item.years.min()))
+    high = max(float(results.times[-1]), float(item.years.max()))
+    ax.set_xlim(low - 0.02 * (high - low), high + 0.02 * (high - low))
+    ax.set_ylabel(label, fontsize=9.5)
+    ax.set_title(item.name.replace("_", " "), fontsize=10.5, loc="left")  # the user's name
+    if observation.source:
+        width = max(30, int(ax.get_position().width * root_figure(ax).get_figwidth() * 15))
+        ax.text(0.02, 0.97, textwrap.fill(tr("source: {source}", lang, source=observation.source),
+                                          width),
+                transform=ax.transAxes, ha="left", va="top", fontsize=7.5, color="#555555",
+                style="italic", zorder=5,
+                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.85})
+        low, top = ax.get_ylim()
+        if ax.get_yscale() == "log":
+            ax.set_ylim(top=top * (top / low) ** 0.25)  # room for the source above the data
+        else:
+            ax.set_ylim(top=top * 1.22)
+
+
+def _validation_legend(lang: str) -> tuple[list[Any], list[str]]:
+    handles = [Line2D([], [], **VARIANT_STYLES["actual"]), Line2D([], [], **OBSERVED_STYLE)]
+    return handles, [tr("simulated (actual run)", lang), tr("observed", lang)]
+
+
+@with_style
+def plot_validation(results: Results, ax: Axes | None = None, lang: str = "en",
+                    observation: str | None = None) -> Axes:
+    """One panel per observation of the scenario: the actual run's series as a line (indexed
+    like the observation when it is an index), the observations as markers, their source
+    in the panel. With ``ax`` given, one panel: ``observation`` (default the first)."""
+    compared = observed_and_simulated(results)
+    if ax is not None or observation is not None or not compared:
+        ax, owned = own_axes(ax)
+        chosen = [c for c in compared if observation in (None, c.name)]
+        if chosen:
+            _validation_panel(ax, results, chosen[0], lang)
+            place_legend(ax, owned, *_validation_legend(lang))
+        else:
+            note(ax, tr("no observations in this scenario", lang))
+            ax.set_axis_off()
+        ax.set_title(tr("Validation: simulation against observations, {period}", lang,
+                        period=results_period(results)))
+        finish(ax, owned, results, lang)
+        return ax
+    n = len(compared)
+    columns = 1 if n == 1 else 2 if n <= 4 else 3
+    rows = math.ceil(n / columns)
+    fig = new_figure((6.4, 1.2 + 2.3 * rows if columns > 1 else 4.2))
+    axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
+    for panel, item in zip(axes, compared, strict=False):
+        _validation_panel(panel, results, item, lang)
+    for spare in axes[n:]:
+        spare.set_axis_off()
+    fig.suptitle(tr("Validation: simulation against observations, {period}", lang,
+                    period=results_period(results)), fontweight="bold")
+    place_legend(axes[0], True, *_validation_legend(lang))
+    finish(axes[0], True, results, lang)
+    return axes[0]
+
+
+__all__ = [
+    "BREAKDOWNS", "Compared", "Step", "contribution_shares", "observed_and_simulated",
+    "plot_contributions", "plot_decomposition", "plot_validation", "waterfall",
+]

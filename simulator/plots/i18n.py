@@ -1,0 +1,319 @@
+"""Words of the figures in English and French: one table, keys in English.
+
+Every piece of text a figure draws goes through :func:`tr` (titles, axis
+labels, legend entries, annotations, the source line) and every number
+through :func:`number` or :func:`percent`, so that ``lang="fr"`` gives French
+words, a decimal comma, thin spaces between thousands and the French spaces
+before ``:`` and ``%``. Names that come from the scenario (generations,
+services, equipment) are data: :func:`data_name` only prettifies them, and
+translates a few obvious words (``video``, ``data_centres``...).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+#: Languages figures can be drawn in.
+LANGUAGES = ("en", "fr")
+
+#: French spaces: no-break space before ``:``, narrow no-break space before ``%`` ``;`` ``!`` ``?``
+#: and between groups of thousands (Imprimerie nationale, *Lexique des règles typographiques*).
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+
+_NB = NBSP
+_NN = NNBSP
+
+#: English text → French text. Keys with ``{fields}`` are templates filled by :func:`tr`.
+FRENCH: dict[str, str] = {
+    # axes and common words
+    "Year": "Année",
+    "Energy": "Énergie",
+    "Traffic": "Trafic",
+    "Installed": "Installés",
+    "Manufactured": "Fabriqués",
+    "Share (%)": "Part (%)",
+    "other": "autre",
+    "others": "autres",
+    "Note: {text}": f"Note{_NB}: {{text}}",
+    # source lines
+    "Source: jevons {version} simulation, scenario '{name}' ({period}), {date}":
+        f"Source{_NB}: simulation jevons {{version}}, scénario «{_NB}{{name}}{_NB}» ({{period}}), {{date}}",
+    "Source: jevons {version} dependency graph, scenario '{name}' ({period}), {date}":
+        f"Source{_NB}: graphe de dépendances jevons {{version}}, scénario «{_NB}{{name}}{_NB}» "
+        f"({{period}}), {{date}}",
+    "Source: jevons {version} dependency graph, scenario '{name}', {date}":
+        f"Source{_NB}: graphe de dépendances jevons {{version}}, scénario «{_NB}{{name}}{_NB}», {{date}}",
+    "Source: jevons {version} simulations, scenarios {names} ({period}), {date}":
+        f"Source{_NB}: simulations jevons {{version}}, scénarios {{names}} ({{period}}), {{date}}",
+    "'{name}'": f"«{_NB}{{name}}{_NB}»",
+    # energy by generation
+    "Energy by generation (stacked) and traffic": "Énergie par génération (empilée) et trafic",
+    "{name} (layer)": "{name} (couche)",
+    "{name} (devices)": "{name} (terminaux)",
+    "traffic (right axis)": "trafic (axe de droite)",
+    # indexed
+    "Network energy per GB": "Énergie du réseau par Go",
+    "Index ({start} = 100, log scale)": "Indice ({start} = 100, échelle log.)",
+    "Traffic, energy and energy per GB, {period}": "Trafic, énergie et énergie par Go, {period}",
+    "no quantity has a positive start value": "aucune grandeur n’est positive au départ",
+    # rebound
+    "actual": "réel",
+    "engineering estimate (no rebound)": "estimation d’ingénieur (sans rebond)",
+    "frozen (start-year technology)": "figé (technologie de l’année de départ)",
+    "actual ({value} vs engineering)": "réel ({value} par rapport à l’estimation)",
+    "expected savings": "économies attendues",
+    "rebound (eats expected savings)": "rebond (mange les économies attendues)",
+    "backfire (above frozen)": "retour de flamme (au-dessus du figé)",
+    "backfire": "retour de flamme",
+    "Rebound: energy with and without demand response":
+        f"Rebond{_NB}: énergie avec et sans réaction de la demande",
+    "Rebound R (%)": "Rebond R (%)",
+    "no counterfactual runs: rebound undefined":
+        f"pas de simulations contrefactuelles{_NB}: rebond non défini",
+    "traffic is forced: rebound not meaningful": f"trafic imposé{_NB}: rebond sans objet",
+    "backfire above 100 %": f"retour de flamme au-delà de 100{_NN}%",
+    "no rebound (0 %)": f"pas de rebond (0{_NN}%)",
+    "Rebound R(t); over {period}: {value}{verdict}": f"Rebond R(t){_NN}; sur {{period}}{_NB}: {{value}}{{verdict}}",
+    " (backfire)": " (retour de flamme)",
+    "undefined": "non défini",
+    "Efficiency up, consumption up (Jevons paradox):\nenergy per GB {intensity}, energy used {energy}, {period}":
+        f"Plus d’efficacité, plus de consommation (paradoxe de Jevons){_NB}:\n"
+        f"énergie par Go {{intensity}}, énergie consommée {{energy}}, {{period}}",
+    "Efficiency up, consumption flat: the rebound takes back all the savings\n"
+    "energy per GB {intensity}, energy used {energy}, {period}":
+        f"Plus d’efficacité, consommation inchangée{_NB}: le rebond reprend toutes les économies\n"
+        f"énergie par Go {{intensity}}, énergie consommée {{energy}}, {{period}}",
+    "Efficiency up, consumption down, but less than expected:\nenergy per GB "
+    "{intensity}, energy used {energy} (engineering estimate {expected}), {period}":
+        f"Plus d’efficacité, moins de consommation, mais moins que prévu{_NB}:\n"
+        f"énergie par Go {{intensity}}, énergie consommée {{energy}} (estimation {{expected}}), "
+        f"{{period}}",
+    # impacts
+    "manufacturing": "fabrication",
+    "use (electricity)": "usage (électricité)",
+    "end of life": "fin de vie",
+    "Life-cycle phase": "Phase du cycle de vie",
+    "Cumulative impacts {period} by life-cycle phase":
+        "Impacts cumulés {period} par phase du cycle de vie",
+    "zero in this\nscenario": "nul dans ce\nscénario",
+    "Climate change": "Changement climatique",
+    "Mineral resource use": "Ressources minérales",
+    "Primary energy": "Énergie primaire",
+    "Water use": "Consommation d’eau",
+    "E-waste": "Déchets électroniques",
+    # equipment and sites
+    "Equipment manufactured per year": "Équipements fabriqués par an",
+    "no equipment in this scenario": "aucun équipement dans ce scénario",
+    "Radio sites by generation (stacked)": "Sites radio par génération (empilés)",
+    "no sites in this scenario": "aucun site dans ce scénario",
+    # contributions
+    "Where the impacts come from: shares of the totals {period}":
+        f"D’où viennent les impacts{_NB}: parts des totaux {{period}}",
+    "By service": "Par service",
+    "By generation, layer and device": "Par génération, couche et terminal",
+    "By equipment, and electricity for the use phase":
+        "Par équipement, et électricité pour la phase d’usage",
+    "Share of the cumulative impact (%)": "Part de l’impact cumulé (%)",
+    "devices": "terminaux",
+    "electricity": "électricité",
+    "not attributed": "non attribué",
+    "others (< {limit} each)": "autres (< {limit} chacun)",
+    "zero in this scenario": "nul dans ce scénario",
+    # decomposition
+    "Is it Jevons or just growth? Change per year, {start} → {end}":
+        f"Jevons ou simple croissance{_NB}? Variation annuelle, {{start}} → {{end}}",
+    "demand\ngrowth": "croissance\nde la demande",
+    "efficiency": "efficacité",
+    "rebound": "rebond",
+    "{quantity}: {start} → {end} ({factor})": f"{{quantity}}{_NB}: {{start}} → {{end}} ({{factor}})",
+    "growth of demand (start-year technology)": "croissance de la demande (technologie de départ)",
+    "efficiency gains (engineering − frozen)": "gains d’efficacité (ingénieur − figé)",
+    "rebound (actual − engineering)": "rebond (réel − ingénieur)",
+    "start and end": "début et fin",
+    "stacking: idle load of generations other than {main}":
+        f"empilement{_NB}: consommation à vide des générations autres que {{main}}",
+    "stacking: {share} of {end}": f"empilement{_NB}: {{share}} de {{end}}",
+    "no rebound decomposition: {reason}": f"pas de décomposition du rebond{_NB}: {{reason}}",
+    "traffic is forced": "le trafic est imposé",
+    "no counterfactual runs": "pas de simulations contrefactuelles",
+    "Climate change (use and manufacturing)": "Changement climatique (usage et fabrication)",
+    # validation
+    "Validation: simulation against observations, {period}":
+        f"Validation{_NB}: simulation et observations, {{period}}",
+    "simulated (actual run)": "simulé (scénario réel)",
+    "observed": "observé",
+    "{quantity}, index ({year} = 100)": "{quantity}, indice ({year} = 100)",
+    "not simulated: {what}": f"non simulé{_NB}: {{what}}",
+    "index year {year} is outside the simulated years":
+        "l’année de référence {year} est hors des années simulées",
+    "no observations in this scenario": "aucune observation dans ce scénario",
+    "source: {source}": f"source{_NB}: {{source}}",
+    "Energy per GB": "Énergie par Go",
+    "Sites": "Sites",
+    "Users": "Utilisateurs",
+    "Equipment in service": "Équipements en service",
+    # comparison
+    "Energy use by scenario": "Consommation d’énergie par scénario",
+    "Traffic by scenario": "Trafic par scénario",
+    "Cumulative climate change {period} by life-cycle phase":
+        "Changement climatique cumulé {period} par phase du cycle de vie",
+    "Rebound R(t) by scenario": "Rebond R(t) par scénario",
+    "Radio sites by generation and scenario (stacked)":
+        "Sites radio par génération et par scénario (empilés)",
+    "{label} (R over {period}: {value})": f"{{label}} (R sur {{period}}{_NB}: {{value}})",
+    "{label}: rebound not defined": f"{{label}}{_NB}: rebond non défini",
+    "{value} vs {reference}": "{value} par rapport à {reference}",
+    # graph
+    "Dependency graph of scenario '{name}'": f"Graphe de dépendances du scénario «{_NB}{{name}}{_NB}»",
+    "driver": "moteur",
+    "service": "service",
+    "flow": "flux",
+    "generation": "génération",
+    "layer": "couche",
+    "device": "terminal",
+    "equipment": "équipement",
+    "energy": "énergie",
+    "impact": "impact",
+    "users": "utilisateurs",
+    "traffic": "trafic",
+}
+
+#: Obvious words in scenario names (services, layers, devices, equipment), by language.
+#: Anything not listed is shown as written, underscores as spaces.
+DATA_WORDS: dict[str, dict[str, str]] = {
+    "fr": {
+        "video": "vidéo",
+        "web": "web",
+        "web_apps": "web et applis",
+        "voice_messaging": "voix et messagerie",
+        "messaging": "messagerie",
+        "data": "données",
+        "mobile_data": "données mobiles",
+        "network": "réseau",
+        "data_centres": "centres de données",
+        "data_centers": "centres de données",
+        "core_transport": "cœur et transport",
+        "core": "cœur de réseau",
+        "smartphone": "smartphone",
+        "devices": "terminaux",
+        "electricity": "électricité",
+        "radio_unit": "unité radio",
+        "baseband_unit": "unité bande de base",
+        "antenna_panel": "panneau d’antennes",
+        "server": "serveur",
+        "router": "routeur",
+        "transport_router": "routeur de transport",
+        "chip": "puce",
+    },
+}
+
+_MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+              "septembre", "octobre", "novembre", "décembre")
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if figures can be drawn in it; ValueError naming the languages otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"figure language {lang!r} is not supported; expected one of "
+                         f"{', '.join(LANGUAGES)}")
+    return lang
+
+
+def tr(key: str, lang: str = "en", /, **fields: object) -> str:
+    """``key`` (English text) in ``lang`` (English if the table has no translation), with
+    ``fields`` filled in."""
+    template = FRENCH.get(key, key) if lang == "fr" else key
+    return template.format(**fields) if fields else template
+
+
+def data_name(name: str, lang: str = "en") -> str:
+    """A name from the scenario as shown in figures: ``data_centres`` → ``data centres``
+    (``centres de données`` in French)."""
+    return DATA_WORDS.get(lang, {}).get(name, name.replace("_", " "))
+
+
+def localise(text: str, lang: str) -> str:
+    """Numbers formatted the English way (``1,234.5``) written for ``lang`` (``1 234,5``)."""
+    if lang != "fr":
+        return text
+    return text.replace(",", "\0").replace(".", ",").replace("\0", NNBSP)
+
+
+def number(value: float, spec: str = "g", lang: str = "en") -> str:
+    """``format(value, spec)`` with the decimal mark and thousands separator of ``lang``;
+    minus signs are true minus signs (−)."""
+    return localise(format(value, spec), lang).replace("-", "−")
+
+
+def percent(value: float, lang: str = "en", spec: str = ".0f") -> str:
+    """``value`` (a fraction) in per cent: ``158 %`` (``158 %`` with a narrow space in French)."""
+    space = NNBSP if lang == "fr" else " "
+    return f"{number(100 * value, spec, lang)}{space}%"
+
+
+def period_text(start: float, end: float) -> str:
+    """``2010–2030``."""
+    return f"{start:g}–{end:g}"
+
+
+def date_text(day: _dt.date, lang: str = "en") -> str:
+    """``2026-11-29`` in English, ``29 novembre 2026`` in French."""
+    if lang == "fr":
+        return f"{day.day}{NBSP}{_MONTHS_FR[day.month - 1]}{NBSP}{day.year}"
+    return day.isoformat()
+
+
+# --- units ------------------------------------------------------------------------------
+
+_BYTES = {"kB": "ko", "MB": "Mo", "GB": "Go", "TB": "To", "PB": "Po", "EB": "Eo", "ZB": "Zo"}
+_NOUNS_FR = {"units": "unités", "sites": "sites", "users": "utilisateurs", "m³": "m³"}
+_MULTIPLES_FR = {"thousand": "milliers", "million": "millions", "billion": "milliards"}
+_QUALIFIERS_FR = {"Sb eq": "éq. Sb", "Cu eq": "éq. Cu"}
+
+
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A display unit (``thousand units/yr``, ``EB/yr``, ``t Sb eq``) written for ``lang``
+    (``milliers d’unités/an``, ``Eo/an``, ``t éq. Sb``)."""
+    if lang != "fr" or not unit:
+        return unit
+    numerator, slash, denominator = unit.partition("/")
+    denominator = {"yr": "an"}.get(denominator, _BYTES.get(denominator, denominator))
+    for english, french in _QUALIFIERS_FR.items():
+        numerator = numerator.replace(english, french)
+    words = numerator.split(" ", 1)
+    if words[0] in _MULTIPLES_FR and len(words) == 2:
+        noun = _NOUNS_FR.get(words[1], words[1])
+        of = "d’" if noun[:1] in "aeiouyéh" else "de "
+        numerator = f"{_MULTIPLES_FR[words[0]]} {of}{noun}"
+    else:
+        numerator = " ".join(_NOUNS_FR.get(w, _BYTES.get(w, w)) for w in numerator.split(" "))
+    return f"{numerator}{slash}{denominator}"
+
+
+# --- notes of a comparison ----------------------------------------------------------------
+
+_NOTES_FR = (
+    (re.compile(r"^horizons differ \((?P<what>.*)\): compared on the common years (?P<years>.*)$"),
+     f"les horizons diffèrent ({{what}}){_NB}: comparaison sur les années communes {{years}}"),
+    (re.compile(r"^time steps differ \((?P<what>.*)\); totals are integrals over each run's own steps$"),
+     f"les pas de temps diffèrent ({{what}}){_NN}; les totaux intègrent chaque simulation sur "
+     "ses propres pas"),
+)
+
+
+def note_text(note: str, lang: str = "en") -> str:
+    """A note of a comparison (written in English by :mod:`simulator.compare`) in ``lang``;
+    notes this table does not know are left in English."""
+    if lang == "fr":
+        for pattern, template in _NOTES_FR:
+            found = pattern.match(note)
+            if found:
+                return template.format(**{k: localise_years(v) for k, v in found.groupdict().items()})
+    return note
+
+
+def localise_years(text: str) -> str:
+    """``2010-2030`` → ``2010–2030`` (an en dash between years)."""
+    return re.sub(r"(\d)-(\d)", "\\1–\\2", text)
