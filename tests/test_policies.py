@@ -66,3 +66,14 @@ def test_forced_traffic_replaces_demand_and_disables_rebound(classroom):
     assert any("forced" in note for note in summary["notes"])
     assert "rebound" not in set(result.to_frame()["variable"])
     assert result.cumulative("energy")[0] == pytest.approx(result.cumulative("energy")[1])
+
+
+def test_contributions_add_up_to_each_total(stacked):
+    """Each breakdown (service, generation/layer/device, equipment + electricity) sums to the category total."""
+    results = simulator.simulate(simulator.scenario_from_dict(stacked))
+    table = results.contributions()
+    for cat in table.category.unique():
+        total = results.total("impact", category=cat)
+        for by in ("service", "owner", "equipment"):
+            part = table[(table.category == cat) & (table.by == by)].value.sum()
+            assert part == pytest.approx(total, rel=1e-9, abs=1e-12), (cat, by)
