@@ -176,3 +176,22 @@ def test_interrupted_or_failing_run_keeps_previous_outputs(tmp_path, monkeypatch
     assert main(["run", str(CLASSROOM), "-o", str(out), "--set", "demand.services.data.elasticity=0.2"]) == status
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_output_under_a_file_cannot_be_created(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(blocker / "sub" / "out")]) == 2
+    assert "cannot create its parent folder" in capsys.readouterr().err
+    assert blocker.read_text() == "keep me"
+
+
+def test_tables_are_byte_identical_across_processes(tmp_path):
+    """A run in another Python process (fresh hash seeds, fresh imports) writes the same bytes."""
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "here")]) == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONHASHSEED": "123"}
+    done = subprocess.run([sys.executable, "-m", "simulator", "run", str(CLASSROOM), "--no-plots", "-o",
+                           str(tmp_path / "there")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    for file in ("timeseries.csv", "summary.json", "contributions.csv"):
+        assert (tmp_path / "here" / file).read_bytes() == (tmp_path / "there" / file).read_bytes(), file

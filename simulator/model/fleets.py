@@ -13,6 +13,11 @@ and missing. Units no longer needed are not retired early but not replaced.
 The fleet in place at ``time.start`` was made before it: it starts with the
 steady-state age distribution of its lifetime law and is not counted as
 manufactured.
+
+No stock can go negative: units only leave as a share (0 to 1) of what is there,
+and installations are clamped at 0 (an owner that needs fewer units keeps its
+surplus until it retires). Retirements, computed as the stock that was not
+carried over, are clamped at 0 against rounding.
 """
 
 from __future__ import annotations
