@@ -7,12 +7,15 @@ scenario data; the loader turns it into ``FILE:LINE:COL: key.path: message``.
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 
+from ..units import describe
 from .schema import MAX_STEPS, Scenario
+from .yamlio import dotted
 
 Loc = tuple[Any, ...]
 
@@ -20,9 +23,25 @@ Loc = tuple[Any, ...]
 def _unknown(kind: str, name: str, known: dict[str, Any] | list[str]) -> str:
     by_case = [k for k in known if k.lower() == name.lower()]
     hint = by_case or difflib.get_close_matches(name, list(known), n=1)
-    listed = ", ".join(sorted(known)) or "none defined"
+    listed = ", ".join(dotted((k,)) for k in sorted(known)) or "none defined"
     suggestion = f"did you mean {hint[0]!r}? " if hint else ""
     return f"unknown {kind} {name!r} ({suggestion}defined: {listed})"
+
+
+#: Characters a scenario name may not hold: it names the output folder ``outputs/<name>``.
+_NOT_IN_NAMES = set('/\\:*?"<>|')
+
+
+def _name(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    name = s.name
+    bad = sorted({c for c in name if c in _NOT_IN_NAMES or not c.isprintable()})
+    if not name.strip() or name.strip(". ") == "" or name != name.strip() or bad or len(name) > 100:
+        reason = f" (it holds {' '.join(repr(c) for c in bad)})" if bad else ""
+        yield ("name",), (
+            f"found {name!r}{reason}, expected a name that can name the output folder outputs/<name>: "
+            "not empty, not only dots, no surrounding spaces, none of / \\ : * ? \" < > |, "
+            "at most 100 characters"
+        )
 
 
 def _time(s: Scenario) -> Iterator[tuple[Loc, str]]:
@@ -33,7 +52,8 @@ def _time(s: Scenario) -> Iterator[tuple[Loc, str]]:
     steps = (t.end - t.start) / t.step
     if steps > MAX_STEPS:
         yield ("time", "step"), (
-            f"found {t.step:g}: the horizon would have {steps:.0f} steps, expected at most {MAX_STEPS}"
+            f"found {t.step:g}: the horizon {t.start:g} to {t.end:g} would have {steps:.3g} steps, "
+            f"expected at most {MAX_STEPS} (a longer step or a shorter horizon)"
         )
     elif abs(steps - round(steps)) > 1e-6:
         yield ("time", "step"), (
@@ -49,7 +69,7 @@ def _generations(s: Scenario) -> Iterator[tuple[Loc, str]]:
     for name, g in s.generations.items():
         if g.switch_off is not None and g.switch_off <= g.launch:
             yield ("generations", name, "switch_off"), (
-                f"{g.switch_off:g} is not after its launch ({g.launch:g})"
+                f"found {g.switch_off:g}, expected a year after its launch ({g.launch:g})"
             )
         for item in g.equipment:
             if item not in s.equipment:
@@ -57,29 +77,37 @@ def _generations(s: Scenario) -> Iterator[tuple[Loc, str]]:
     if not any(g.launch <= s.time.start for g in s.generations.values()):
         first = min(s.generations, key=lambda n: s.generations[n].launch)
         yield ("generations", first, "launch"), (
-            f"no generation is on at time.start ({s.time.start:g}): expected at least one "
-            "launched at or before it to carry the traffic"
+            f"found {s.generations[first].launch:g}: no generation is on at time.start ({s.time.start:g}), "
+            "expected at least one launched at or before it to carry the traffic"
         )
-    _coverage_gap = _first_uncovered_year(s)
-    if _coverage_gap is not None:
-        yield ("generations",), (
-            f"no generation is on at {_coverage_gap:g}: every instant of the horizon needs one "
-            "to carry the traffic (check switch_off years and switch_off policies)"
+        return
+    gap = _first_uncovered(s)
+    if gap is not None:
+        year, loc = gap
+        yield loc, (
+            f"found {year:g}: from then no generation is on, expected at least one on at every instant "
+            f"until time.end ({s.time.end:g}) to carry the traffic (check switch_off years and policies)"
         )
 
 
-def _first_uncovered_year(s: Scenario) -> float | None:
-    off = {n: g.switch_off for n, g in s.generations.items()}
-    for policy in s.policies:
-        if policy.type == "switch_off" and policy.generation in off:
+def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
+    """The first instant of the horizon no generation is on, and the switch-off that causes it."""
+    off: dict[str, tuple[float, Loc] | None] = {
+        n: (g.switch_off, ("generations", n, "switch_off")) if g.switch_off is not None else None
+        for n, g in s.generations.items()
+    }
+    for i, policy in enumerate(s.policies):
+        if policy.type == "switch_off" and policy.generation in off and policy.at > s.generations[
+                policy.generation].launch:  # a switch-off before its launch is reported on its own
             current = off[policy.generation]
-            off[policy.generation] = policy.at if current is None else min(current, policy.at)
-    times = sorted({s.time.start, *(v for v in off.values() if v is not None)})
-    for t in times:
+            if current is None or policy.at < current[0]:
+                off[policy.generation] = (policy.at, ("policies", i, "at"))
+    causes = sorted((v for v in off.values() if v is not None), key=lambda v: v[0])
+    for t, loc in [(s.time.start, ("generations",)), *causes]:
         if s.time.start <= t < s.time.end and not any(
-            g.launch <= t and (off[n] is None or t < off[n]) for n, g in s.generations.items()
+            g.launch <= t and (off[n] is None or t < off[n][0]) for n, g in s.generations.items()
         ):
-            return t
+            return t, loc
     return None
 
 
@@ -97,6 +125,45 @@ def _layers_devices(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield ("devices", name, "equipment"), _unknown("equipment", device.equipment, s.equipment)
 
 
+#: Most age classes an equipment fleet may track (lifetime × Weibull tail / time.step): bounds memory.
+MAX_AGE_STEPS = 200_000
+#: Share of a Weibull cohort left at the oldest age tracked; as ``simulator.model.params.WEIBULL_TAIL``.
+_WEIBULL_TAIL = 1e-4
+
+
+def _age_span(item: Any) -> float:
+    """Oldest age tracked, in mean lifetimes (inf when the Weibull law cannot be computed)."""
+    if item.survival == "fixed":
+        return 1.0
+    try:
+        return math.log(1.0 / _WEIBULL_TAIL) ** (1.0 / item.weibull_shape) / math.gamma(1.0 + 1.0 / item.weibull_shape)
+    except OverflowError:
+        return math.inf
+
+
+def _lifetimes(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    step = s.time.step
+    for name, item in s.equipment.items():
+        span = _age_span(item)
+        if not math.isfinite(span):
+            yield ("equipment", name, "weibull_shape"), (
+                f"found {item.weibull_shape:g}, expected a larger shape (0.5 to 5 is usual): the spread of "
+                "lifetimes this one means cannot be computed"
+            )
+            continue
+        lives = [(("equipment", name, "lifetime"), item.lifetime)] + [
+            (("policies", i, "lifetime"), p.lifetime) for i, p in enumerate(s.policies)
+            if p.type == "lifetime" and p.equipment == name
+        ]
+        for loc, lifetime in lives:
+            ages = lifetime * span / step
+            if ages > MAX_AGE_STEPS:
+                yield loc, (
+                    f"found {lifetime:g} years: tracking ages up to {lifetime * span:.3g} years at steps of "
+                    f"{step:g} would need {ages:.3g} age classes, expected at most {MAX_AGE_STEPS:,}"
+                )
+
+
 def _component_cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
     g = nx.DiGraph()
     for name, item in s.equipment.items():
@@ -105,7 +172,7 @@ def _component_cycles(s: Scenario) -> Iterator[tuple[Loc, str]]:
         cycle = nx.find_cycle(g)
     except nx.NetworkXNoCycle:
         return
-    path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+    path = " -> ".join(dotted((u,)) for u in [u for u, _ in cycle] + [cycle[0][0]])
     yield ("equipment", cycle[0][0], "components", cycle[0][1]), f"dependency cycle: {path}"
 
 
@@ -132,7 +199,9 @@ def _policies(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield ("policies", i, "generation"), _unknown("generation", policy.generation, s.generations)
         elif policy.type == "switch_off" and policy.at <= s.generations[policy.generation].launch:
             launch = s.generations[policy.generation].launch
-            yield ("policies", i, "at"), f"{policy.at:g} is before the launch of {policy.generation} ({launch:g})"
+            yield ("policies", i, "at"), (
+                f"found {policy.at:g}, expected a year after the launch of {policy.generation} ({launch:g})"
+            )
         elif policy.type == "lifetime" and policy.equipment not in s.equipment:
             yield ("policies", i, "equipment"), _unknown("equipment", policy.equipment, s.equipment)
         elif policy.type == "traffic_scale":
@@ -143,6 +212,17 @@ def _policies(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 def _observations(s: Scenario) -> Iterator[tuple[Loc, str]]:
     for name, obs in s.observations.items():
+        for year, value in obs.values.items():
+            if not math.isfinite(year):
+                yield ("observations", name, "values", year), f"found the year {year:g}, expected a finite year"
+            elif not math.isfinite(value):
+                yield ("observations", name, "values", year), (
+                    f"found {describe(value)} at year {year:g}, expected a finite number"
+                )
+        if obs.index_year is not None and obs.values.get(obs.index_year) == 0:
+            yield ("observations", name, "index_year"), (
+                f"found {obs.index_year:g}, expected a year whose value is not 0 (values are divided by it)"
+            )
         for key, known, kind in (("generation", s.generations, "generation"), ("layer", s.layers, "layer"),
                                  ("equipment", s.equipment, "equipment")):
             value = getattr(obs, key)
@@ -153,7 +233,7 @@ def _observations(s: Scenario) -> Iterator[tuple[Loc, str]]:
 def semantic_problems(s: Scenario) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a schema-valid scenario."""
     problems: list[tuple[Loc, str]] = []
-    for check in (_time, _demand, _cost, _generations, _layers_devices, _component_cycles, _policies,
+    for check in (_name, _time, _demand, _cost, _generations, _layers_devices, _lifetimes, _component_cycles, _policies,
                   _observations):
         problems.extend(check(s))
     return problems

@@ -11,16 +11,21 @@ import copy
 import difflib
 import hashlib
 import json
+import os
+import re
+import types
+import typing
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
+from ..units import describe
 from . import schema
 from .checks import semantic_problems
-from .yamlio import Document, Mark, parse_yaml, read_yaml
+from .yamlio import Document, Mark, dotted, parse_value, parse_yaml, read_yaml
 
 SET_FILE = "--set"
 
@@ -46,32 +51,39 @@ def deep_merge(base: Any, override: Any) -> Any:
     return copy.deepcopy(override)
 
 
+#: Longest chain of ``extends`` followed (a scenario, its parent, its grandparent...).
+MAX_EXTENDS = 20
+
+
 def _resolve_extends(path: Path, chain: tuple[Path, ...]) -> Document:
     document = read_yaml(path)
     parent_name = document.data.pop("extends", None)
     if parent_name is None:
         return document
     mark = document.marks.get(("extends",), Mark(document.file))
+
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError([Problem(message, "extends", mark.file, mark.line, mark.column)])
+
     if not isinstance(parent_name, str) or not parent_name.strip():
-        raise ScenarioError(
-            [Problem(f"found {parent_name!r}, expected the path of a parent scenario file",
-                     "extends", mark.file, mark.line, mark.column)]
-        )
-    parent = (path.parent / parent_name).resolve()
-    if parent in chain or parent == path.resolve():
-        cycle = " -> ".join(p.name for p in (*chain, path.resolve(), parent))
-        raise ScenarioError(
-            [Problem(f"extends cycle: {cycle}", "extends", mark.file, mark.line, mark.column)]
-        )
+        raise refuse(f"found {describe(parent_name)}, expected the path of a parent scenario file")
+    parent = Path(os.path.normpath(path.parent / parent_name))  # shown as the user would write it
+    if parent.resolve() in chain or parent.resolve() == path.resolve():
+        cycle = " -> ".join(p.name for p in (*chain, path.resolve(), parent.resolve()))
+        raise refuse(f"extends cycle: {cycle}")
+    if len(chain) >= MAX_EXTENDS:
+        raise refuse(f"found a chain of more than {MAX_EXTENDS} scenarios extending each other, expected fewer")
+    if parent.is_dir():
+        raise refuse(f"found {parent_name!r}, a folder, expected the path of a parent scenario file")
     if not parent.is_file():
-        raise ScenarioError(
-            [Problem(f"parent scenario {parent_name!r} not found (looked for {parent})",
-                     "extends", mark.file, mark.line, mark.column)]
-        )
+        siblings = [p.name for p in parent.parent.glob("*.y*ml")] if parent.parent.is_dir() else []
+        close = difflib.get_close_matches(parent.name, siblings, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise refuse(f"parent scenario {parent_name!r} not found{hint} (looked for {parent})")
     base = _resolve_extends(parent, (*chain, path.resolve()))
     marks = dict(base.marks)
     marks.update({k: v for k, v in document.marks.items() if k != ("extends",)})
-    return Document(deep_merge(base.data, document.data), marks, document.file)
+    return Document(deep_merge(base.data, document.data), marks, document.file, [*document.problems, *base.problems])
 
 
 def parse_override(text: str) -> tuple[list[str | int], Any]:
@@ -83,7 +95,7 @@ def parse_override(text: str) -> tuple[list[str | int], Any]:
             [Problem(f"found {text!r}, expected dotted.key.path=value", file=SET_FILE)]
         )
     try:
-        value = yaml.safe_load(raw) if raw.strip() else ""
+        value = parse_value(raw) if raw.strip() else ""
     except yaml.YAMLError:
         value = raw
     path: list[str | int] = [int(p) if p.isdigit() else p for p in key.split(".")]
@@ -91,7 +103,18 @@ def parse_override(text: str) -> tuple[list[str | int], Any]:
 
 
 def apply_overrides(document: Document, overrides: list[str]) -> None:
-    """Set each ``dotted.path=value`` in the document, in order."""
+    """Set each ``dotted.path=value`` in the document, in order.
+
+    Missing mappings on the way are created (``--set layers.core.pue=1.2`` adds
+    a layer); list items must exist. Every key set or created is located at ``--set``.
+    """
+    problems = _apply_overrides(document, overrides)
+    if problems:
+        raise ScenarioError(problems)
+
+
+def _apply_overrides(document: Document, overrides: list[str]) -> list[Problem]:
+    """Apply the overrides that can be applied; return the problems of the others."""
     problems = []
     for text in overrides:
         try:
@@ -99,30 +122,47 @@ def apply_overrides(document: Document, overrides: list[str]) -> None:
         except ScenarioError as exc:
             problems.extend(exc.problems)
             continue
+        shown = dotted(path)
+        if path[0] == "extends":
+            problems.append(Problem("extends cannot be set with --set; write it in the scenario file",
+                                    shown, SET_FILE))
+            continue
         node = document.data
-        dotted = ".".join(str(p) for p in path)
-        for depth, part in enumerate(path[:-1]):
+        for depth, part in enumerate(path):
+            if isinstance(node, dict) and isinstance(part, int) and part not in node and str(part) in node:
+                part = path[depth] = str(part)  # a name made of digits, written as a string in the file
+            last = depth == len(path) - 1
+            where = dotted(path[:depth])
             if isinstance(node, dict):
-                node = node.setdefault(part, {})
+                if last:
+                    node[part] = value
+                elif not isinstance(node.get(part), dict | list):
+                    here = dotted(path[: depth + 1])
+                    if node.get(part) is not None:
+                        problems.append(Problem(f"{here} is not a mapping (it holds {describe(node[part])}); "
+                                                f"set it whole: --set {here}=...", shown, SET_FILE))
+                        break
+                    if typing.get_origin(_annotation_at(tuple(path[: depth + 1]))) is list:
+                        problems.append(Problem(f"{here} has no item {path[depth + 1]!r} (it has none); "
+                                                f"set the whole list: --set '{here}=[...]'", shown, SET_FILE))
+                        break
+                    node[part] = {}
+                    document.marks[tuple(path[: depth + 1])] = Mark(SET_FILE)
             elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                node = node[part]
-            else:
-                where = ".".join(str(p) for p in path[: depth + 1])
-                problems.append(Problem(f"cannot set {dotted}: {where} is not a mapping", dotted, SET_FILE))
+                if last:
+                    node[part] = value
+            elif isinstance(node, list):
+                problems.append(Problem(f"{where} has no item {part!r} (it has {len(node)}, numbered from 0)",
+                                        shown, SET_FILE))
                 break
+            else:  # pragma: no cover - a scalar on the way is caught one level up
+                problems.append(Problem(f"{where} is not a mapping (it holds {describe(node)})", shown, SET_FILE))
+                break
+            if not last:
+                node = node[part]
         else:
-            last = path[-1]
-            if isinstance(node, dict) or isinstance(node, list) and isinstance(last, int) and last < len(node):
-                node[last] = value
-            else:
-                parent = ".".join(str(p) for p in path[:-1])
-                reason = f"{parent} is not a mapping (it holds {node!r})" if not isinstance(
-                    node, list) else f"{parent} has no item {last!r}"
-                problems.append(Problem(f"cannot set {dotted}: {reason}", dotted, SET_FILE))
-                continue
             document.marks[tuple(path)] = Mark(SET_FILE)
-    if problems:
-        raise ScenarioError(problems)
+    return problems
 
 
 def locate(document: Document, loc: tuple[Any, ...]) -> tuple[str, Mark]:
@@ -137,36 +177,169 @@ def locate(document: Document, loc: tuple[Any, ...]) -> tuple[str, Mark]:
         in_dict = isinstance(node, dict) and part in node
         in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
         if in_dict or in_list:
+            if in_dict and type(part) is float:  # pydantic gives a table's year as a float
+                part = next((k for k in node if k == part), part)
             node = node[part]
             path.append(part)
-        elif index == len(loc) - 1 and isinstance(part, str | int):
-            path.append(part)
+        elif index == len(loc) - 1 and isinstance(node, dict) and part != "[key]":
+            path.append(part)  # a missing key
             node = None
     mark = None
     for depth in range(len(path), -1, -1):
         mark = document.marks.get(tuple(path[:depth]))
         if mark is not None:
             break
-    return ".".join(str(p) for p in path), mark or Mark(document.file)
+    return dotted(path), mark or Mark(document.file)
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+def _annotation_at(loc: tuple[Any, ...]) -> Any:
+    """The schema type found at a validation location (pydantic's union tags included)."""
+    annotation: Any = schema.Scenario
+    for part in loc:
+        annotation, tagged = _unwrap(annotation, part)
+        if tagged:
+            continue
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part) if isinstance(part, str) else None
+            if field is None:
+                return None
+            annotation = field.annotation
+        elif typing.get_origin(annotation) is dict:
+            annotation = typing.get_args(annotation)[1]
+        elif typing.get_origin(annotation) is list:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return None
+    return _unwrap(annotation, None)[0]
+
+
+def _unwrap(annotation: Any, part: Any) -> tuple[Any, bool]:
+    """Strip Annotated and Optional; in a union, pick the member a pydantic tag (``part``) names."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is typing.Annotated:
+            annotation = typing.get_args(annotation)[0]
+            continue
+        if origin is typing.Union or origin is types.UnionType:
+            members = [a for a in typing.get_args(annotation) if a is not type(None)]
+            models = [m for m in (_unwrap(a, None)[0] for a in members)
+                      if isinstance(m, type) and issubclass(m, BaseModel)]
+            named = [m for m in models if part in _tags(m)]
+            if named:
+                return named[0], True
+            if len(members) == 1:
+                annotation = members[0]
+                continue
+            return (models[0] if len(models) == 1 else None), False
+        return annotation, False
+
+
+def _tags(model: type[BaseModel]) -> set[str]:
+    field = model.model_fields.get("type")
+    tags = set(typing.get_args(field.annotation)) if field is not None else set()
+    return tags | {model.__name__.lower()}
+
+
+def _policy_types() -> list[str]:
+    names = []
+    for member in typing.get_args(typing.get_args(schema.Policy)[0]):
+        field = member.model_fields["type"]
+        if typing.get_origin(field.annotation) is Literal:
+            names.extend(typing.get_args(field.annotation))
+    return names
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    model = _annotation_at(loc)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _suggest(found: str, known: list[str]) -> str:
+    by_case = [k for k in known if k.lower() == found.lower()]
+    hint = by_case or difflib.get_close_matches(found, known, n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
+
+
+def _fraction_hint(value: Any, limit: float) -> str:
+    if limit == 1 and isinstance(value, int | float) and value == int(value) and 1 < value <= 100:
+        return f"; hint: a fraction, so {value:g} % is {value / 100:g}"
+    return ""
+
+
+_BOUNDS = {"greater_than": ("gt", ">"), "greater_than_equal": ("ge", ">="), "less_than": ("lt", "<"),
+           "less_than_equal": ("le", "<=")}
+_EXPECTED = {
+    "dict_type": "a mapping of keys to values", "model_type": "a mapping of keys to values",
+    "model_attributes_type": "a mapping of keys to values", "list_type": "a list",
+    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "finite_number": "a finite number",
+}
 
 
 def _message(error: dict[str, Any]) -> str:
-    kind, msg = error["type"], error["msg"]
+    kind, msg, loc = error["type"], error["msg"], tuple(error["loc"])
+    found = describe(error.get("input"))
     if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        hint = difflib.get_close_matches(key, _FIELD_NAMES, n=1)
-        return f"unknown key {key!r}" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+        key = str(loc[-1])
+        known = _keys_at(loc[:-1])
+        hint = _suggest(key, known) if known else _suggest(key, sorted(_FIELD_NAMES))
+        if known and not hint:
+            hint = f" (expected one of: {', '.join(known)})"
+        return f"unknown key {key!r}{hint}"
     if kind == "missing":
-        return f"missing required key {str(error['loc'][-1])!r}"
+        return f"missing required key {str(loc[-1])!r}"
+    if loc and loc[-1] == "[key]" or kind == "invalid_key":
+        if kind in {"string_type", "invalid_key"}:
+            return f"found the key {found}, expected a name (text; quote a name made of digits: '{error.get('input')}')"
+        return f"found the key {found}, expected a year (a number such as 2020)"
+    if kind in _BOUNDS:
+        name, sign = _BOUNDS[kind]
+        limit = error.get("ctx", {}).get(name)
+        hint = _fraction_hint(error.get("input"), limit) if kind.startswith("less") else ""
+        return f"found {found}, expected a value {sign} {limit:g}{hint}"
+    if kind in _EXPECTED:
+        return f"found {found}, expected {_EXPECTED[kind]}"
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        options = [o.strip("' ") for o in expected.replace(" or ", ", ").split(", ")]
+        return f"found {found}, expected {expected}" + _suggest(str(error.get("input")), options)
+    if kind == "union_tag_invalid":
+        tag = error.get("ctx", {}).get("tag")
+        types = _policy_types()
+        return f"found {tag!r}, expected one of {', '.join(types)}" + _suggest(str(tag), types)
+    if kind == "union_tag_not_found":
+        return f"missing required key 'type' (one of {', '.join(_policy_types())})"
     msg = msg.removeprefix("Value error, ")
-    if msg.startswith("found"):
+    if msg.startswith(("found", "at year")):
         return msg
-    return f"found {_short(error.get('input'))}, expected: {msg[0].lower()}{msg[1:]}"
+    if isinstance(error.get("input"), dict | list):
+        return msg
+    return f"found {found}, expected: {msg[0].lower()}{msg[1:]}"
+
+
+def _key_named_in(message: str, data: dict[Any, Any]) -> tuple[str, ...]:
+    """The key of ``data`` a model-level message names first, to point at its line."""
+    words = message.replace(",", " ").replace(":", " ").split()
+    named = [w for w in words if w in data]
+    return (named[0],) if named else ()
+
+
+def _year_named_in(message: str, table: dict[Any, Any]) -> tuple[Any, ...]:
+    """The key of a year table an "at year Y:" message is about."""
+    match = re.match(r"(?:Value error, )?at year ([^:]+):", message)
+    if match is None:
+        return ()
+    year = float(match.group(1))
+    for key in table:
+        try:
+            if not isinstance(key, bool) and float(key) == year:
+                return (key,)
+        except (TypeError, ValueError):
+            continue
+    return ()
 
 
 def _problems_from(document: Document, errors: list[dict[str, Any]]) -> list[Problem]:
@@ -175,23 +348,41 @@ def _problems_from(document: Document, errors: list[dict[str, Any]]) -> list[Pro
         loc = tuple(error["loc"])
         if error["type"] == "missing" and loc and loc[-1] in {"logistic", "table"}:
             loc = loc[:-1]
-        dotted, mark = locate(document, loc)
-        problems.append(Problem(_message(error), dotted, mark.file, mark.line, mark.column))
+        if error["type"] in {"union_tag_invalid", "union_tag_not_found"} and isinstance(error.get("input"), dict):
+            loc = (*loc, "type")
+        elif error["type"] == "value_error" and isinstance(error.get("input"), dict):
+            loc = (*loc, *_key_named_in(error["msg"], error["input"]), *_year_named_in(error["msg"], error["input"]))
+        message = _message(error)
+        if loc != tuple(error["loc"]) and message.startswith("at year "):  # located at the year itself
+            message = message.partition(": ")[2]
+        where, mark = locate(document, loc)
+        problems.append(Problem(message, where, mark.file, mark.line, mark.column))
     return problems
 
 
-def validate(document: Document, default_name: str) -> schema.Scenario:
-    """Validate merged data against the schema and the semantic checks, all problems at once."""
+def _beside(duplicates: list[Problem], problems: list[Problem]) -> list[Problem]:
+    """Problems not inside a duplicated key: what its value should be is not known."""
+    paths = [p.path for p in duplicates if p.message.startswith("duplicate key") and p.path]
+    return [p for p in problems if not any(p.path == d or p.path.startswith(d + ".") for d in paths)]
+
+
+def validate(document: Document, default_name: str, earlier: list[Problem] | None = None) -> schema.Scenario:
+    """Validate merged data against the schema and the semantic checks, all problems at once.
+
+    ``earlier`` problems (of ``--set`` options that could not be applied) are reported with them.
+    """
     data = document.data
     data.setdefault("name", default_name)
+    earlier = [*document.problems, *(earlier or [])]
     try:
         scenario = schema.Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError(_problems_from(document, exc.errors())) from None
-    problems = []
+        raise ScenarioError([*earlier, *_beside(earlier, _problems_from(document, exc.errors()))]) from None
+    problems = list(earlier)
     for loc, message in semantic_problems(scenario):
-        dotted, mark = locate(document, loc)
-        problems.append(Problem(message, dotted, mark.file, mark.line, mark.column))
+        where, mark = locate(document, loc)
+        problems.append(Problem(message, where, mark.file, mark.line, mark.column))
+    problems = [*earlier, *_beside(earlier, problems[len(earlier):])]
     if problems:
         raise ScenarioError(problems)
     scenario._source = json.loads(json.dumps(data, default=str))
@@ -208,8 +399,7 @@ def load_scenario(
     """
     path = Path(path)
     document = _resolve_extends(path, ())
-    apply_overrides(document, list(overrides))
-    return validate(document, name or path.stem)
+    return validate(document, name or path.stem, _apply_overrides(document, list(overrides)))
 
 
 def scenario_from_dict(data: dict[str, Any], overrides: list[str] | tuple[str, ...] = ()) -> schema.Scenario:

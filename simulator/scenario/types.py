@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BeforeValidator, Field
 
-from ..units import QuantityError, to_canonical
+from ..units import QuantityError, describe, to_canonical
 
 
 @dataclass(frozen=True)
@@ -72,11 +72,11 @@ def _convert_varying(unit: str, value: Any) -> float | Table:
         if isinstance(year, str) and is_number(year):
             year = float(year)
         if isinstance(year, bool) or not isinstance(year, int | float) or not math.isfinite(year):
-            raise ValueError(f"found table key {year!r}, expected a year (a number)")
+            raise ValueError(f"found the table key {describe(year)}, expected a year (a number such as 2020)")
         try:
             points.append((float(year), to_canonical(item, unit)))
         except QuantityError as exc:
-            raise ValueError(f"at year {year}: {exc}") from None
+            raise ValueError(f"at year {float(year):g}: {exc}") from None
     points.sort()
     return Table(tuple(p[0] for p in points), tuple(p[1] for p in points))
 
@@ -95,12 +95,14 @@ def Varying(unit: str, *, minimum: float | None = None, maximum: float | None = 
     """A quantity in ``unit`` that may be given as a year → value table."""
 
     def check(value: float | Table) -> float | Table:
-        values = value.values if isinstance(value, Table) else (value,)
-        for v in values:
+        points = zip(value.years, value.values, strict=True) if isinstance(value, Table) else [(None, value)]
+        suffix = f" {unit}" if unit else ""
+        for year, v in points:
+            at = f"at year {year:g}: " if year is not None else ""
             if minimum is not None and v < minimum:
-                raise ValueError(f"found {v:g}, expected a value >= {minimum:g} {unit}")
+                raise ValueError(f"{at}found {v:g}, expected a value >= {minimum:g}{suffix}")
             if maximum is not None and v > maximum:
-                raise ValueError(f"found {v:g}, expected a value <= {maximum:g} {unit}")
+                raise ValueError(f"{at}found {v:g}, expected a value <= {maximum:g}{suffix}")
         return value
 
     return Annotated[
@@ -111,7 +113,10 @@ def Varying(unit: str, *, minimum: float | None = None, maximum: float | None = 
 
 
 Fraction = Quantity("", ge=0.0, le=1.0)
-Years = Quantity("yr")
+#: Largest year (in absolute value) a date may be: beyond any horizon, but small enough that
+#: (year - time.start) / time.step stays a countable number of steps.
+MAX_YEAR = 100_000.0
+Years = Quantity("yr", ge=-MAX_YEAR, le=MAX_YEAR)
 PositiveYears = Quantity("yr", gt=0.0)
 Rate = Quantity("1/yr", ge=-1.0, lt=10.0)
 Gain = Quantity("1/yr", ge=0.0, lt=1.0)
