@@ -7,7 +7,6 @@ contents of the output folder as they were.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -99,10 +98,6 @@ def manifest(results: Results, command: list[str] | None = None) -> dict[str, An
         "files": FILES,
         "scenario": resolved_data(results.scenario),
     }
-
-
-def file_digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def write_outputs(
