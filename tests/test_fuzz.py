@@ -371,7 +371,7 @@ def test_random_overrides_run_or_are_refused_with_a_location(base, data):
         key = ".".join(str(p) for p in path)
         if data.draw(st.integers(0, 9)) == 0:
             key = data.draw(st.sampled_from(["", ".", "a..b", key + ".", "." + key, key + "=x"]))
-        options += ["--set", f"{key}={data.draw(SET_VALUES)}"]
+        options.append(f"--set={key}={data.draw(SET_VALUES)}")  # one word: a key may start with '-'
     with tempfile.TemporaryDirectory() as tmp:
         path = _write(Path(tmp), yaml.safe_dump(scenario, sort_keys=False))
         check_run(path, options)
