@@ -129,7 +129,7 @@ _UNIT_NAMES: list[str] = []
 def _dimension_hint(text: str, quantity: pint.Quantity, unit: str) -> str:
     ratio = quantity.dimensionality / _unit(unit).dimensionality
     if ratio == ureg.year.dimensionality:
-        return f"; hint: say per what time, e.g. '{text}/yr'"
+        return f"; hint: say per what time, e.g. {text + '/yr'!r}"
     if ratio == (1 / ureg.year).dimensionality:
         return "; hint: expected an amount, not a rate per time"
     for name in ("CO2e", "Sb_eq", "Cu_eq"):
@@ -161,7 +161,7 @@ def to_canonical(value: object, unit: str) -> float:
         if not _LEADING_NUMBER.match(text):
             raise QuantityError(
                 f"found {describe(value)}, expected a number or a number with its unit{_in(unit)}"
-                + (f" (e.g. '1 {text}')" if unit and _is_unit(text) else "")
+                + (f" (e.g. {'1 ' + text!r})" if unit and text.isprintable() and _is_unit(text) else "")
             )
         reason = _unsafe(text)
         if reason is not None:

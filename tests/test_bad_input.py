@@ -204,6 +204,7 @@ def test_times_outside_the_horizon_run_as_documented(edit, check, classroom):
         ("extends=other.yaml", "extends cannot be set with --set"),
         ("name=../elsewhere", "name: found '../elsewhere'"),
         ("demand.services.data.usage=9**9**9 GB/yr", "a power must be a small whole number"),
+        ("time.start=\x1b\rA", "time.start: found '\\x1b\\rA'"),  # control characters stay escaped
         ("demand.services.data.usage=[&a [1,1,1,1,1,1,1,1,1,1], [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]]",
          "demand.services.data.usage: found"),
     ],

@@ -293,7 +293,8 @@ def _message(error: dict[str, Any]) -> str:
         return f"missing required key {str(loc[-1])!r}"
     if loc and loc[-1] == "[key]" or kind == "invalid_key":
         if kind in {"string_type", "invalid_key"}:
-            return f"found the key {found}, expected a name (text; quote a name made of digits: '{error.get('input')}')"
+            digits = str(error.get("input"))
+            return f"found the key {found}, expected a name (text; quote a name made of digits: {digits!r})"
         return f"found the key {found}, expected a year (a number such as 2020)"
     if kind in _BOUNDS:
         name, sign = _BOUNDS[kind]
@@ -342,6 +343,14 @@ def _year_named_in(message: str, table: dict[Any, Any]) -> tuple[Any, ...]:
     return ()
 
 
+def _printable(problem: Problem) -> Problem:
+    """The problem with control characters escaped: every message stays on its one line."""
+    if problem.message.isprintable():
+        return problem
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in problem.message)
+    return Problem(text, problem.path, problem.file, problem.line, problem.column)
+
+
 def _problems_from(document: Document, errors: list[dict[str, Any]]) -> list[Problem]:
     problems = []
     for error in errors:
@@ -377,14 +386,15 @@ def validate(document: Document, default_name: str, earlier: list[Problem] | Non
     try:
         scenario = schema.Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([*earlier, *_beside(earlier, _problems_from(document, exc.errors()))]) from None
+        found = [*earlier, *_beside(earlier, _problems_from(document, exc.errors()))]
+        raise ScenarioError([_printable(p) for p in found]) from None
     problems = list(earlier)
     for loc, message in semantic_problems(scenario):
         where, mark = locate(document, loc)
         problems.append(Problem(message, where, mark.file, mark.line, mark.column))
     problems = [*earlier, *_beside(earlier, problems[len(earlier):])]
     if problems:
-        raise ScenarioError(problems)
+        raise ScenarioError([_printable(p) for p in problems])
     scenario._source = json.loads(json.dumps(data, default=str))
     return scenario
 
