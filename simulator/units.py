@@ -41,15 +41,6 @@ ureg.define("unit = [count] = units")
 ureg.define("site = unit = sites")
 ureg.define("user = unit = users")
 
-#: Canonical units, as written in output ``unit`` columns and in the reference.
-YEAR = "yr"
-TRAFFIC_RATE = "GB/yr"
-TRAFFIC = "GB"
-ENERGY = "kWh"
-ENERGY_RATE = "kWh/yr"
-ENERGY_INTENSITY = "kWh/GB"
-POWER = "W"
-CAPACITY_PER_SITE = "GB/yr"
 
 
 class QuantityError(ValueError):
@@ -214,8 +205,3 @@ def check_unit(text: str) -> str:
 def same_dimension(a: str, b: str) -> bool:
     """True if two unit strings measure the same thing."""
     return _unit(a).dimensionality == _unit(b).dimensionality
-
-
-def pretty(unit: str) -> str:
-    """A short human label for a unit string, as used in plot axes."""
-    return unit.replace("**", "^").replace("m^3", "m³")

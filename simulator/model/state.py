@@ -63,7 +63,6 @@ class State:
         self.need = np.zeros((m, f))
         self.lifetime = p.lifetime.copy()
         self.lifetime_version = 0
-        self.fleet_started = False
         # impacts, per year
         self.grid_scale = np.ones((m, c))
         self.manufacturing = np.zeros((m, c))
