@@ -43,7 +43,7 @@ class Time(Model):
     end: Years
     """Last simulated instant (year). Cumulative totals cover [start, end)."""
     step: Quantity("yr", gt=0.0) = 0.25
-    """Length of a time step (years). (end - start) / step must be a whole number."""
+    """Length of a time step (years). (end - start) / step must be a whole number of at most 20,000 steps."""
 
 
 class Impacts(Model):
@@ -139,7 +139,7 @@ class Generation(Model):
     """Year the generation is switched on. Before time.start: already deployed at the start;
     after time.end: never launched."""
     switch_off: Years | None = None
-    """Year the generation is switched off (optional); its sites and equipment retire then."""
+    """Year the generation is switched off (optional, after `launch`); its sites and equipment retire then."""
     energy_intensity: Quantity("kWh/GB", ge=0.0) = 0.0
     """Dynamic (traffic-proportional) energy per GB at launch (kWh/GB)."""
     efficiency_gain: Gain = 0.0
@@ -223,7 +223,7 @@ class SwitchOff(Model):
 
     type: Literal["switch_off"]
     at: Years
-    """Year the policy takes effect."""
+    """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
     generation: str
     """Name of the generation switched off."""
 
@@ -233,7 +233,7 @@ class LifetimeChange(Model):
 
     type: Literal["lifetime"]
     at: Years
-    """Year the policy takes effect."""
+    """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
     equipment: str
     """Name of the equipment whose lifetime changes."""
     lifetime: PositiveYears
@@ -245,7 +245,7 @@ class TrafficScale(Model):
 
     type: Literal["traffic_scale"]
     at: Years
-    """Year the policy takes effect."""
+    """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
     factor: Quantity("", ge=0.0, le=100.0)
     """Multiplier of traffic per user (dimensionless; 0.7 = 30 % less)."""
     services: list[str] | None = None
@@ -257,7 +257,7 @@ class Surcharge(Model):
 
     type: Literal["surcharge"]
     at: Years
-    """Year the policy takes effect."""
+    """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
     rate: Quantity("", ge=0.0, le=100.0)
     """Ad valorem surcharge (dimensionless; 0.5 = the cost of a GB is multiplied by 1.5)."""
 
@@ -267,7 +267,7 @@ class GridChange(Model):
 
     type: Literal["grid"]
     at: Years
-    """Year the policy takes effect."""
+    """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
     category: Literal["climate_change", "mineral_resources", "primary_energy", "water"]
     """Impact category whose grid factor changes."""
     factor: Quantity("", ge=0.0, le=100.0)
@@ -335,8 +335,8 @@ class Scenario(Model):
     """Short name, used for the output folder and in figure legends."""
     description: str = ""
     """The question the scenario answers, in a sentence or two."""
-    seed: int = 0
-    """Seed of the random number generator (stochastic parts only)."""
+    seed: Annotated[int, Field(strict=True, ge=0)] = 0
+    """Seed of the random number generator (stochastic parts only): a whole number >= 0."""
     time: Time
     """The simulated horizon."""
     demand: Demand
