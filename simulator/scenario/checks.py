@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from ..units import describe
+from . import space
 from .schema import MAX_STEPS, Scenario
 from .yamlio import dotted
 
@@ -230,10 +231,58 @@ def _observations(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 yield ("observations", name, key), _unknown(kind, value, known)
 
 
-def semantic_problems(s: Scenario) -> list[tuple[Loc, str]]:
+def range_problems(s: Scenario, loc: Loc, path: str, ends: dict[str, float]) -> Iterator[tuple[Loc, str]]:
+    """Problems of moving ``path`` (``*`` allowed) to each of ``ends``: not a numeric path,
+    a value its field refuses, or a cross-field rule broken at that end."""
+    try:
+        targets = space.expand(s, path)
+    except space.PathError as exc:
+        yield loc, str(exc)
+        return
+    for end, value in ends.items():
+        for concrete, annotation in targets:
+            reason = space.check_value(annotation, value)
+            if reason:
+                yield loc, f"{end} {value:g} is not a valid {space.dotted(concrete)}: {reason}"
+                return
+        derived = space.derive(s, {concrete: value for concrete, _ in targets})
+        already = set(semantic_problems(s, spaces=False))  # reported once, by the scenario itself
+        for where, message in semantic_problems(derived, spaces=False):
+            if (where, message) not in already:
+                yield loc, f"with {path} at its {end} ({value:g}): {space.dotted(where)}: {message}"
+                return
+
+
+def _overlaps(s: Scenario, section: str, paths: dict[str, str]) -> Iterator[tuple[Loc, str]]:
+    """Two keys of a section may not move the same value: one would silently undo the other."""
+    owner: dict[tuple, str] = {}
+    for key, path in paths.items():
+        try:
+            targets = [p for p, _ in space.expand(s, path)]
+        except space.PathError:
+            continue  # reported by range_problems
+        for target in targets:
+            if target in owner:
+                yield (section, key), (f"moves {space.dotted(target)}, which {owner[target]!r} already moves; "
+                                       "keep one of them")
+                break
+            owner[target] = key
+
+
+def _spaces(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    for key, dist in s.uncertainty.items():
+        low, high = dist.bounds()
+        yield from range_problems(s, ("uncertainty", key), key, {"low end": low, "high end": high})
+    yield from _overlaps(s, "uncertainty", {k: k for k in s.uncertainty})
+    for key, slider in s.explore.items():
+        yield from range_problems(s, ("explore", key, "path"), slider.path, {"min": slider.min, "max": slider.max})
+    yield from _overlaps(s, "explore", {k: v.path for k, v in s.explore.items()})
+
+
+def semantic_problems(s: Scenario, spaces: bool = True) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a schema-valid scenario."""
     problems: list[tuple[Loc, str]] = []
     for check in (_name, _time, _demand, _cost, _generations, _layers_devices, _lifetimes, _component_cycles, _policies,
-                  _observations):
+                  _observations, *((_spaces,) if spaces else ())):
         problems.extend(check(s))
     return problems

@@ -249,6 +249,19 @@ def _policy_types() -> list[str]:
     return names
 
 
+def _tag_key(error: dict[str, Any]) -> str:
+    """The key that tells union members apart (``type`` of a policy, ``dist`` of a distribution)."""
+    return str(error.get("ctx", {}).get("discriminator", "'type'")).strip("'\"")
+
+
+def _tag_values(error: dict[str, Any]) -> list[str]:
+    if _tag_key(error) == "type":
+        return _policy_types()
+    from .space import DISTRIBUTIONS
+
+    return list(DISTRIBUTIONS)
+
+
 def _keys_at(loc: tuple[Any, ...]) -> list[str]:
     model = _annotation_at(loc)
     if isinstance(model, type) and issubclass(model, BaseModel):
@@ -309,10 +322,10 @@ def _message(error: dict[str, Any]) -> str:
         return f"found {found}, expected {expected}" + _suggest(str(error.get("input")), options)
     if kind == "union_tag_invalid":
         tag = error.get("ctx", {}).get("tag")
-        types = _policy_types()
+        types = _tag_values(error)
         return f"found {tag!r}, expected one of {', '.join(types)}" + _suggest(str(tag), types)
     if kind == "union_tag_not_found":
-        return f"missing required key 'type' (one of {', '.join(_policy_types())})"
+        return f"missing required key {_tag_key(error)!r} (one of {', '.join(_tag_values(error))})"
     msg = msg.removeprefix("Value error, ")
     if msg.startswith(("found", "at year")):
         return msg
@@ -358,7 +371,7 @@ def _problems_from(document: Document, errors: list[dict[str, Any]]) -> list[Pro
         if error["type"] == "missing" and loc and loc[-1] in {"logistic", "table"}:
             loc = loc[:-1]
         if error["type"] in {"union_tag_invalid", "union_tag_not_found"} and isinstance(error.get("input"), dict):
-            loc = (*loc, "type")
+            loc = (*loc, _tag_key(error))
         elif error["type"] == "value_error" and isinstance(error.get("input"), dict):
             loc = (*loc, *_key_named_in(error["msg"], error["input"]), *_year_named_in(error["msg"], error["input"]))
         message = _message(error)

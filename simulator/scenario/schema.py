@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
+from .space import Distribution, Slider
 from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years, is_number
 
 #: Impact categories, their canonical unit and how they are named in figures.
@@ -358,6 +359,16 @@ class Scenario(Model):
 
     observations: dict[str, Observation] = {}
     """Recorded series to validate the run against, by name; drawn by the `validation` figure."""
+    uncertainty: Annotated[dict[str, Distribution], Field(max_length=200)] = {}
+    """Distributions of uncertain parameters, by dotted path (``*`` for every key, e.g.
+    ``demand.services.*.elasticity``), values in the field's unit: `jevons montecarlo` draws
+    from them, `jevons sensitivity` ranks them. `dist` is one of uniform {low, high},
+    triangular {low, mode, high}, normal {mean, sd, low?, high?}, lognormal {median, gsd,
+    low?, high?} (both truncated, by default at their 0.1 % and 99.9 % quantiles) or
+    choice {values, weights?}."""
+    explore: Annotated[dict[str, Slider], Field(max_length=20)] = {}
+    """Sliders offered by `jevons serve` and `jevons export-html`, by name: {path, min, max,
+    step, label: {en, fr}, unit?}."""
 
     _source: dict | None = PrivateAttr(default=None)
 

@@ -1,0 +1,451 @@
+"""Parameter spaces: numeric paths of a scenario, their distributions and sliders.
+
+A *path* names a numeric value of a scenario the way ``--set`` does
+(``generations.5G.launch``, ``grid.climate_change.2050`` for one year of a
+table); ``*`` stands for every key of a mapping or item of a list, so
+``demand.services.*.elasticity`` moves the elasticity of every service together.
+Values are numbers in the canonical unit of the field (the scenario reference
+gives it).
+
+``uncertainty:`` gives a distribution per path (Monte Carlo, sensitivity);
+``explore:`` gives the sliders a live page offers. Both are checked when the
+scenario loads: every path must name at least one numeric value that a run may
+change (not ``time``, ``seed``, ``observations``), and both ends of every range
+must be values the scenario accepts there.
+
+:func:`derive` builds the scenario of one sample without validating it again:
+validation of the baseline takes ~50 ms, a derived copy a few µs, which is what
+makes thousands of members per second possible. It is safe because every value
+a sample can take was checked at its ends and the checks are monotone in a
+single value (bounds); cross-field rules are checked again per member.
+"""
+
+from __future__ import annotations
+
+import math
+import typing
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, TypeAdapter, ValidationError, model_validator
+
+from .types import Table, UnitInfo
+
+Path = tuple[str | int, ...]
+
+#: Top-level sections a path may not enter: they are not model parameters.
+NOT_PARAMETERS = ("name", "description", "seed", "time", "observations", "uncertainty", "explore")
+
+
+class SpaceModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+
+Number = Annotated[float, Field(allow_inf_nan=False)]
+
+
+class Uniform(SpaceModel):
+    """Every value between `low` and `high` equally likely."""
+
+    dist: Literal["uniform"]
+    low: Number
+    """Lowest value (the field's unit)."""
+    high: Number
+    """Highest value (the field's unit), above `low`."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if not self.high > self.low:
+            raise ValueError(f"found low {self.low:g} and high {self.high:g}, expected low < high")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        return self.low + u * (self.high - self.low)
+
+
+class Triangular(SpaceModel):
+    """Triangular between `low` and `high`, most likely at `mode`."""
+
+    dist: Literal["triangular"]
+    low: Number
+    """Lowest value (the field's unit)."""
+    mode: Number
+    """Most likely value (the field's unit), between `low` and `high`."""
+    high: Number
+    """Highest value (the field's unit)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.high > self.low):
+            raise ValueError(f"found low {self.low:g}, mode {self.mode:g}, high {self.high:g}, "
+                             "expected low <= mode <= high and low < high")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return self.low, self.high
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        a, c, b = self.low, self.mode, self.high
+        split = (c - a) / (b - a)
+        left = a + np.sqrt(u * (b - a) * (c - a))
+        right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
+        return np.where(u < split, left, right)
+
+
+#: Default truncation of the unbounded distributions, as quantiles (0.1 % and 99.9 %).
+TAIL = 1e-3
+
+
+def _phi(x: np.ndarray | float) -> np.ndarray:
+    from scipy.special import ndtr
+
+    return ndtr(x)
+
+
+def _phi_inv(p: np.ndarray | float) -> np.ndarray:
+    from scipy.special import ndtri
+
+    return ndtri(p)
+
+
+class _Truncated(SpaceModel):
+    def _z_bounds(self) -> tuple[float, float]:
+        lo = self._to_z(self.low) if self.low is not None else float(_phi_inv(TAIL))
+        hi = self._to_z(self.high) if self.high is not None else float(_phi_inv(1.0 - TAIL))
+        return lo, hi
+
+    def bounds(self) -> tuple[float, float]:
+        lo, hi = self._z_bounds()
+        return float(self._from_z(lo)), float(self._from_z(hi))
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        lo, hi = self._z_bounds()
+        p_lo, p_hi = _phi(lo), _phi(hi)
+        z = _phi_inv(p_lo + u * (p_hi - p_lo))
+        return np.clip(self._from_z(z), *self.bounds())
+
+    @model_validator(mode="after")
+    def _window(self):
+        lo, hi = self._z_bounds()
+        if not hi > lo:
+            raise ValueError("found an empty range: expected low < high, with room for the distribution between them")
+        return self
+
+
+class Normal(_Truncated):
+    """Normal, truncated at `low` and `high` (by default at its 0.1 % and 99.9 % quantiles)."""
+
+    dist: Literal["normal"]
+    mean: Number
+    """Mean (the field's unit)."""
+    sd: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+    """Standard deviation (the field's unit), > 0."""
+    low: Number | None = None
+    """Lowest value drawn (the field's unit); default mean - 3.09 sd."""
+    high: Number | None = None
+    """Highest value drawn (the field's unit); default mean + 3.09 sd."""
+
+    def _to_z(self, x: float) -> float:
+        return (x - self.mean) / self.sd
+
+    def _from_z(self, z):
+        return self.mean + z * self.sd
+
+
+class Lognormal(_Truncated):
+    """Lognormal (for positive values), truncated at `low` and `high` (by default at its 0.1 % and
+    99.9 % quantiles)."""
+
+    dist: Literal["lognormal"]
+    median: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+    """Median (the field's unit), > 0."""
+    gsd: Annotated[float, Field(gt=1.0, allow_inf_nan=False)]
+    """Geometric standard deviation (dimensionless, > 1): 2 means a factor of 2 either side is one sigma."""
+    low: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
+    """Lowest value drawn (the field's unit); default median / gsd^3.09."""
+    high: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
+    """Highest value drawn (the field's unit); default median × gsd^3.09."""
+
+    def _to_z(self, x: float) -> float:
+        return math.log(x / self.median) / math.log(self.gsd)
+
+    def _from_z(self, z):
+        return self.median * np.power(self.gsd, z)
+
+
+class Choice(SpaceModel):
+    """One of a few values, with optional weights."""
+
+    dist: Literal["choice"]
+    values: Annotated[list[Number], Field(min_length=1, max_length=1000)]
+    """The values (the field's unit)."""
+    weights: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
+    """Relative weights, one per value (default: equal)."""
+
+    @model_validator(mode="after")
+    def _weights(self) -> Choice:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(f"found {len(self.weights)} weights for {len(self.values)} values, "
+                                 "expected one weight per value")
+            if not sum(self.weights) > 0:
+                raise ValueError("found weights that sum to 0, expected at least one positive weight")
+        return self
+
+    def bounds(self) -> tuple[float, float]:
+        return min(self.values), max(self.values)
+
+    def ppf(self, u: np.ndarray) -> np.ndarray:
+        w = np.asarray(self.weights if self.weights is not None else [1.0] * len(self.values), dtype=float)
+        edges = np.cumsum(w) / w.sum()
+        index = np.minimum(np.searchsorted(edges, u, side="right"), len(self.values) - 1)
+        return np.asarray(self.values, dtype=float)[index]
+
+
+Distribution = Annotated[Uniform | Triangular | Normal | Lognormal | Choice, Discriminator("dist")]
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal", "choice")
+
+
+class Label(SpaceModel):
+    """A label in English and French."""
+
+    en: Annotated[str, Field(min_length=1, max_length=80)]
+    """English."""
+    fr: Annotated[str, Field(min_length=1, max_length=80)]
+    """French."""
+
+
+class Slider(SpaceModel):
+    """A slider of the live page: a range of one numeric path."""
+
+    path: str
+    """Dotted path of the value it moves (``*`` for every key), as in `uncertainty`."""
+    min: Number
+    """Left end (the field's unit)."""
+    max: Number
+    """Right end (the field's unit), above `min`."""
+    step: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
+    """Increment (the field's unit)."""
+    label: Label
+    """What the slider is called, in English and French."""
+    unit: Annotated[str, Field(max_length=30)] = ""
+    """Unit shown beside the value (display only; values are in the field's unit)."""
+
+    @model_validator(mode="after")
+    def _range(self) -> Slider:
+        if not self.max > self.min:
+            raise ValueError(f"found min {self.min:g} and max {self.max:g}, expected min < max")
+        if self.step > self.max - self.min:
+            raise ValueError(f"found step {self.step:g}, expected at most max - min ({self.max - self.min:g})")
+        if (self.max - self.min) / self.step > 10_000:
+            raise ValueError("found more than 10,000 positions, expected a coarser step")
+        return self
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+
+def split(path: str) -> Path:
+    """``a.b.0.c`` → ("a", "b", 0, "c")."""
+    return tuple(int(p) if p.isdigit() else p for p in path.split("."))
+
+
+def dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+class PathError(ValueError):
+    """A path that names no numeric value of the scenario."""
+
+
+def _field_annotation(model: BaseModel, name: str) -> Any:
+    info = type(model).model_fields[name]
+    return Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+
+
+def _strip(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, __import__("types").UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            containers = [a for a in args if typing.get_origin(_strip(a)) in (dict, list)]
+            if len(containers) == 1:
+                annotation = containers[0]
+            else:
+                return annotation
+        else:
+            return annotation
+
+
+def _children(node: Any, annotation: Any) -> list[tuple[str | int, Any, Any]]:
+    """(key, child, annotation) of a node that can be walked into."""
+    if isinstance(node, BaseModel):
+        return [(k, getattr(node, k), _field_annotation(node, k)) for k in type(node).model_fields]
+    if isinstance(node, dict):
+        inner = typing.get_args(_strip(annotation))
+        return [(k, v, inner[1] if len(inner) == 2 else Any) for k, v in node.items()]
+    if isinstance(node, list | tuple) and not isinstance(node, Table):
+        inner = typing.get_args(_strip(annotation))
+        return [(i, v, inner[0] if inner else Any) for i, v in enumerate(node)]
+    if isinstance(node, Table):
+        return [(_year_key(y), v, annotation) for y, v in zip(node.years, node.values, strict=True)]
+    return []
+
+
+def _year_key(year: float) -> str | int:
+    return int(year) if float(year).is_integer() else str(year)
+
+
+def _match(key: str | int, part: str | int) -> bool:
+    if part == "*":
+        return True
+    if isinstance(key, str) and isinstance(part, int):
+        try:
+            return float(key) == part
+        except ValueError:
+            return key == str(part)
+    if isinstance(key, int) and isinstance(part, str):
+        return str(key) == part
+    return key == part
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, float | int) and not isinstance(value, bool)
+
+
+def expand(scenario: BaseModel, path: str | Path) -> list[tuple[Path, Any]]:
+    """Every concrete path ``path`` names, with the annotation that validates its value.
+
+    Raises :class:`PathError` with the reason when it names nothing numeric.
+    """
+    parts = split(path) if isinstance(path, str) else path
+    if not parts or parts[0] in NOT_PARAMETERS:
+        raise PathError(f"found {dotted(parts)!r}, expected the path of a model parameter "
+                        f"(not {', '.join(NOT_PARAMETERS)})")
+    found: list[tuple[Path, Any]] = []
+    frontier: list[tuple[Path, Any, Any]] = [((), scenario, type(scenario))]
+    for part in parts:
+        nxt = []
+        for prefix, node, annotation in frontier:
+            children = _children(node, annotation)
+            matched = [(k, v, a) for k, v, a in children if _match(k, part)]
+            if not matched:
+                where = dotted(prefix) or "the scenario"
+                keys = ", ".join(str(k) for k, _, _ in children) or "nothing"
+                if _is_number(node) or node is None:
+                    raise PathError(f"{where} holds {node!r}, not a mapping; it has no {part!r}")
+                raise PathError(f"{where} has no {part!r} (it has: {keys})")
+            nxt.extend(((*prefix, k), v, a) for k, v, a in matched)
+        frontier = nxt
+    for concrete, value, annotation in frontier:
+        if not _is_number(value):
+            kind = "a year table: name one year, e.g. " + dotted((*concrete, "2050")) if isinstance(
+                value, Table) else f"{type(value).__name__}"
+            if value is None:
+                kind = "nothing (an optional value not given): give it a value in the scenario first"
+            raise PathError(f"{dotted(concrete)} is {kind}, not a number")
+        found.append((concrete, annotation))
+    return found
+
+
+def value_at(scenario: BaseModel, path: Path) -> float:
+    """The number at a concrete path."""
+    node: Any = scenario
+    for part in path:
+        node = dict(_key_values(node))[_find_key(node, part)]
+    return float(node)
+
+
+def _key_values(node: Any) -> list[tuple[Any, Any]]:
+    return [(k, v) for k, v, _ in _children(node, Any)]
+
+
+def _find_key(node: Any, part: str | int) -> Any:
+    if isinstance(node, BaseModel) and isinstance(part, str) and part in type(node).model_fields:
+        return part  # the paths expand() gives hold exact keys: no search (derive runs per member)
+    if isinstance(node, dict) and part in node:
+        return part
+    for k, _ in _key_values(node):
+        if _match(k, part):
+            return k
+    raise PathError(f"no {part!r}")
+
+
+@lru_cache(maxsize=256)
+def _adapter(annotation: Any) -> TypeAdapter:
+    return TypeAdapter(annotation)
+
+
+def check_value(annotation: Any, value: float) -> str | None:
+    """None if ``value`` is valid for a field of ``annotation``, else the reason."""
+    try:
+        _adapter(annotation).validate_python(value)
+    except ValidationError as exc:
+        return "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+    except TypeError:  # an annotation pydantic cannot adapt on its own: the run will tell
+        return None
+    return None
+
+
+def unit_of(annotation: Any) -> str:
+    """The canonical unit a field's annotation declares ('' if none)."""
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, UnitInfo):
+            return a.unit
+        if typing.get_origin(a) is Annotated:
+            stack.extend(typing.get_args(a)[1:])
+            stack.append(typing.get_args(a)[0])
+        elif typing.get_args(a):
+            stack.extend(typing.get_args(a))
+    return ""
+
+
+def derive(scenario: BaseModel, values: dict[Path, float]) -> Any:
+    """A copy of ``scenario`` with numbers replaced at concrete paths, not validated again."""
+    tree: dict = {}
+    for path, value in values.items():
+        node = tree
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = float(value)
+    return _rebuild(scenario, tree)
+
+
+def _rebuild(node: Any, changes: dict) -> Any:
+    if not changes:
+        return node
+    if isinstance(node, BaseModel):
+        update = {}
+        for part, sub in changes.items():
+            key = _find_key(node, part)
+            update[key] = _rebuild(getattr(node, key), sub) if isinstance(sub, dict) else sub
+        return node.model_copy(update=update)
+    if isinstance(node, dict):
+        out = dict(node)
+        for part, sub in changes.items():
+            key = _find_key(node, part)
+            out[key] = _rebuild(node[key], sub) if isinstance(sub, dict) else sub
+        return out
+    if isinstance(node, Table):
+        values = list(node.values)
+        for part, sub in changes.items():
+            values[[_match(_year_key(y), part) for y in node.years].index(True)] = sub
+        return Table(node.years, tuple(values))
+    if isinstance(node, list):
+        out = list(node)
+        for part, sub in changes.items():
+            out[part] = _rebuild(node[part], sub) if isinstance(sub, dict) else sub
+        return out
+    raise PathError(f"cannot change a value inside {type(node).__name__}")
+
+
+__all__ = ["Distribution", "DISTRIBUTIONS", "Slider", "Label", "expand", "derive", "value_at", "check_value",
+           "unit_of", "PathError", "split", "dotted"]
