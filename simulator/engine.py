@@ -2,23 +2,29 @@
 
 ``simulate(scenario)`` runs the actual scenario and its two counterfactuals
 (engineering, frozen) as one batch of three members and returns
-:class:`~simulator.results.Results`. The engine never reads YAML and never plots.
+:class:`~simulator.results.Results`. ``run_samples(scenarios)`` runs many
+samples of a scenario (Monte Carlo draws, points of a sweep) with their
+counterfactuals as one batch: one simpy run advances every member at once, and
+a member's numbers are the same, bit for bit, whatever the other members of
+its batch. The engine never reads YAML and never plots.
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Sequence
 
 import numpy as np
 import simpy
 
 from . import __version__
 from .errors import NumericalError
-from .graph import build_graph, compile_graph
 from .model.clock import Clock
 from .model.demand import traffic_demand
 from .model.fleets import equipment_fleets
-from .model.impacts import fleet_to_equipment, impact_accounting
+from .model.impacts import impact_accounting
 from .model.network import device_use, generation_rollout, layer_traffic, technology
 from .model.params import VARIANTS, Params, compile_params
+from .model.params import schedule_key as params_schedule_key
 from .model.policies import policy_events
 from .model.state import State
 from .results import Results, SeriesKey
@@ -26,28 +32,42 @@ from .scenario.schema import CATEGORIES, PHASES, Scenario
 
 
 class Recorder:
-    """Copies the state every step (plain lists); the tables are built once, at the end."""
+    """Copies the state every step into arrays allocated once; the tables are built at the end.
+
+    Arrays are time-major, (T+1, M, ...), so that a step writes one contiguous
+    block per field; :meth:`arrays` returns them as (M, T+1, ...) views. Only
+    ``fields`` are recorded (and checked): fewer fields, less memory to fill.
+    """
 
     FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
               "gen_idle_energy", "layer_energy", "device_energy", "in_service", "installed",
               "retired", "manufacturing", "use", "end_of_life")
 
-    def __init__(self, p: Params):
+    def __init__(self, p: Params, fields: Collection[str] | None = None):
+        unknown = set(fields or ()) - set(self.FIELDS)
+        if unknown:
+            raise ValueError(f"cannot record {sorted(unknown)}, expected some of {self.FIELDS}")
         self.p = p
-        self.rows: dict[str, list[np.ndarray]] = {f: [] for f in self.FIELDS}
+        self.fields = self.FIELDS if fields is None else tuple(f for f in self.FIELDS if f in fields)
+        self.rows: dict[str, np.ndarray] = {}
+        self.probing = True
 
     def process(self, env, clock: Clock, s: State):
         while True:
             yield clock.tick("record")
-            for name in self.FIELDS:
-                self.rows[name].append(np.array(getattr(s, name), dtype=float, copy=True))
-            probe = s.traffic.sum() + s.total_energy.sum() + s.in_service.sum() + s.use.sum()
-            if not np.isfinite(probe):  # stop at the first step that overflows, not at the end
-                check_finite({k: np.moveaxis(np.stack(v), 0, 1) for k, v in self.rows.items()}, self.p)
+            if not self.rows:
+                self.rows = {f: np.empty((self.p.n_steps + 1, *np.shape(getattr(s, f)))) for f in self.fields}
+            for name, out in self.rows.items():
+                out[s.step] = getattr(s, name)
+            if self.probing and not np.isfinite(s.traffic.sum() + s.in_service.sum() + s.use.sum()):
+                # stop at the first step that overflows (use is energy × grid: NaN if energy is inf), not at the
+                # end; if what overflowed is not recorded, the recorded values are still checked at the end
+                check_finite({k: np.moveaxis(v[:s.step + 1], 0, 1) for k, v in self.rows.items()}, self.p)
+                self.probing = False
 
     def arrays(self) -> dict[str, np.ndarray]:
         """Recorded fields as arrays of shape (M, T+1, ...), checked."""
-        arrays = {k: np.moveaxis(np.stack(v), 0, 1) for k, v in self.rows.items()}
+        arrays = {k: np.moveaxis(v, 0, 1) for k, v in self.rows.items()}
         check_finite(arrays, self.p)
         return arrays
 
@@ -55,9 +75,11 @@ class Recorder:
 def check_finite(arrays: dict[str, np.ndarray], p: Params) -> None:
     """Refuse a run where any recorded value is NaN, infinite or negative.
 
-    Names the variable, the first time and the variant where it happened (of all
+    Names the variable, the first time and the member where it happened (of all
     variables, the one that went wrong first, upstream ones first on a tie).
     """
+    if all(v.size == 0 or (v.min() >= 0.0 and v.max() < np.inf) for v in arrays.values()):
+        return  # the usual case, in two passes over the data and no temporary array
     first = None
     for name, values in arrays.items():
         scale = np.abs(np.where(np.isfinite(values), values, 0.0)).max(initial=0.0)
@@ -71,20 +93,46 @@ def check_finite(arrays: dict[str, np.ndarray], p: Params) -> None:
     if first is not None:
         name, k, index, found = first
         raise NumericalError(
-            name, float(p.times[k]), p.variants[index[0]],
+            name, float(p.times[k]), p.member_name(index[0]),
             f"found {float(found)!r}; check growth rates, elasticities and intensities for values "
             "that overflow or go negative",
         )
 
 
+def schedule_key(scenario: Scenario) -> Hashable:
+    """What scenarios must share to run in one batch of :func:`run_samples`: group samples by it.
+
+    The time axis, the names of services, generations (in order of launch),
+    layers, devices and equipment, the fleets, whether traffic is forced, and
+    the policy schedule (types, targets, dates); any other number may differ.
+    """
+    return params_schedule_key(scenario)
+
+
+def run_samples(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VARIANTS,
+                record: Collection[str] | None = None) -> tuple[Params, dict[str, np.ndarray]]:
+    """Run ``variants`` of every scenario as one batch; return parameters and recorded arrays (M, T+1, ...).
+
+    Members are sample-major: member ``i * len(variants) + j`` is variant j of
+    ``scenarios[i]``, and its values do not depend, bit for bit, on the other
+    members. The scenarios must share :func:`schedule_key` (ValueError naming
+    what differs otherwise); build them with ``simulator.scenario.space.derive``
+    so that what they share is compiled once. ``record`` names the fields of
+    :attr:`Recorder.FIELDS` to record (default: all); fewer is faster.
+    """
+    return _run(compile_params(scenarios, variants), record)
+
+
 def run_batch(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> tuple[Params, dict[str, np.ndarray]]:
     """Run ``variants`` of ``scenario`` as one batch; return parameters and recorded arrays."""
-    compiled = compile_graph(build_graph(scenario), scenario)
-    p = compile_params(scenario, compiled, variants)
+    return run_samples([scenario], variants)
+
+
+def _run(p: Params, record: Collection[str] | None = None) -> tuple[Params, dict[str, np.ndarray]]:
     env = simpy.Environment()
     clock = Clock(env, p.start, p.dt, p.n_steps)
     s = State(p)
-    recorder = Recorder(p)
+    recorder = Recorder(p, record)
     env.process(technology(env, clock, p, s))
     env.process(policy_events(env, clock, p, s))
     env.process(traffic_demand(env, clock, p, s))
@@ -103,6 +151,7 @@ def run_batch(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> tuple
 
 
 def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.ndarray], dict[SeriesKey, str]]:
+    """Every reported series (M, T+1) and its unit, from the recorded arrays of a batch."""
     data: dict[SeriesKey, np.ndarray] = {}
     units: dict[SeriesKey, str] = {}
 
@@ -110,9 +159,8 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
         key = SeriesKey.of(variable, **labels)
         data[key], units[key] = np.asarray(value, dtype=float), unit
 
-    m = p.members
     traffic = rec["traffic"].sum(axis=-1)
-    put("users", "user", np.tile(p.users, (m, 1)))
+    put("users", "user", np.broadcast_to(p.users, (p.members, p.n_steps + 1)).copy())
     put("demand", "GB/yr", rec["demand"].sum(axis=-1))
     put("traffic", "GB/yr", traffic)
     put("cost_index", "1", rec["cost_index"])
@@ -133,7 +181,7 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
         put("energy", "kWh/yr", rec["layer_energy"][..., i], layer=name)
     for i, name in enumerate(p.devices):
         put("energy", "kWh/yr", rec["device_energy"][..., i], device=name)
-    onehot = fleet_to_equipment(p)
+    onehot = _fleet_to_equipment(p)
     per_eq = {"equipment_in_service": (rec["in_service"] @ onehot, "unit"),
               "equipment_manufactured": (rec["installed"] @ onehot / p.dt, "unit/yr"),
               "equipment_retired": (rec["retired"] @ onehot / p.dt, "unit/yr")}
@@ -142,8 +190,8 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
             put(variable, unit, values[..., e], equipment=name)
     made = rec["installed"] @ onehot / p.dt  # (M,T,E) units/yr
     gone = rec["retired"] @ onehot / p.dt
-    phase_by_equipment = {"manufacturing": made[..., :, None] * p.embodied,
-                          "end_of_life": gone[..., :, None] * p.end_of_life}  # (M,T,E,C)
+    phase_by_equipment = {"manufacturing": made[..., :, None] * p.embodied[:, None],
+                          "end_of_life": gone[..., :, None] * p.end_of_life[:, None]}  # (M,T,E,C)
     grid_use = rec["use"]
     for c, (cat, (unit, _)) in enumerate(CATEGORIES.items()):
         rate = f"{unit}/yr"
@@ -169,12 +217,19 @@ def _owner_impacts(p: Params, rec, put, c: int, cat: str, rate: str) -> None:
         for o, name in enumerate(names):
             fleets = (p.fleet_kind == kind_index) & (p.fleet_owner == o)
             eq = p.fleet_equipment[fleets]
-            made = (rec["installed"][..., fleets] * p.embodied[eq, c]).sum(axis=-1) / p.dt
-            gone = (rec["retired"][..., fleets] * p.end_of_life[eq, c]).sum(axis=-1) / p.dt
+            made = (rec["installed"][..., fleets] * p.embodied[:, None, eq, c]).sum(axis=-1) / p.dt
+            gone = (rec["retired"][..., fleets] * p.end_of_life[:, None, eq, c]).sum(axis=-1) / p.dt
             labels = {kind: name}
             put("impact", rate, made, category=cat, phase="manufacturing", **labels)
             put("impact", rate, energy[..., o] * factor, category=cat, phase="use", **labels)
             put("impact", rate, gone, category=cat, phase="end_of_life", **labels)
+
+
+def _fleet_to_equipment(p: Params) -> np.ndarray:
+    """(F,E) matrix summing fleets into equipment types."""
+    onehot = np.zeros((len(p.fleet_equipment), len(p.equipment)))
+    onehot[np.arange(len(p.fleet_equipment)), p.fleet_equipment] = 1.0
+    return onehot
 
 
 def _total_energy(rec) -> np.ndarray:

@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 import simulator
+from simulator.engine import run_samples
+from simulator.scenario.space import derive
 
 
 def scenario(lifetime=10.0, survival="fixed", policies=(), switch_off=None, coverage=1000.0):
@@ -67,3 +69,29 @@ def test_lifetime_extension_pauses_then_slows_replacement():
     assert np.all(made[(t >= 2020) & (t < 2030)] == 0.0)
     np.testing.assert_allclose(made[(t >= 2030) & (t < 2040)], 200.0, rtol=1e-9)
     assert made[t >= 2020][:-1].sum() * 0.25 == pytest.approx(2000.0)  # half of the 4,000 without it
+
+
+def test_lifetime_cut_retires_the_cohorts_it_makes_too_old_at_once():
+    policy = {"type": "lifetime", "at": 2020, "equipment": "radio", "lifetime": 5}
+    results = simulator.simulate(scenario(lifetime=10.0, policies=[policy]))
+    t = results.times
+    made = results.series("equipment_manufactured", equipment="radio") * 0.25  # units per step
+    gone = results.series("equipment_retired", equipment="radio") * 0.25
+    at = int(np.argmax(t >= 2020))
+    # 40 cohorts of 50 units (ages 0-9.75 years): the 20 aged 5 years or more at 2020 retire, and the one
+    # reaching 5 years; the 1,050 units installed to replace them retire together again every 5 years
+    assert gone[at] == pytest.approx(1050.0) and made[at] == pytest.approx(1050.0)
+    np.testing.assert_allclose(made[(t > 2020) & (t < 2025)], 50.0, rtol=1e-9)
+    assert made[t == 2025][0] == pytest.approx(1050.0)
+    np.testing.assert_allclose(results.series("equipment_in_service", equipment="radio"), 2000.0, rtol=1e-9)
+
+
+def test_members_with_other_lifetimes_renew_at_their_own_rate():
+    """Samples of one batch differ in lifetime: each renews its fleet at stock over its own lifetime."""
+    base = scenario(lifetime=10.0)
+    samples = [derive(base, {("equipment", "radio", "lifetime"): life}) for life in (4.0, 10.0, 25.0)]
+    p, rec = run_samples(samples, ("actual",))
+    assert list(p.age_steps) == [17, 41, 101]
+    made = rec["installed"][:, :, 0] / 0.25  # units/yr
+    np.testing.assert_allclose(made, np.array([[2000.0 / 4], [2000.0 / 10], [2000.0 / 25]]) * np.ones_like(made),
+                               rtol=1e-9)

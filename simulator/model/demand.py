@@ -19,6 +19,10 @@ power spread over the usable capacity of a site; capital per GB is the
 equipment of a site over that capacity. Economies of scale from fuller sites
 are thus not counted as cheaper gigabytes, so a scenario without technology
 change has a constant cost index and its counterfactuals coincide with it.
+
+Like every process, this one runs under ``np.errstate(all="ignore")`` (set by
+the engine): divisions by an unlimited capacity give 0 as they should, and an
+overflow is located afterwards by the engine's check of the recorded values.
 """
 
 from __future__ import annotations
@@ -30,51 +34,53 @@ from .params import Params
 from .state import KWH_PER_WATT_YEAR, State
 
 
-def usage_per_user(p: Params, years: float) -> np.ndarray:
-    """Usage per user before policies (M,S) in GB/yr, ``years`` after the start."""
-    rate = np.log1p(p.growth)
-    exponential = p.usage0 * np.exp(rate * years)
+def usage_per_user(p: Params) -> np.ndarray:
+    """Usage per user before policies at every instant (T+1,M,S) in GB/yr.
+
+    Exponential growth at ``growth`` per year, or logistic towards ``saturation``
+    where one is given (and usage is not 0). It depends on time alone, so it is
+    computed once, for every step.
+    """
+    growth = np.exp(np.log1p(p.growth) * (p.times - p.start)[:, None, None])
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        bounded = p.saturation / (1.0 + (p.saturation / p.usage0 - 1.0) * np.exp(-rate * years))
-    return np.where(np.isfinite(p.saturation) & (p.usage0 > 0), bounded, exponential)
+        gap = p.saturation / p.usage0 - 1.0  # how far below its ceiling usage starts, relatively
+        bounded = p.saturation / (1.0 + gap / growth)
+    return np.where(np.isfinite(p.saturation) & (p.usage0 > 0), bounded, p.usage0 * growth)
 
 
 def energy_per_gb(p: Params, s: State) -> np.ndarray:
     """Energy per GB of the technology in use at full usable capacity (M,) in kWh/GB."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        idle = np.where(np.isfinite(s.gen_capacity),
-                        s.idle_power * KWH_PER_WATT_YEAR / s.gen_capacity, 0.0)
+    idle = s.idle_power * KWH_PER_WATT_YEAR / s.gen_capacity  # 0 where capacity is unlimited
     radio = (s.share * np.where(s.active, s.gen_intensity + idle, 0.0)).sum(axis=1)
     return radio + (s.layer_intensity * p.layer_share).sum(axis=1)
 
 
 def capital_per_gb(p: Params, s: State) -> np.ndarray:
     """Equipment (kg CO2e to make) per GB/yr of usable capacity, traffic-weighted (M,)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_gb = np.where(s.active & np.isfinite(s.gen_capacity), p.capex_per_site / s.gen_capacity, 0.0)
+    per_gb = np.where(s.active, p.capex_per_site / s.gen_capacity, 0.0)  # 0 where capacity is unlimited
     return (s.share * per_gb).sum(axis=1)
 
 
 def _relative(value: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(reference > 0, value / reference, 1.0)
+    return np.where(reference > 0, value / reference, 1.0)
 
 
-def forced_split(total: float, demand: np.ndarray) -> np.ndarray:
-    """Share a forced total (GB/yr) among services in proportion to their demand (M,S)."""
+def forced_split(total: np.ndarray, demand: np.ndarray) -> np.ndarray:
+    """Share a forced total (M|1,) GB/yr among services in proportion to their demand (M,S)."""
     weights = demand.sum(axis=1, keepdims=True)
     even = np.full_like(demand, 1.0 / demand.shape[1])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        shares = np.where(weights > 0, demand / np.where(weights > 0, weights, 1.0), even)
-    return total * shares
+    shares = np.where(weights > 0, demand / np.where(weights > 0, weights, 1.0), even)
+    return total[:, None] * shares
 
 
 def traffic_demand(env, clock: Clock, p: Params, s: State):
     """Exogenous demand, the cost index and the traffic it induces, every step."""
     keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
+    usage = usage_per_user(p)
+    other = 1.0 - p.energy_weight - p.capital_weight
     while True:
         yield clock.tick("demand")
-        s.demand = p.users[s.step] * usage_per_user(p, s.year - p.start) * s.traffic_scale
+        s.demand = p.users[:, s.step, None] * usage[s.step] * s.traffic_scale
         if s.step == 0:
             s.energy_ref = energy_per_gb(p, s)
             s.capital_ref = capital_per_gb(p, s)
@@ -82,16 +88,12 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
         else:
             energy = _relative(energy_per_gb(p, s), s.energy_ref)
             capital = _relative(capital_per_gb(p, s), s.capital_ref)
-            other = 1.0 - p.energy_weight - p.capital_weight
             mix = p.energy_weight * energy + p.capital_weight * capital + other
             s.cost_index = np.where(p.cost_frozen, 1.0, mix * (1.0 + s.surcharge))
         if p.forced_traffic is not None:
-            s.traffic_target = forced_split(p.forced_traffic[s.step], s.demand)
+            s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target
-            continue
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            s.traffic_target = s.demand * np.power(s.cost_index[:, None], -p.elasticity)
-        if s.step == 0:
-            s.traffic = s.traffic_target.copy()
         else:
-            s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep
+            s.traffic_target = s.demand * np.power(s.cost_index[:, None], -p.elasticity)
+            s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep if s.step else s.traffic_target
+        s.total_traffic = s.traffic.sum(axis=1)

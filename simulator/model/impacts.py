@@ -4,6 +4,10 @@
 * use — electricity of networks, layers and devices × grid factor of the year
   (PUE is already in the layers' energy), scaled by grid policies;
 * end of life — units retired × end-of-life impact per unit (e-waste: their mass).
+
+Sums over fleets are elementwise products added fleet after fleet, not matrix
+products: BLAS may round a product differently with the number of members,
+and a member's results must not depend on the batch it runs in.
 """
 
 from __future__ import annotations
@@ -12,22 +16,25 @@ import numpy as np
 
 from .clock import Clock
 from .params import Params
-from .state import State
+from .state import State, sum_in_order
 
 
-def fleet_to_equipment(p: Params) -> np.ndarray:
-    """(F,E) matrix summing fleets into equipment types."""
-    onehot = np.zeros((len(p.fleet_equipment), len(p.equipment)))
-    onehot[np.arange(len(p.fleet_equipment)), p.fleet_equipment] = 1.0
-    return onehot
+def per_fleet(p: Params, per_equipment: np.ndarray) -> np.ndarray:
+    """Impact per unit of each fleet's equipment (F,C,M|1), from that of each equipment type (M|1,E,C)."""
+    return np.ascontiguousarray(per_equipment[:, p.fleet_equipment, :].transpose(1, 2, 0))
+
+
+def over_fleets(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
+    """Σ over fleets of units (M,F) × impact per unit (F,C,M|1) → (M,C)."""
+    return sum_in_order(np.ascontiguousarray(units.T)[:, None, :], per_unit).T
 
 
 def impact_accounting(env, clock: Clock, p: Params, s: State):
     """Impacts of the step, per year."""
-    made = fleet_to_equipment(p) @ p.embodied / p.dt  # (F,C): per unit/step → per year
-    discarded = fleet_to_equipment(p) @ p.end_of_life / p.dt
+    made = per_fleet(p, p.embodied) / p.dt  # per unit/step → per year
+    discarded = per_fleet(p, p.end_of_life) / p.dt
     while True:
         yield clock.tick("impacts")
-        s.manufacturing = s.installed @ made
-        s.end_of_life = s.retired @ discarded
-        s.use = s.total_energy[:, None] * p.grid[s.step] * s.grid_scale
+        s.manufacturing = over_fleets(s.installed, made)
+        s.end_of_life = over_fleets(s.retired, discarded)
+        s.use = s.total_energy[:, None] * p.grid[:, s.step] * s.grid_scale

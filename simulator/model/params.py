@@ -1,9 +1,18 @@
-"""Scenario + variants → parameter arrays with a leading member axis.
+"""Scenarios + variants → parameter arrays with a leading member axis.
 
-A batch holds M members (the actual run and its counterfactuals, later Monte
-Carlo draws). Every parameter the processes read is an array whose first axis
-is the member, so one simpy run advances the whole batch with vectorised
-operations. Canonical units are in the attribute names' docs.
+A batch holds M members: every variant (the actual run and its counterfactuals)
+of one or more *samples* of a scenario, sample-major: member ``i·V + j`` is
+variant j of sample i. Every parameter the processes read is an array whose
+first axis is the member, so one simpy run advances the whole batch with
+vectorised operations. A parameter that every member of the batch shares (a
+grid factor table, the embodied impacts of equipment...) keeps a first axis of
+length 1, which broadcasts: a single run, or a batch whose samples do not vary
+it, reads one copy. Canonical units are in the attribute names' docs.
+
+Samples may differ in any number (elasticities, lifetimes, launch years, table
+values, policy values...) but must share their structure — time axis, names,
+fleets and the policy *schedule* (types, targets and dates), which fix the
+shapes of the arrays and the timed events of the run: :func:`schedule_key`.
 
 Variants:
 
@@ -20,30 +29,49 @@ Variants:
 from __future__ import annotations
 
 import math
+import operator
+import threading
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
-from ..graph import Compiled
+from ..graph import Compiled, build_graph, compile_graph
 from ..scenario.schema import CATEGORIES, Logistic, Scenario
 from ..scenario.types import evaluate
 
 VARIANTS = ("actual", "engineering", "frozen")
 
+#: The field holding the value of each type of policy (it may differ between members);
+#: every other field of a policy (its type, target and date) belongs to the shared schedule.
+POLICY_VALUE = {"lifetime": "lifetime", "traffic_scale": "factor", "surcharge": "rate", "grid": "factor"}
 
-def _users(scenario: Scenario, times: np.ndarray) -> np.ndarray:
-    u = scenario.demand.users
-    if isinstance(u, Logistic):
-        return u.ceiling / (1.0 + np.exp(-(times - u.midpoint) / u.width))
-    return evaluate(u, times)
+
+@dataclass(frozen=True)
+class ScheduledPolicy:
+    """A policy of the shared schedule, with its value for every member.
+
+    ``policy`` is the first sample's (its type, target and ``at`` are every
+    sample's); ``value`` (M,) or (1,) holds the field named in
+    :data:`POLICY_VALUE`, None for a policy without a value (a switch-off).
+    """
+
+    policy: Any
+    value: np.ndarray | None
 
 
 @dataclass
 class Params:
     """Parameter arrays of a batch; M members, S services, G generations, L layers,
-    D devices, F fleets, E equipment types, C impact categories, T+1 instants."""
+    D devices, F fleets, E equipment types, C impact categories, T+1 instants.
 
-    variants: tuple[str, ...]
+    "M|1": the first axis has length M, or 1 when every member shares the values.
+    """
+
+    variants: tuple[str, ...]  # V variants of every sample
+    samples: int  # N samples; M = N × V members, sample-major
     start: float
     dt: float
     n_steps: int
@@ -56,8 +84,8 @@ class Params:
     categories: tuple[str, ...]
     tech_frozen: np.ndarray  # (M,) bool
     cost_frozen: np.ndarray  # (M,) bool
-    users: np.ndarray  # (T+1,) users
-    forced_traffic: np.ndarray | None  # (T+1,) GB/yr, replaces the demand model when given
+    users: np.ndarray  # (M|1, T+1) users
+    forced_traffic: np.ndarray | None  # (M|1, T+1) GB/yr, replaces the demand model when given
     usage0: np.ndarray  # (M,S) GB/yr per user
     growth: np.ndarray  # (M,S) 1/yr
     saturation: np.ndarray  # (M,S) GB/yr per user, inf = none
@@ -80,132 +108,338 @@ class Params:
     adoption_width: np.ndarray  # (M,G) yr
     layer_ei0: np.ndarray  # (M,L) kWh/GB at start
     layer_gain: np.ndarray  # (M,L) 1/yr
-    layer_pue: np.ndarray  # (T+1,L)
+    layer_pue: np.ndarray  # (M|1,T+1,L)
     layer_share: np.ndarray  # (M,L)
     layer_capacity_growth: np.ndarray  # (M,L) 1/yr
-    device_per_user: np.ndarray  # (T+1,D) units per user
+    device_per_user: np.ndarray  # (M|1,T+1,D) units per user
     device_energy0: np.ndarray  # (M,D) kWh/yr per device
     device_gain: np.ndarray  # (M,D) 1/yr
     fleet_kind: np.ndarray  # (F,) 0 generation, 1 layer, 2 device
     fleet_owner: np.ndarray  # (F,) index in its kind
     fleet_equipment: np.ndarray  # (F,) index in equipment
-    fleet_coefficient: np.ndarray  # (F,) units per site / per PB/yr / per device
+    fleet_coefficient: np.ndarray  # (M|1,F) units per site / per PB/yr / per device
     fleet_names: tuple[tuple[str, str, str], ...]  # (owner kind, owner, equipment)
     lifetime: np.ndarray  # (M,E) yr
-    weibull: np.ndarray  # (E,) shape, 0 = fixed lifetime
-    max_age_steps: int
-    embodied: np.ndarray  # (E,C) per unit made
-    end_of_life: np.ndarray  # (E,C) per unit retired
-    grid: np.ndarray  # (T+1,C) per kWh
-    capex_per_site: np.ndarray  # (G,) kg CO2e of equipment per site
-    policies: list = field(default_factory=list)
+    weibull: np.ndarray  # (M|1,E) shape, 0 = fixed lifetime
+    age_steps: np.ndarray  # (M,) int: ages tracked by each member, 0 … age_steps-1 steps
+    embodied: np.ndarray  # (M|1,E,C) per unit made
+    end_of_life: np.ndarray  # (M|1,E,C) per unit retired
+    grid: np.ndarray  # (M|1,T+1,C) per kWh
+    capex_per_site: np.ndarray  # (M|1,G) kg CO2e of equipment per site
+    policies: list[ScheduledPolicy] = field(default_factory=list)
 
     @property
     def members(self) -> int:
-        return len(self.variants)
+        return self.samples * len(self.variants)
 
+    @property
+    def max_age_steps(self) -> int:
+        """Ages tracked by the batch: those of its longest-lived member."""
+        return int(self.age_steps.max(initial=1))
 
-def _per_member(values: list[float], m: int) -> np.ndarray:
-    return np.tile(np.asarray(values, dtype=float), (m, 1))
+    def member_name(self, member: int) -> str:
+        """The variant of a member, with its sample when the batch has several ("frozen of sample 3")."""
+        variant = self.variants[member % len(self.variants)]
+        return variant if self.samples == 1 else f"{variant} of sample {member // len(self.variants)}"
 
 
 #: Share of a Weibull cohort still in service at the oldest age tracked (the rest retire then).
 WEIBULL_TAIL = 1e-4
 
 
-def _age_limit(item) -> float:
-    """Oldest age tracked, in mean lifetimes: 1 for a fixed life; the 1 - WEIBULL_TAIL quantile."""
-    if item.survival == "fixed":
+@lru_cache(maxsize=256)
+def _age_span(weibull_shape: float) -> float:
+    """Oldest age tracked, in mean lifetimes: 1 for a fixed life (shape 0); the 1 - WEIBULL_TAIL quantile."""
+    if weibull_shape == 0.0:
         return 1.0
-    k = item.weibull_shape
+    k = weibull_shape
     return math.log(1.0 / WEIBULL_TAIL) ** (1.0 / k) / math.gamma(1.0 + 1.0 / k)
 
 
-def _max_age_steps(scenario: Scenario, dt: float) -> int:
-    longest = 0.0
-    for name, item in scenario.equipment.items():
-        lifetimes = [item.lifetime] + [
-            p.lifetime for p in scenario.policies if p.type == "lifetime" and p.equipment == name
-        ]
-        longest = max(longest, max(lifetimes) * _age_limit(item))
-    return int(np.ceil(longest / dt - 1e-9)) + 1
+def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
+               dt: float) -> np.ndarray:
+    """Ages (in steps) each sample's fleets track (N,): enough for its longest-lived equipment, policies included.
+
+    ``lifetime`` and ``weibull`` (N,E); ``policy_lifetimes``: (equipment index, lifetimes (N,)) of the lifetime
+    policies. Each sample's own: a sample never tracks more ages because another shares its batch.
+    """
+    longest = lifetime.copy()
+    for e, values in policy_lifetimes:
+        longest[:, e] = np.maximum(longest[:, e], values)
+    span = np.vectorize(_age_span, otypes=[float])(weibull) if weibull.size else weibull
+    return (np.ceil((longest * span).max(axis=1, initial=0.0) / dt - 1e-9) + 1).astype(int)
 
 
-def compile_params(scenario: Scenario, compiled: Compiled, variants: tuple[str, ...] = VARIANTS) -> Params:
-    """Parameter arrays for ``variants`` of ``scenario`` (one member per variant)."""
+# --- what samples must share ------------------------------------------------------------------
+
+
+def _launch_order(scenario: Scenario) -> tuple[str, ...]:
+    return tuple(sorted(scenario.generations, key=lambda n: scenario.generations[n].launch))
+
+
+def _by_date(scenario: Scenario) -> list:
+    return sorted(scenario.policies, key=lambda q: q.at)
+
+
+def _schedule(policy) -> tuple:
+    """A policy without its value: type, target and date (lists made hashable)."""
+    value = POLICY_VALUE.get(policy.type)
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in policy if k != value)
+
+
+def _structure(scenario: Scenario) -> dict[str, Hashable]:
+    """What fixes the shapes of a batch and the dates of its events, by name (for error messages)."""
+    s = scenario
+    return {
+        "time axis (start, end, step)": (s.time.start, s.time.end, s.time.step),
+        "services": tuple(s.demand.services),
+        "generations in order of launch": _launch_order(s),
+        "equipment of the generations": tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
+        "layers and their equipment": tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
+        "devices and their equipment": tuple((n, d.equipment) for n, d in s.devices.items()),
+        "equipment and its components": tuple((n, tuple(e.components)) for n, e in s.equipment.items()),
+        "forced traffic (demand.traffic given or not)": s.demand.traffic is not None,
+        "policy schedule (types, targets, dates)": tuple(_schedule(q) for q in _by_date(s)),
+    }
+
+
+def schedule_key(scenario: Scenario) -> Hashable:
+    """What two scenarios must have in common to run in one batch of :func:`compile_params`.
+
+    Everything but numbers: the time axis, the names of services, generations
+    (in order of launch), layers, devices and equipment, the fleets of the
+    dependency graph, whether traffic is forced, and the policy schedule
+    (types, targets, ``at`` dates). Group samples by it before batching them.
+    """
+    return tuple(_structure(scenario).values())
+
+
+def check_batchable(scenarios: Sequence[Scenario]) -> None:
+    """Raise ValueError naming the first part of the structure in which a scenario differs from the first."""
+    if not scenarios:
+        raise ValueError("found no scenario, expected at least one")
+    reference = _structure(scenarios[0])
+    for i, scenario in enumerate(scenarios[1:], start=1):
+        found = _structure(scenario)
+        for name, expected in reference.items():
+            if found[name] != expected:
+                raise ValueError(f"scenarios[{i}] cannot share a batch with scenarios[0]: its {name} differ: "
+                                 f"found {found[name]!r}, expected {expected!r}")
+
+
+# --- compiling --------------------------------------------------------------------------------
+
+#: Compiled graphs by what build_graph and compile_graph read from a scenario (the last 64).
+_COMPILED: dict[Hashable, Compiled] = {}
+_COMPILED_SIZE = 64
+_COMPILED_LOCK = threading.Lock()  # a server may simulate in several threads
+
+
+def _graph_inputs(s: Scenario) -> Hashable:
+    """Everything of a scenario that its compiled graph depends on, by value.
+
+    Derived samples (``space.derive``) usually change none of it, so they share
+    one compiled graph; building it costs ~1 ms, looking it up ~20 µs.
+    """
+    def eol(item):
+        return None if item.end_of_life is None else (item.end_of_life, frozenset(item.end_of_life.model_fields_set))
+
+    return (
+        tuple((n, tuple(g.equipment.items())) for n, g in s.generations.items()),
+        tuple((n, tuple(x.equipment.items())) for n, x in s.layers.items()),
+        tuple((n, d.equipment) for n, d in s.devices.items()),
+        tuple((n, tuple(e.components.items()), e.embodied, eol(e), e.mass) for n, e in s.equipment.items()),
+    )
+
+
+def compiled_graph(scenario: Scenario) -> Compiled:
+    """``compile_graph(build_graph(scenario), scenario)``, cached by :func:`_graph_inputs`."""
+    key = _graph_inputs(scenario)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = compile_graph(build_graph(scenario), scenario)
+        with _COMPILED_LOCK:
+            if len(_COMPILED) >= _COMPILED_SIZE:
+                del _COMPILED[next(iter(_COMPILED))]
+            _COMPILED[key] = compiled
+    return compiled
+
+
+def _compiled_graphs(scenarios: Sequence[Scenario]) -> list[Compiled]:
+    """:func:`compiled_graph` of each scenario; samples holding the very objects the graph is built
+    from (``space.derive`` shares what it does not change) are looked up once per batch."""
+    seen: dict[tuple[int, ...], Compiled] = {}
+    out = []
+    for s in scenarios:
+        objects = (id(s.equipment), *(id(g.equipment) for g in s.generations.values()),
+                   *(id(x.equipment) for x in s.layers.values()), *(id(d) for d in s.devices.values()))
+        compiled = seen.get(objects)
+        if compiled is None:
+            compiled = seen[objects] = compiled_graph(s)
+        out.append(compiled)
+    return out
+
+
+class _Tables:
+    """Constants, tables and logistic curves sampled at the instants of a batch, once per distinct value.
+
+    Samples derived from one scenario share most of their tables: equal values
+    give the same array object, which is how :meth:`shared` recognises a
+    parameter that every member shares without comparing arrays.
+    """
+
+    def __init__(self, times: np.ndarray, variants: int):
+        self.times, self.variants = times, variants
+        self._done: dict[Hashable, np.ndarray] = {}  # by value
+        self._same: dict[tuple[int, ...], np.ndarray] = {}  # by identity (the values outlive the batch's compiling)
+
+    def _sampled(self, value) -> np.ndarray:
+        if isinstance(value, Logistic):
+            return value.ceiling / (1.0 + np.exp(-(self.times - value.midpoint) / value.width))
+        if value is None:  # a quantity that does not apply (e-waste has no grid factor)
+            return np.zeros(len(self.times))
+        return evaluate(value, self.times)
+
+    def row(self, values: tuple) -> np.ndarray:
+        """(T+1, X): the X values sampled at every instant."""
+        same = tuple(map(id, values))
+        array = self._same.get(same)
+        if array is None:
+            key = tuple((type(v), v) for v in values)
+            array = self._done.get(key)
+            if array is None:
+                array = np.zeros((len(self.times), len(values)))
+                for i, value in enumerate(values):
+                    array[:, i] = self._sampled(value)
+                self._done[key] = array
+            self._same[same] = array
+        return array
+
+    def shared(self, rows: list[tuple]) -> np.ndarray:
+        """(M|1, T+1, X) for the X values of each sample: one copy if every sample has the same values."""
+        arrays = [self.row(r) for r in rows]
+        if all(a is arrays[0] for a in arrays):
+            return arrays[0][None]
+        return np.repeat(np.stack(arrays), self.variants, axis=0)
+
+
+#: Numbers read from each item of a section of the scenario: Params attribute → schema field.
+SERVICE_FIELDS = {"usage0": "usage", "growth": "growth", "saturation": "saturation",
+                  "elasticity": "elasticity", "delay": "delay"}
+GENERATION_FIELDS = {"launch": "launch", "switch_off": "switch_off", "ei0": "energy_intensity",
+                     "gain": "efficiency_gain", "idle0": "idle_power", "idle_gain": "idle_power_gain",
+                     "capacity0": "capacity_per_site", "capacity_growth": "capacity_growth",
+                     "utilisation": "utilisation", "coverage": "coverage_sites", "buildout": "buildout",
+                     "adoption_mid": "adoption_midpoint", "adoption_width": "adoption_width"}
+LAYER_FIELDS = {"layer_ei0": "energy_intensity", "layer_gain": "efficiency_gain", "layer_share": "traffic_share",
+                "layer_capacity_growth": "capacity_growth"}
+DEVICE_FIELDS = {"device_energy0": "annual_energy", "device_gain": "efficiency_gain"}
+COST_FIELDS = {"energy_weight": "energy_weight", "capital_weight": "capital_weight"}
+EQUIPMENT_FIELDS = {"lifetime": "lifetime", "weibull_shape": "weibull_shape"}
+
+
+def _numbers(items: list[list[Any]], fields: dict[str, str]) -> dict[str, np.ndarray]:
+    """(N, X) per field: the X items of each of N samples; an optional value not given (None) → inf."""
+    get = operator.attrgetter(*fields.values())
+    rows = [[get(x) for x in row] for row in items]
+    values = np.array(rows, dtype=float).reshape(len(items), len(items[0]), len(fields))  # None → NaN
+    values[np.isnan(values)] = math.inf
+    return {name: values[..., k] for k, name in enumerate(fields)}
+
+
+def _shared(matrix: np.ndarray, v: int) -> np.ndarray:
+    """Per-sample values (N, ...) → (1, ...) if every sample has the same, else (N·V, ...) sample-major."""
+    return matrix[:1].copy() if np.all(matrix == matrix[:1]) else np.repeat(matrix, v, axis=0)
+
+
+def _fleet_arrays(compiled: list[Compiled], generations: tuple[str, ...], layers: tuple[str, ...],
+                  devices: tuple[str, ...], v: int) -> dict[str, Any]:
+    """Fleets of the graph (shared by every sample) and the numbers of each sample's graph."""
+    c0 = compiled[0]
+    kinds = {"generation": (0, generations), "layer": (1, layers), "device": (2, devices)}
+    coefficient = np.array([[f.coefficient for f in c.fleets] for c in compiled], dtype=float)
+    coefficient = coefficient.reshape(len(compiled), -1)
+    embodied = np.stack([c.embodied for c in compiled])
+    eq = np.array([c0.equipment.index(f.equipment) for f in c0.fleets], dtype=int)
+    climate = list(CATEGORIES).index("climate_change")
+    capex = np.zeros((len(compiled), len(generations)))  # kg CO2e of the equipment of one site
+    for f, fleet in enumerate(c0.fleets):
+        if fleet.owner_kind == "generation":
+            capex[:, generations.index(fleet.owner)] += coefficient[:, f] * embodied[:, eq[f], climate]
+    return dict(
+        fleet_kind=np.array([kinds[f.owner_kind][0] for f in c0.fleets], dtype=int),
+        fleet_owner=np.array([kinds[f.owner_kind][1].index(f.owner) for f in c0.fleets], dtype=int),
+        fleet_equipment=eq, fleet_coefficient=_shared(coefficient, v),
+        fleet_names=tuple((f.owner_kind, f.owner, f.equipment) for f in c0.fleets),
+        embodied=_shared(embodied, v), end_of_life=_shared(np.stack([c.end_of_life for c in compiled]), v),
+        capex_per_site=_shared(capex, v),
+    )
+
+
+def _policy_values(scenarios: Sequence[Scenario]) -> list[tuple[Any, np.ndarray | None]]:
+    """The shared schedule in order of date: (first sample's policy, value of each sample (N,) or None)."""
+    by_date = [_by_date(s) for s in scenarios]
+    out = []
+    for k, policy in enumerate(by_date[0]):
+        name = POLICY_VALUE.get(policy.type)
+        out.append((policy, None if name is None else np.array([getattr(q[k], name) for q in by_date], dtype=float)))
+    return out
+
+
+def compile_params(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VARIANTS) -> Params:
+    """Parameter arrays for ``variants`` of each of ``scenarios`` (members sample-major).
+
+    Raises ValueError if the scenarios do not share their structure (:func:`schedule_key`).
+    """
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         raise ValueError(f"unknown variants {sorted(unknown)}, expected some of {VARIANTS}")
-    m = len(variants)
-    t = scenario.time
-    times = t.start + t.step * np.arange(scenario.n_steps + 1)
-    services = scenario.demand.services
-    gens = dict(sorted(scenario.generations.items(), key=lambda kv: kv[1].launch))
-    layers, devices, equipment = scenario.layers, scenario.devices, scenario.equipment
-    g_attr = lambda a: _per_member([getattr(g, a) for g in gens.values()], m)  # noqa: E731
-    s_attr = lambda a: _per_member([getattr(s, a) for s in services.values()], m)  # noqa: E731
-    l_attr = lambda a: _per_member([getattr(x, a) for x in layers.values()], m)  # noqa: E731
-    d_attr = lambda a: _per_member([getattr(x, a) for x in devices.values()], m)  # noqa: E731
-    inf = np.inf
-    layer_index = {n: i for i, n in enumerate(layers)}
-    gen_index = {n: i for i, n in enumerate(gens)}
-    device_index = {n: i for i, n in enumerate(devices)}
-    eq_index = {n: i for i, n in enumerate(compiled.equipment)}
-    kinds = {"generation": (0, gen_index), "layer": (1, layer_index), "device": (2, device_index)}
-    fleets = compiled.fleets
-    climate = list(CATEGORIES).index("climate_change")
-    capex = np.zeros(len(gens))
-    for f in fleets:
-        if f.owner_kind == "generation":
-            capex[gen_index[f.owner]] += f.coefficient * compiled.embodied[eq_index[f.equipment], climate]
+    check_batchable(scenarios)
+    first, n, v = scenarios[0], len(scenarios), len(variants)
+    t = first.time
+    times = t.start + t.step * np.arange(first.n_steps + 1)
+    tables = _Tables(times, v)
+    gens, services = _launch_order(first), tuple(first.demand.services)
+    layers, devices, equipment = tuple(first.layers), tuple(first.devices), tuple(first.equipment)
+    numbers = {
+        **_numbers([[s.demand.services[k] for k in services] for s in scenarios], SERVICE_FIELDS),
+        **_numbers([[s.generations[k] for k in gens] for s in scenarios], GENERATION_FIELDS),
+        **_numbers([[s.layers[k] for k in layers] for s in scenarios], LAYER_FIELDS),
+        **_numbers([[s.devices[k] for k in devices] for s in scenarios], DEVICE_FIELDS),
+        **{k: a[:, 0] for k, a in _numbers([[s.cost] for s in scenarios], COST_FIELDS).items()},
+    }
+    kit = _numbers([[s.equipment[k] for k in equipment] for s in scenarios], EQUIPMENT_FIELDS)
+    fixed = np.array([[s.equipment[k].survival == "fixed" for k in equipment] for s in scenarios], dtype=bool)
+    weibull = np.where(fixed.reshape(kit["lifetime"].shape), 0.0, kit["weibull_shape"])
+    policies = _policy_values(scenarios)
+    lives = [(equipment.index(q.equipment), values) for q, values in policies if q.type == "lifetime"]
+    variant_is = {name: np.tile([x == name for x in variants], n) for name in VARIANTS}
     p = Params(
-        variants=tuple(variants), start=t.start, dt=t.step, n_steps=scenario.n_steps, times=times,
-        services=tuple(services), generations=tuple(gens), layers=tuple(layers),
-        devices=tuple(devices), equipment=compiled.equipment, categories=tuple(CATEGORIES),
-        tech_frozen=np.array([v == "frozen" for v in variants]),
-        cost_frozen=np.array([v == "frozen" for v in variants]),
-        users=_users(scenario, times),
-        forced_traffic=None if scenario.demand.traffic is None else evaluate(scenario.demand.traffic, times),
-        usage0=s_attr("usage"), growth=s_attr("growth"),
-        saturation=_per_member([s.saturation or inf for s in services.values()], m),
-        elasticity=s_attr("elasticity"), delay=s_attr("delay"),
-        energy_weight=np.full(m, scenario.cost.energy_weight),
-        capital_weight=np.full(m, scenario.cost.capital_weight),
-        launch=g_attr("launch"),
-        switch_off=_per_member([g.switch_off if g.switch_off is not None else inf for g in gens.values()], m),
-        ei0=g_attr("energy_intensity"), gain=g_attr("efficiency_gain"),
-        idle0=g_attr("idle_power"), idle_gain=g_attr("idle_power_gain"),
-        capacity0=_per_member([g.capacity_per_site or inf for g in gens.values()], m),
-        capacity_growth=g_attr("capacity_growth"), utilisation=g_attr("utilisation"),
-        coverage=g_attr("coverage_sites"), buildout=g_attr("buildout"),
-        adoption_mid=g_attr("adoption_midpoint"), adoption_width=g_attr("adoption_width"),
-        layer_ei0=l_attr("energy_intensity"), layer_gain=l_attr("efficiency_gain"),
-        layer_pue=np.stack([evaluate(x.pue, times) for x in layers.values()], axis=1)
-        if layers else np.zeros((len(times), 0)),
-        layer_share=l_attr("traffic_share"), layer_capacity_growth=l_attr("capacity_growth"),
-        device_per_user=np.stack([evaluate(x.per_user, times) for x in devices.values()], axis=1)
-        if devices else np.zeros((len(times), 0)),
-        device_energy0=d_attr("annual_energy"),
-        device_gain=d_attr("efficiency_gain"),
-        fleet_kind=np.array([kinds[f.owner_kind][0] for f in fleets], dtype=int),
-        fleet_owner=np.array([kinds[f.owner_kind][1][f.owner] for f in fleets], dtype=int),
-        fleet_equipment=np.array([eq_index[f.equipment] for f in fleets], dtype=int),
-        fleet_coefficient=np.array([f.coefficient for f in fleets], dtype=float),
-        fleet_names=tuple((f.owner_kind, f.owner, f.equipment) for f in fleets),
-        lifetime=_per_member([e.lifetime for e in equipment.values()], m),
-        weibull=np.array([0.0 if e.survival == "fixed" else e.weibull_shape for e in equipment.values()]),
-        max_age_steps=_max_age_steps(scenario, t.step),
-        embodied=compiled.embodied, end_of_life=compiled.end_of_life,
-        grid=np.stack(
-            [evaluate(getattr(scenario.grid, c), times) if c != "e_waste" else np.zeros(len(times))
-             for c in CATEGORIES], axis=1),
-        capex_per_site=capex,
-        policies=sorted(scenario.policies, key=lambda q: q.at),
+        variants=tuple(variants), samples=n, start=t.start, dt=t.step, n_steps=first.n_steps, times=times,
+        services=services, generations=gens, layers=layers, devices=devices, equipment=equipment,
+        categories=tuple(CATEGORIES),
+        tech_frozen=variant_is["frozen"], cost_frozen=variant_is["frozen"].copy(),
+        users=tables.shared([(s.demand.users,) for s in scenarios])[..., 0],
+        forced_traffic=None if first.demand.traffic is None
+        else tables.shared([(s.demand.traffic,) for s in scenarios])[..., 0],
+        **{name: np.repeat(values, v, axis=0) for name, values in numbers.items()},
+        layer_pue=tables.shared([tuple(s.layers[k].pue for k in layers) for s in scenarios]),
+        device_per_user=tables.shared([tuple(s.devices[k].per_user for k in devices) for s in scenarios]),
+        grid=tables.shared([tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES)
+                            for s in scenarios]),
+        **_fleet_arrays(_compiled_graphs(scenarios), gens, layers, devices, v),
+        lifetime=np.repeat(kit["lifetime"], v, axis=0), weibull=_shared(weibull, v),
+        age_steps=np.repeat(_age_steps(kit["lifetime"], weibull, lives, t.step), v),
+        policies=[ScheduledPolicy(q, None if values is None else _shared(values, v)) for q, values in policies],
     )
-    frozen = p.tech_frozen
-    if frozen.any():
-        late = frozen[:, None] & (p.launch > t.start)
-        p.launch[late] = inf
-        p.switch_off[frozen[:, None] & (p.switch_off > t.start)] = inf
-    p.elasticity[np.array([v == "engineering" for v in variants])] = 0.0
+    _apply_variants(p, variant_is)
     return p
+
+
+def _apply_variants(p: Params, variant_is: dict[str, np.ndarray]) -> None:
+    """Stop the technology clock of frozen members at the start; make engineering members' demand rigid."""
+    frozen = variant_is["frozen"]
+    if frozen.any():
+        p.launch[frozen[:, None] & (p.launch > p.start)] = math.inf
+        p.switch_off[frozen[:, None] & (p.switch_off > p.start)] = math.inf
+    p.elasticity[variant_is["engineering"]] = 0.0

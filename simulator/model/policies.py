@@ -4,38 +4,41 @@ Switch-offs change technology, so they do not apply to the frozen counterfactual
 lifetimes, traffic caps, surcharges and grid changes apply to every member (a
 surcharge has no effect where the cost index is held, nor where ε = 0).
 A traffic scale or grid factor replaces any earlier one for the same target.
+Every member of a batch has the same schedule (types, targets, dates); the
+value of a policy (a lifetime, a factor, a rate) may differ between members.
 """
 
 from __future__ import annotations
 
 from ..scenario.schema import CATEGORIES
 from .clock import Clock
-from .params import Params
+from .params import Params, ScheduledPolicy
 from .state import State
 
 
-def apply_policy(policy, p: Params, s: State) -> None:
-    """Apply one policy to the state, now."""
+def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
+    """Apply one policy to the state, now, with each member's value."""
+    policy, value = scheduled.policy, scheduled.value
     if policy.type == "switch_off":
         g = p.generations.index(policy.generation)
         members = ~p.tech_frozen
         s.switch_off[members, g] = s.switch_off[members, g].clip(max=policy.at)
     elif policy.type == "lifetime":
-        s.lifetime[:, p.equipment.index(policy.equipment)] = policy.lifetime
+        s.lifetime[:, p.equipment.index(policy.equipment)] = value
         s.lifetime_version += 1
     elif policy.type == "traffic_scale":
         names = policy.services or p.services
-        s.traffic_scale[:, [p.services.index(n) for n in names]] = policy.factor
+        s.traffic_scale[:, [p.services.index(n) for n in names]] = value[:, None]
     elif policy.type == "surcharge":
-        s.surcharge[:] = policy.rate
+        s.surcharge[:] = value
     elif policy.type == "grid":
-        s.grid_scale[:, list(CATEGORIES).index(policy.category)] = policy.factor
+        s.grid_scale[:, list(CATEGORIES).index(policy.category)] = value
     else:  # the schema admits no other type
         raise ValueError(f"unknown policy type {policy.type!r}")
 
 
 def policy_events(env, clock: Clock, p: Params, s: State):
     """Apply the scenario's policies in order of time."""
-    for policy in p.policies:
-        yield clock.at(policy.at)
-        apply_policy(policy, p, s)
+    for scheduled in p.policies:
+        yield clock.at(scheduled.policy.at)
+        apply_policy(scheduled, p, s)

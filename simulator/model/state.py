@@ -31,6 +31,7 @@ class State:
         self.demand = np.zeros((m, s))  # GB/yr, exogenous
         self.traffic_target = np.zeros((m, s))  # GB/yr
         self.traffic = np.zeros((m, s))  # GB/yr
+        self.total_traffic = np.zeros(m)  # GB/yr, all services (set with traffic)
         self.traffic_scale = np.ones((m, s))
         self.cost_index = np.ones(m)
         self.surcharge = np.zeros(m)
@@ -55,12 +56,10 @@ class State:
         self.device_unit_energy = np.zeros((m, d))  # kWh/yr per device
         self.device_count = np.zeros((m, d))
         self.device_energy = np.zeros((m, d))
-        # fleets: units in service by age (steps)
-        self.stock = np.zeros((m, f, p.max_age_steps))
+        # fleets (their cohorts are held by the fleets process)
         self.in_service = np.zeros((m, f))  # units
         self.installed = np.zeros((m, f))  # units in this step
         self.retired = np.zeros((m, f))
-        self.need = np.zeros((m, f))
         self.lifetime = p.lifetime.copy()
         self.lifetime_version = 0
         # impacts, per year
@@ -68,11 +67,6 @@ class State:
         self.manufacturing = np.zeros((m, c))
         self.use = np.zeros((m, c))
         self.end_of_life = np.zeros((m, c))
-
-    @property
-    def total_traffic(self) -> np.ndarray:
-        """All traffic of each member (GB/yr)."""
-        return self.traffic.sum(axis=1)
 
     @property
     def network_energy(self) -> np.ndarray:
@@ -85,16 +79,21 @@ class State:
         return self.network_energy + self.device_energy.sum(axis=1)
 
 
-def decay(rate: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """(1 - rate)^years for years >= 0 (a yearly fractional fall); 1 before."""
-    return np.power(1.0 - rate, np.maximum(years, 0.0))
-
-
-def grow(rate: np.ndarray, years: np.ndarray) -> np.ndarray:
-    """(1 + rate)^years for years >= 0; 1 before."""
-    return np.power(1.0 + rate, np.maximum(years, 0.0))
-
-
 def logistic(x: np.ndarray) -> np.ndarray:
     """1 / (1 + exp(-x)), without overflow warnings."""
     return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def sum_in_order(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Σ over the first axis of a × b (broadcast), adding the terms first to last.
+
+    A sum whose order never depends on the size of the batch, so that a
+    member's numbers are the same, bit for bit, in any batch (a matrix product
+    may round differently with the number of rows). einsum adds along a leading
+    axis in sequence, without a temporary array, unless nothing else is left
+    (one fleet of one member), when it would add pairwise; accumulate is
+    sequential always.
+    """
+    if not len(a) or max(a.size // len(a), b.size // len(b)) > 1:  # more than one sum at once
+        return np.einsum("k...,k...->...", a, b)
+    return np.add.accumulate(a * b, axis=0)[-1]
