@@ -14,7 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__
-from .errors import NumericalError, OutputError, ScenarioError, SimulatorError
+from .ensemble import commands as ensemble_commands
+from .errors import Interrupted, NumericalError, OutputError, ScenarioError, SimulatorError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 FORMATS = ("png", "svg", "pdf")
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ref = sub.add_parser("reference", parents=[common], help="print the scenario reference generated from the schema")
     ref.add_argument("-o", "--output", type=Path, help="write it to this file instead")
+    parser.set_defaults(ensemble=ensemble_commands.register(sub, common, _formats, _dpi, LANGUAGES))
     return parser
 
 
@@ -217,7 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     commands = {"run": lambda: _run(args, argv), "compare": lambda: _compare(args, argv),
                 "validate": lambda: _validate(args),
-                "graph": lambda: _graph(args), "reference": lambda: _reference(args)}
+                "graph": lambda: _graph(args), "reference": lambda: _reference(args),
+                **{name: (lambda f=f: f(args, argv)) for name, f in args.ensemble.items()}}
     try:
         return commands[args.command]()
     except ScenarioError as exc:
@@ -232,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted; previous outputs left as they were", file=sys.stderr)
+        return 130
+    except Interrupted as exc:
+        print(f"{exc}; previous outputs left as they were", file=sys.stderr)
         return 130
     except SimulatorError as exc:
         if args.debug:

@@ -78,3 +78,11 @@ class NumericalError(SimulatorError, ArithmeticError):
 
 class OutputError(SimulatorError, OSError):
     """The output folder cannot be written."""
+
+
+class Interrupted(SimulatorError):
+    """Ctrl-C during an ensemble of runs: how many members had finished (nothing is written)."""
+
+    def __init__(self, done: int, total: int):
+        self.done, self.total = done, total
+        super().__init__(f"interrupted: {done:,} of {total:,} members had finished; nothing was written")

@@ -317,3 +317,67 @@ def note_text(note: str, lang: str = "en") -> str:
 def localise_years(text: str) -> str:
     """``2010-2030`` → ``2010–2030`` (an en dash between years)."""
     return re.sub(r"(\d)-(\d)", "\\1–\\2", text)
+
+
+# --- uncertainty and exploration figures (simulator.plots.uncertainty) -------------------------
+
+#: Words of the uncertainty figures in French; merged into :data:`FRENCH` without replacing
+#: a translation already there.
+UNCERTAINTY_FRENCH: dict[str, str] = {
+    "Source: jevons {version} {what}, scenario '{name}'{period}{seed}, {date}":
+        f"Source{_NB}: {{what}} jevons {{version}}, scénario «{_NB}{{name}}{_NB}»{{period}}{{seed}}, {{date}}",
+    ", seed {seed}": ", graine {seed}",
+    "Monte Carlo simulations": "simulations de Monte-Carlo",
+    "parameter sweep": "balayage de paramètres",
+    "sensitivity analysis": "analyse de sensibilité",
+    "{name} (%)": "{name} (%)",
+    "{name} (%, log scale above 100)": "{name} (%, échelle log. au-delà de 100)",
+    # fan chart
+    "Rebound R(t)": "Rebond R(t)",
+    "Uncertainty over {members} Monte Carlo runs, {period}":
+        "Incertitude sur {members} tirages de Monte-Carlo, {period}",
+    "Uncertainty over Monte Carlo runs, {period}": "Incertitude sur des tirages de Monte-Carlo, {period}",
+    "5–95 % of runs": f"5–95{_NN}% des tirages",
+    "25–75 % of runs": f"25–75{_NN}% des tirages",
+    "median": "médiane",
+    "scenario as written": "scénario tel qu’écrit",
+    "not in this ensemble": "absent de cet ensemble",
+    # sweep
+    "Cumulative energy": "Énergie cumulée",
+    "Cumulative climate change": "Changement climatique cumulé",
+    "Cumulative traffic": "Trafic cumulé",
+    "Cumulative rebound R": "Rebond cumulé R",
+    "Cumulative results {period} against {param}": f"Résultats cumulés {{period}}, balayage{_NB}: {{param}}",
+    "Cumulative results against {param}": f"Résultats cumulés, balayage{_NB}: {{param}}",
+    "scenario as written ({value})": "scénario tel qu’écrit ({value})",
+    "not in this sweep": "absent de ce balayage",
+    "price elasticity (1)": "élasticité-prix (1)",
+    "price elasticity": "élasticité-prix",
+    "efficiency gain (fraction per year)": "gain d’efficacité (fraction par an)",
+    "efficiency gain (1/yr)": "gain d’efficacité (1/an)",
+    # Jevons map
+    "Where efficiency backfires: cumulative rebound R, {period}":
+        f"Quand l’efficacité se retourne{_NB}: rebond cumulé R, {{period}}",
+    "Where efficiency backfires: cumulative rebound R": f"Quand l’efficacité se retourne{_NB}: rebond cumulé R",
+    "backfire\n(R > 100 %)": f"retour de flamme\n(R > 100{_NN}%)",
+    "partial rebound\n(R < 100 %)": f"rebond partiel\n(R < 100{_NN}%)",
+    "R = 100 %: the savings are all taken back": f"R = 100{_NN}%{_NB}: les économies sont toutes reprises",
+    "R undefined (no savings expected)": "R non défini (aucune économie attendue)",
+    "backfire everywhere in this range": "retour de flamme partout sur ce domaine",
+    "no backfire in this range": "pas de retour de flamme sur ce domaine",
+    # sensitivity
+    "Sobol indices of the cumulative results": "Indices de Sobol des résultats cumulés",
+    "Morris screening of the cumulative results": "Criblage de Morris des résultats cumulés",
+    "Rebound R": "Rebond R",
+    "total order ST (with interactions)": "ordre total ST (avec interactions)",
+    "first order S1 (alone)": "premier ordre S1 (seul)",
+    "μ* (mean absolute effect)": "μ* (effet absolu moyen)",
+    "σ (spread: interactions, non-linearity)": f"σ (dispersion{_NB}: interactions, non-linéarité)",
+    "{level} confidence interval": "intervalle de confiance à {level}",
+    "Sobol index (1)": "indice de Sobol (1)",
+    "percentage points": "points de %",
+    "unit of the output": "unité de la sortie",
+    "not computed": "non calculé",
+    "{count} less influential parameters not shown": "{count} paramètres moins influents non montrés",
+}
+FRENCH.update({key: text for key, text in UNCERTAINTY_FRENCH.items() if key not in FRENCH})

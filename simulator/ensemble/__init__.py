@@ -1,0 +1,1 @@
+"""Ensembles of runs: Monte Carlo, parameter sweeps and sensitivity analysis."""

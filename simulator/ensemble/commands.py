@@ -1,0 +1,155 @@
+"""The ``jevons montecarlo``, ``jevons sweep`` and ``jevons sensitivity`` commands."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+#: Most members (or runs) one command may ask for.
+MAX_MEMBERS = 1_000_000
+
+
+def _count(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_MEMBERS:
+        raise argparse.ArgumentTypeError(f"found {text!r}, expected a whole number from 1 to {MAX_MEMBERS:,}")
+    return int(text)
+
+
+def _seed(text: str) -> int:
+    if not text.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"found {text!r}, expected a whole number >= 0")
+    return int(text)
+
+
+def _workers(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 512:
+        raise argparse.ArgumentTypeError(f"found {text!r}, expected a whole number of workers from 1 to 512")
+    return int(text)
+
+
+def _add_common(p: argparse.ArgumentParser, formats: Callable, dpi: Callable, languages: Sequence[str]) -> None:
+    p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<name>-<command>)")
+    p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a scenario value before the ensemble")
+    p.add_argument("--workers", type=_workers, help="local worker processes (default: all cores)")
+    p.add_argument("--chunk", type=_count, default=None, help="members per batch sent to a worker (default 200)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    where.add_argument("--dask-local", type=_workers, metavar="N", help="start a local Dask cluster of N workers")
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument("--progress", dest="progress", action="store_true", default=None,
+                     help="show a progress bar (default: only on a terminal)")
+    bar.add_argument("--no-progress", dest="progress", action="store_false")
+    p.add_argument("--format", type=formats, default=("png",), help="figure formats: png,svg,pdf")
+    p.add_argument("--dpi", type=dpi, default=300)
+    p.add_argument("--lang", choices=languages, default="en")
+    p.add_argument("--no-plots", action="store_true", help="write tables only")
+
+
+def register(sub, common: argparse.ArgumentParser, formats: Callable, dpi: Callable, languages: Sequence[str]
+             ) -> dict[str, Callable]:
+    """Add the three commands to ``sub``; return their handlers by name."""
+    mc = sub.add_parser("montecarlo", parents=[common],
+                        help="draw members from the scenario's uncertainty: section; bands and P(backfire)")
+    _add_common(mc, formats, dpi, languages)
+    mc.add_argument("-n", "--members", type=_count, required=True, help="number of members")
+    mc.add_argument("--seed", type=_seed, help="seed (default: the scenario's seed)")
+    mc.add_argument("--params", nargs="+", metavar="KEY", help="vary only these keys of uncertainty:")
+
+    sw = sub.add_parser("sweep", parents=[common], help="run a full grid of parameter values; the Jevons map")
+    _add_common(sw, formats, dpi, languages)
+    sw.add_argument("--grid", action="append", required=True, metavar="PATH=LO:HI:N",
+                    help="a swept parameter: dotted path (* allowed), range and number of points; repeat")
+
+    se = sub.add_parser("sensitivity", parents=[common], help="Sobol or Morris indices of the uncertain parameters")
+    _add_common(se, formats, dpi, languages)
+    se.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    se.add_argument("-n", type=_count, required=True, dest="members",
+                    help="base samples (Sobol: N × (K + 2) runs; a power of 2) or trajectories (Morris: N × (K + 1))")
+    se.add_argument("--seed", type=_seed, help="seed (default: the scenario's seed)")
+    se.add_argument("--params", nargs="+", metavar="KEY", help="analyse only these keys of uncertainty:")
+    return {"montecarlo": _montecarlo, "sweep": _sweep, "sensitivity": _sensitivity}
+
+
+def _run_options(args: argparse.Namespace) -> dict:
+    options = {"workers": args.workers, "scheduler": args.scheduler, "dask_local": args.dask_local,
+               "progress": args.progress}
+    if args.chunk is not None:
+        options["chunk"] = args.chunk
+    return options
+
+
+def _load(args: argparse.Namespace):
+    from ..scenario.load import load_scenario
+
+    return load_scenario(args.scenario, args.overrides)
+
+
+def _plot_options(args: argparse.Namespace, argv: Sequence[str]) -> dict:
+    return {"plots": not args.no_plots, "formats": args.format, "dpi": args.dpi, "lang": args.lang,
+            "command": ["jevons", *argv]}
+
+
+def _fmt(value: float | None, scale: float = 1.0, unit: str = "") -> str:
+    return "undefined" if value is None else f"{value / scale:,.4g}{unit}"
+
+
+def _montecarlo(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .export import write_montecarlo
+    from .montecarlo import monte_carlo
+
+    scenario = _load(args)
+    output = args.output or Path("outputs") / f"{scenario.name}-montecarlo"
+    mc = monte_carlo(scenario, args.members, seed=args.seed, keys=args.params, **_run_options(args))
+    write_montecarlo(mc, output, **_plot_options(args, argv))
+    s = mc.summary()
+    energy = s["cumulative"]["energy"]
+    print(f"{scenario.name}: {s['members']:,} members (seed {s['seed']}); cumulative energy median "
+          f"{_fmt(energy['p50'], 1e9)} TWh, 90 % of members between {_fmt(energy['p5'], 1e9)} and "
+          f"{_fmt(energy['p95'], 1e9)} TWh (nominal {_fmt(energy['nominal'], 1e9)})")
+    r, p = s["rebound"]["energy"], s["probability_of_backfire"]["energy"]
+    if p is not None:
+        print(f"energy rebound R: median {_fmt(100 * r['p50'])} %, 5-95 % {_fmt(100 * r['p5'])} to "
+              f"{_fmt(100 * r['p95'])} %; probability of backfire {100 * p:.3g} %")
+    for note in s["notes"]:
+        print(f"note: {note}")
+    print(f"outputs written to {output}")
+    return 0
+
+
+def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .export import write_sweep
+    from .sweep import sweep
+
+    scenario = _load(args)
+    output = args.output or Path("outputs") / f"{scenario.name}-sweep"
+    sw = sweep(scenario, args.grid, **_run_options(args))
+    write_sweep(sw, output, **_plot_options(args, argv))
+    summary = sw.summary()
+    print(f"{scenario.name}: {summary['points']:,} grid points over "
+          f"{', '.join(g['key'] for g in summary['grid'])}; backfire (cumulative R > 1) at "
+          f"{summary['backfire_points']:,} of them")
+    if len(sw.parameters) > 2:
+        print("note: no figure for more than two swept parameters; grid.csv holds every point")
+    print(f"outputs written to {output}")
+    return 0
+
+
+def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    from .export import write_sensitivity
+    from .sensitivity import sensitivity
+
+    scenario = _load(args)
+    output = args.output or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
+    sens = sensitivity(scenario, args.method, args.members, keys=args.params, seed=args.seed,
+                       **_run_options(args))
+    write_sensitivity(sens, scenario, output, **_plot_options(args, argv))
+    key = "ST" if args.method == "sobol" else "mu_star"
+    print(f"{scenario.name}: {args.method}, {sens.runs:,} runs")
+    for output_name, ranked in sens.summary()["ranking"].items():
+        top = ", ".join(f"{r['parameter']} ({key} {r[key]:.3g})" for r in ranked[:3])
+        print(f"  {output_name}: {top}")
+    print(f"outputs written to {output}")
+    return 0

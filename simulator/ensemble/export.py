@@ -1,0 +1,130 @@
+"""Write the outputs of Monte Carlo, sweep and sensitivity runs — atomically, like a single run.
+
+Wide tables name each column with its unit in brackets (``energy_cumulative [kWh]``);
+long tables carry a ``unit`` column. Every folder gets a ``manifest.json`` with the
+resolved scenario, its sha256, the command and the software versions.
+"""
+
+from __future__ import annotations
+
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import __version__
+from ..export import CSV_FLOAT, _versions, _write_json, atomic_folder
+from ..scenario.load import resolved_data, scenario_hash
+from ..scenario.schema import Scenario
+from .montecarlo import MonteCarlo
+from .sensitivity import OUTPUTS, Sensitivity
+from .sweep import Sweep
+
+
+def _manifest(scenario: Scenario, command: list[str] | None, files: dict[str, str], **extra: Any) -> dict[str, Any]:
+    return {
+        "scenario_name": scenario.name, "scenario_sha256": scenario_hash(scenario), "version": __version__,
+        **extra, "command": command if command is not None else sys.argv, "python": platform.python_version(),
+        "dependencies": _versions(), "files": files, "scenario": resolved_data(scenario),
+    }
+
+
+def _csv(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_csv(path, index=False, lineterminator="\n", float_format=CSV_FLOAT)
+
+
+def _meta(scenario: Scenario, **extra: Any) -> dict[str, Any]:
+    return {"scenario": scenario.name, "version": __version__, **extra}
+
+
+MONTECARLO_FILES = {
+    "members.parquet": "headline series of every member: member, time, variable, variant, unit, value",
+    "members.csv": "per member: parameter values and cumulative totals (units in column names)",
+    "bands.csv": "per year: percentiles 5/25/50/75/95 across members and the nominal run",
+    "summary.json": "percentiles of cumulative totals and of R, probability of backfire, parameters",
+    "manifest.json": "resolved scenario, its sha256, seed, versions, command line",
+}
+
+
+def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, formats=("png",), dpi: int = 300,
+                     lang: str = "en", command: list[str] | None = None) -> Path:
+    """members.parquet, members.csv, bands.csv, summary.json, manifest.json, plots/fan_chart."""
+    folder = Path(folder)
+    scenario = mc.ensemble.scenario
+    bands = mc.bands()
+    with atomic_folder(folder) as tmp:
+        mc.member_series().to_parquet(tmp / "members.parquet", index=False)
+        _csv(mc.totals(), tmp / "members.csv")
+        _csv(bands, tmp / "bands.csv")
+        _write_json(tmp / "summary.json", mc.summary())
+        _write_json(tmp / "manifest.json", _manifest(scenario, command, MONTECARLO_FILES, seed=mc.seed,
+                                                     members=mc.ensemble.members))
+        if plots:
+            from ..plots.uncertainty import plot_fan_chart, save_uncertainty_figures
+
+            meta = _meta(scenario, members=mc.ensemble.members, seed=mc.seed)
+            save_uncertainty_figures({"fan_chart": plot_fan_chart(bands, meta, lang=lang)}, tmp / "plots",
+                                     formats=formats, dpi=dpi)
+    return folder
+
+
+SWEEP_FILES = {
+    "grid.csv": "one row per grid point: parameter values, cumulative totals, rebound (units in column names)",
+    "summary.json": "the grid, column units, number of backfire points",
+    "manifest.json": "resolved scenario, its sha256, versions, command line",
+}
+
+
+def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats=("png",), dpi: int = 300,
+                lang: str = "en", command: list[str] | None = None) -> Path:
+    """grid.csv, summary.json, manifest.json; plots/sweep (one parameter) or plots/jevons_map (two)."""
+    folder = Path(folder)
+    scenario = sw.ensemble.scenario
+    table = sw.table()
+    units = sw.units()
+    with atomic_folder(folder) as tmp:
+        _csv(table.rename(columns={c: f"{c} [{u}]" if u else c for c, u in units.items()}), tmp / "grid.csv")
+        _write_json(tmp / "summary.json", sw.summary())
+        _write_json(tmp / "manifest.json", _manifest(scenario, command, SWEEP_FILES))
+        if plots and len(sw.parameters) <= 2:
+            from ..plots.uncertainty import plot_jevons_map, plot_sweep_lines, save_uncertainty_figures
+
+            meta = _meta(scenario, points=len(table))
+            labels = [p.label for p in sw.parameters]
+            if len(sw.parameters) == 1:
+                figures = {"sweep": plot_sweep_lines(table, sw.parameters[0].key, labels[0], meta, lang=lang)}
+            else:
+                x, y = (p.key for p in sw.parameters)
+                figures = {"jevons_map": plot_jevons_map(table, x, y, labels[0], labels[1], meta, lang=lang)}
+            save_uncertainty_figures(figures, tmp / "plots", formats=formats, dpi=dpi)
+    return folder
+
+
+SENSITIVITY_FILES = {
+    "indices.csv": "per output and parameter: S1, S1_conf, ST, ST_conf (Sobol) or mu_star, mu_star_conf, sigma, mu "
+                   "(Morris); dimensionless for Sobol, in the output's unit for Morris",
+    "summary.json": "method, number of runs, parameters ranked per output",
+    "manifest.json": "resolved scenario, its sha256, seed, versions, command line",
+}
+
+
+def write_sensitivity(sens: Sensitivity, scenario: Scenario, folder: str | Path, *, plots: bool = True,
+                      formats=("png",), dpi: int = 300, lang: str = "en", command: list[str] | None = None) -> Path:
+    """indices.csv, summary.json, manifest.json, plots/sensitivity."""
+    folder = Path(folder)
+    with atomic_folder(folder) as tmp:
+        indices = sens.indices.copy()
+        indices.insert(1, "output_unit", indices["output"].map(OUTPUTS))
+        _csv(indices, tmp / "indices.csv")
+        _write_json(tmp / "summary.json", sens.summary())
+        _write_json(tmp / "manifest.json", _manifest(scenario, command, SENSITIVITY_FILES, seed=sens.seed,
+                                                     method=sens.method, runs=sens.runs))
+        if plots:
+            from ..plots.uncertainty import plot_sensitivity, save_uncertainty_figures
+
+            meta = _meta(scenario, runs=sens.runs, method=sens.method)
+            save_uncertainty_figures({"sensitivity": plot_sensitivity(sens.indices, sens.method, meta, lang=lang)},
+                                     tmp / "plots", formats=formats, dpi=dpi)
+    return folder
