@@ -16,6 +16,7 @@ from pathlib import Path
 from . import __version__
 from .ensemble import commands as ensemble_commands
 from .errors import Interrupted, NumericalError, OutputError, ScenarioError, SimulatorError
+from .serve import commands as serve_commands
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 FORMATS = ("png", "svg", "pdf")
@@ -85,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     ref = sub.add_parser("reference", parents=[common], help="print the scenario reference generated from the schema")
     ref.add_argument("-o", "--output", type=Path, help="write it to this file instead")
     parser.set_defaults(ensemble=ensemble_commands.register(sub, common, _formats, _dpi, LANGUAGES))
+    parser.set_defaults(serve=serve_commands.register(sub, common, LANGUAGES))
     return parser
 
 
@@ -220,7 +222,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {"run": lambda: _run(args, argv), "compare": lambda: _compare(args, argv),
                 "validate": lambda: _validate(args),
                 "graph": lambda: _graph(args), "reference": lambda: _reference(args),
-                **{name: (lambda f=f: f(args, argv)) for name, f in args.ensemble.items()}}
+                **{name: (lambda f=f: f(args, argv)) for name, f in args.ensemble.items()},
+                **{name: (lambda f=f: f(args)) for name, f in args.serve.items()}}
     try:
         return commands[args.command]()
     except ScenarioError as exc:

@@ -1,0 +1,149 @@
+"""The sliders of a scenario, the values that come in over the wire, and one run per move.
+
+An :class:`Explorer` is built once per page from a validated scenario whose ``explore:``
+section names the sliders. It is immutable, so every request (every browser tab) can use it
+from its own worker thread without sharing anything that changes.
+
+A move is a mapping ``{slider name: value}`` (only the sliders that were moved; the others
+keep the scenario's value). :meth:`Explorer.check` refuses anything that is not a finite
+number on the slider's grid ``min + k·step`` within ``[min, max]``, then the derived scenario
+is checked again for the cross-field rules a combination of sliders may break (a 5G launch
+after its switch-off): the per-field bounds need no new check, because the scenario loader
+checked both ends of every range (see :mod:`simulator.scenario.space`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import simulate
+from ..results import Results
+from ..scenario import space
+from ..scenario.checks import semantic_problems
+from ..scenario.schema import Scenario
+
+#: How far from the slider's grid a value may be, in steps (browsers send 0.30000000000000004).
+GRID_TOLERANCE = 1e-6
+#: Longest name or message quoted back in an error (characters): errors never echo input whole.
+QUOTE_LIMIT = 40
+
+
+class BadMove(ValueError):
+    """A move the page cannot run: unknown slider, not a number, off the range or the grid, or a
+    combination the scenario's rules refuse. ``str()`` is the message for the person."""
+
+
+def quote(value: Any) -> str:
+    """``repr(value)`` cut to :data:`QUOTE_LIMIT` characters: errors name what they refuse without
+    returning a whole payload."""
+    text = repr(value)
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1] + "…"
+
+
+@dataclass(frozen=True)
+class SliderSpec:
+    """One slider of the page: the scenario's ``explore`` entry and the values it moves."""
+
+    name: str
+    slider: space.Slider
+    targets: tuple[space.Path, ...]
+    """Concrete paths it sets (several for a ``*`` path), all to the same value."""
+    start: float
+    """The scenario's value (of the first target): where the slider sits before any move."""
+
+    @property
+    def decimals(self) -> int:
+        """Decimals needed to show any position of the slider (0.25 → 2, 1 → 0)."""
+        return _decimals(self.slider.step, self.slider.min)
+
+    def position(self, value: float) -> int:
+        """Index of ``value`` on the grid ``min + k·step`` (k = 0 … n−1)."""
+        return round((value - self.slider.min) / self.slider.step)
+
+    @property
+    def positions(self) -> int:
+        """Number of positions of the slider (both ends included)."""
+        return self.position(self.slider.max) + 1
+
+    def value_at(self, index: int) -> float:
+        """The value of position ``index``, rounded to the step's decimals (no 0.30000000000000004)."""
+        return round(self.slider.min + index * self.slider.step, self.decimals + 6)
+
+    def check(self, raw: Any) -> float:
+        """``raw`` as a float if it is a valid position of this slider; :class:`BadMove` otherwise."""
+        s = self.slider
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            raise BadMove(f"{self.name}: found {quote(raw)}, expected a number from {s.min:g} to {s.max:g}")
+        value = float(raw)
+        if not math.isfinite(value):
+            raise BadMove(f"{self.name}: found {quote(raw)}, expected a finite number from {s.min:g} to {s.max:g}")
+        slack = GRID_TOLERANCE * s.step
+        if not s.min - slack <= value <= s.max + slack:
+            raise BadMove(f"{self.name}: found {value:g}, expected a number from {s.min:g} to {s.max:g}")
+        k = (value - s.min) / s.step
+        if abs(k - round(k)) > GRID_TOLERANCE:
+            raise BadMove(f"{self.name}: found {value:g}, expected a multiple of {s.step:g} from {s.min:g} "
+                          f"(e.g. {self.value_at(math.floor(k)):g} or {self.value_at(math.ceil(k)):g})")
+        return self.value_at(round(k))
+
+
+def _decimals(*numbers: float) -> int:
+    """Decimals of the shortest plain writing of each number, at most 6."""
+    found = 0
+    for x in numbers:
+        text = f"{x:.6f}".rstrip("0")
+        found = max(found, len(text.partition(".")[2]))
+    return found
+
+
+class Explorer:
+    """A scenario with its sliders: checks moves and runs them (with the counterfactuals)."""
+
+    def __init__(self, scenario: Scenario):
+        if not scenario.explore:
+            raise ValueError(f"scenario {scenario.name!r} has no explore: section; "
+                             "add sliders to it (see docs/scenario-reference.md)")
+        self.scenario = scenario
+        self.sliders: dict[str, SliderSpec] = {}
+        for name, slider in scenario.explore.items():
+            targets = tuple(path for path, _ in space.expand(scenario, slider.path))
+            self.sliders[name] = SliderSpec(name, slider, targets, space.value_at(scenario, targets[0]))
+
+    def check(self, move: Any) -> dict[str, float]:
+        """A move from the wire as ``{slider name: value}``; :class:`BadMove` with every problem."""
+        if not isinstance(move, Mapping):
+            raise BadMove(f"values: found {quote(move)}, expected an object of slider names and numbers")
+        problems, values = [], {}
+        for name, raw in move.items():
+            spec = self.sliders.get(name) if isinstance(name, str) else None
+            if spec is None:
+                problems.append(f"unknown slider {quote(name)} (sliders: {', '.join(self.sliders)})")
+                continue
+            try:
+                values[name] = spec.check(raw)
+            except BadMove as exc:
+                problems.append(str(exc))
+        if problems:
+            raise BadMove("; ".join(problems))
+        return values
+
+    def derive(self, values: Mapping[str, float]) -> Scenario:
+        """The scenario with checked slider values set; :class:`BadMove` if a rule across fields
+        breaks (each value alone was checked at load time)."""
+        if not values:
+            return self.scenario
+        changes = {path: value for name, value in values.items() for path in self.sliders[name].targets}
+        derived = space.derive(self.scenario, changes)
+        problems = semantic_problems(derived, spaces=False)
+        if problems:
+            moved = ", ".join(f"{name} = {value:g}" for name, value in values.items())
+            raise BadMove(f"with {moved}: " + "; ".join(f"{space.dotted(where)}: {message}"
+                                                         for where, message in problems))
+        return derived
+
+    def run(self, values: Mapping[str, float]) -> Results:
+        """Simulate the scenario with ``values`` (checked by :meth:`check`) and its counterfactuals."""
+        return simulate(self.derive(values))

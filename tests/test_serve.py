@@ -1,0 +1,391 @@
+"""`jevons serve` and `jevons export-html` without a browser: the JSON API on the wire, the checks of
+moved values, the page's escaping, binding rules, the commands' exit codes and the export grid.
+
+The server runs in a thread on a free loopback port (``--port 0``); requests use urllib, so
+nothing here needs more than the package's own dependencies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import uvicorn
+from conftest import SCENARIOS
+
+from simulator.cli import main
+from simulator.errors import OutputError
+from simulator.scenario.load import load_scenario, scenario_from_dict
+from simulator.serve import server
+from simulator.serve.app import create_app
+from simulator.serve.explorer import BadMove, Explorer
+from simulator.serve.export import choices, grid, parameters
+from simulator.serve.page import script_json
+from simulator.serve.words import verdict
+
+CLASSROOM = SCENARIOS / "classroom-jevons.yaml"
+
+
+@contextlib.contextmanager
+def running(app):
+    """Serve ``app`` on a free loopback port in a thread; yields its base URL."""
+    sock = server.listen("127.0.0.1", 0)
+    uv = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", ws="none"))
+    thread = threading.Thread(target=uv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield server.url_of(sock)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def explorer() -> Explorer:
+    return Explorer(load_scenario(CLASSROOM))
+
+
+@pytest.fixture(scope="module")
+def url(explorer):
+    with running(create_app(explorer, "en", server.allowed_hosts("127.0.0.1"))) as base:
+        yield base
+
+
+def post(url: str, body: bytes | str | dict, headers: dict | None = None) -> tuple[int, dict]:
+    data = json.dumps(body).encode() if isinstance(body, dict) else (body.encode() if isinstance(body, str) else body)
+    request = urllib.request.Request(url + "api/run", data=data, method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("values, verdict", [({"elasticity": 0.5}, "partial"), ({"elasticity": 1.0}, "full"),
+                                             ({"elasticity": 1.5}, "backfire"), ({"elasticity": 0.0}, "none"),
+                                             ({}, "backfire")])
+def test_a_move_reruns_the_scenario_with_its_counterfactuals(url, values, verdict):
+    status, answer = post(url, {"values": values})
+    assert status == 200
+    assert answer["values"] == values
+    assert answer["verdict"]["kind"] == verdict
+    assert set(answer) == {"values", "energy", "rebound", "stack", "climate", "verdict"}
+    assert set(answer["energy"]) == {"actual", "engineering", "frozen"}
+    assert len(answer["energy"]["actual"]) == len(answer["rebound"]) == 81
+
+
+def test_the_answer_is_small_and_rounded_to_four_digits(url):
+    request = urllib.request.Request(url + "api/run", data=b'{"values": {"elasticity": 1.3}}', method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        raw = answer.read()
+        assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert len(raw) < 10_000
+    numbers = [float(x) for x in re.findall(rb"-?\d+\.\d+(?:e-?\d+)?", raw)]
+    assert all(len(f"{abs(x):.15g}".replace(".", "").lstrip("0").split("e")[0]) <= 4 for x in numbers)
+
+
+def test_a_small_r_over_a_long_horizon_is_still_called_a_rebound():
+    """The baseline's frozen run dwarfs the others, so R is ~0.1 %: the verdict says partial, not
+    none, and its detail gives the extra energy over the engineering estimate."""
+    said = verdict(Explorer(load_scenario(SCENARIOS / "baseline.yaml")).run({"video_elasticity": 0.5}))
+    assert said["kind"] == "partial" and said["text"].startswith("Savings, partial rebound 0.")
+    assert re.fullmatch(r"Energy use \+\d+ % vs the engineering estimate \(no rebound\), 2000–2050\.", said["detail"])
+
+
+def test_the_verdict_speaks_french(url):
+    status, answer = post(url, {"values": {"elasticity": 1.5}, "lang": "fr"})
+    assert status == 200
+    assert answer["verdict"]["text"].startswith("Retour de flamme\u00a0: la consommation augmente avec l’efficacité")
+    assert "\u202f%" in answer["verdict"]["text"]
+    status, answer = post(url, {"values": {"elasticity": 0.5}, "lang": "fr"})
+    assert answer["verdict"]["text"].startswith("Économies, rebond partiel de ")
+
+
+@pytest.mark.parametrize("body, message", [
+    ({"values": {"nope": 1.0}}, "unknown slider 'nope' (sliders: elasticity, efficiency_gain, demand_growth)"),
+    ({"values": {"elasticity": 2.5}}, "elasticity: found 2.5, expected a number from 0 to 2"),
+    ({"values": {"elasticity": -0.1}}, "elasticity: found -0.1, expected a number from 0 to 2"),
+    ('{"values": {"elasticity": NaN}}', "elasticity: found nan, expected a finite number from 0 to 2"),
+    ('{"values": {"elasticity": Infinity}}', "elasticity: found inf, expected a finite number"),
+    ('{"values": {"elasticity": 1e999}}', "expected a finite number"),
+    ({"values": {"elasticity": "1.5"}}, "elasticity: found '1.5', expected a number from 0 to 2"),
+    ({"values": {"elasticity": True}}, "elasticity: found True, expected a number"),
+    ({"values": {"elasticity": None}}, "elasticity: found None, expected a number"),
+    ({"values": {"elasticity": [1.5]}}, "elasticity: found [1.5], expected a number"),
+    ({"values": {"elasticity": 0.55}}, "expected a multiple of 0.1 from 0 (e.g. 0.5 or 0.6)"),
+    ({"values": [1.5]}, "values: found [1.5], expected an object of slider names and numbers"),
+    ({"values": {}, "eval": "1"}, "unknown field 'eval', expected values and lang"),
+    ({"values": {}, "lang": "de"}, "lang: found 'de', expected one of en, fr"),
+    ({"values": {}, "lang": ["fr"]}, "lang: found ['fr'], expected one of en, fr"),
+    ("[1, 2]", "found [1, 2], expected a JSON object"),
+    ("elasticity=1.5", "expected a JSON object"),
+    (b"\xff\xfe", "expected a JSON object"),
+])
+def test_bad_input_is_refused_with_a_clear_message(url, body, message):
+    status, answer = post(url, body)
+    assert status == 400
+    assert message in answer["error"]
+
+
+def test_every_problem_of_a_move_is_reported_together(url):
+    status, answer = post(url, {"values": {"elasticity": "x", "demand_growth": 0.9, "nope": 1}})
+    assert status == 400
+    assert answer["error"].count(";") == 2
+
+
+def test_errors_never_return_the_input_whole(url):
+    long_name = "<script>alert(1)</script>" + "x" * 500
+    status, answer = post(url, {"values": {long_name: 1}})
+    assert status == 400
+    assert long_name not in answer["error"] and len(answer["error"]) < 200
+
+
+def test_a_large_body_is_refused(url):
+    status, answer = post(url, {"values": {f"s{i}": 1 for i in range(3000)}})
+    assert status == 413
+    assert "expected at most" in answer["error"]
+
+
+def test_a_foreign_host_name_is_refused(url):
+    """A page elsewhere cannot reach the API by rebinding its own name to 127.0.0.1."""
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, headers={"Host": "evil.example"}), timeout=10)
+    assert refused.value.code == 400
+
+
+def test_the_page_and_its_assets_come_from_the_server(url):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        page = answer.read().decode()
+        policy = answer.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+    assert re.findall(r'(?:src|href)="([^"]+)"', page) == ["data:,", "assets/page.css", "assets/plotly.min.js",
+                                                            "assets/page.js"]
+    for asset in ("assets/page.css", "assets/plotly.min.js", "assets/page.js"):
+        with urllib.request.urlopen(url + asset, timeout=10) as answer:
+            assert answer.status == 200 and len(answer.read()) > 1000
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(url + "assets/..%2fexplorer.py", timeout=10)
+    assert missing.value.code == 404
+
+
+def test_the_page_language_is_the_servers_unless_asked(explorer):
+    with running(create_app(explorer, "fr")) as base:
+        with urllib.request.urlopen(base, timeout=10) as answer:
+            assert '<html lang="fr">' in answer.read().decode()
+        with urllib.request.urlopen(base + "?lang=en", timeout=10) as answer:
+            assert '<html lang="en">' in answer.read().decode()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + "?lang=<b>de</b>", timeout=10)
+    assert refused.value.code == 400 and refused.value.read() == b"lang: expected one of en, fr"
+
+
+def test_tabs_do_not_interfere(url):
+    """Moves of several tabs at once each get their own run (requests share no state)."""
+    moves = [0.5, 1.5, 1.0, 0.0] * 3
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda e: post(url, {"values": {"elasticity": e}})[1], moves))
+    kinds = {0.5: "partial", 1.5: "backfire", 1.0: "full", 0.0: "none"}
+    assert [a["verdict"]["kind"] for a in answers] == [kinds[e] for e in moves]
+    assert [a["values"]["elasticity"] for a in answers] == moves
+
+
+# --- checks of moves ----------------------------------------------------------------------
+
+
+def test_a_combination_the_scenario_refuses_is_a_bad_move(classroom):
+    """Each end of each range is valid alone; a 5G-like launch after its switch-off is not."""
+    classroom["generations"]["network"]["switch_off"] = 2040
+    classroom["generations"]["next"] = {"launch": 2020, "switch_off": 2035, "energy_intensity": 1.0}
+    classroom["explore"] = {
+        "launch": {"path": "generations.next.launch", "min": 2012, "max": 2030, "step": 1,
+                   "label": {"en": "launch", "fr": "lancement"}},
+        "switch_off": {"path": "generations.next.switch_off", "min": 2025, "max": 2040, "step": 1,
+                       "label": {"en": "switch-off", "fr": "arrêt"}},
+    }
+    explorer = Explorer(scenario_from_dict(classroom))
+    explorer.derive(explorer.check({"launch": 2030}))
+    with pytest.raises(BadMove, match=r"with launch = 2030, switch_off = 2026: generations.next.switch_off"):
+        explorer.derive(explorer.check({"launch": 2030, "switch_off": 2026}))
+    with running(create_app(explorer)) as base:
+        status, answer = post(base, {"values": {"launch": 2030, "switch_off": 2026}})
+    assert status == 400 and "generations.next.switch_off" in answer["error"]
+
+
+def test_a_star_path_moves_every_value(stacked):
+    stacked["explore"] = {"elasticity": {"path": "demand.services.*.elasticity", "min": 0, "max": 2, "step": 0.1,
+                                         "label": {"en": "e", "fr": "e"}}}
+    explorer = Explorer(scenario_from_dict(stacked))
+    derived = explorer.derive(explorer.check({"elasticity": 1.7}))
+    assert [s.elasticity for s in derived.demand.services.values()] == [1.7, 1.7]
+    assert explorer.sliders["elasticity"].start == 0.8
+
+
+def test_values_within_rounding_of_the_grid_are_accepted(explorer):
+    assert explorer.check({"efficiency_gain": 0.30000000000000004, "elasticity": 2}) == {
+        "efficiency_gain": 0.3, "elasticity": 2.0}
+
+
+def test_a_scenario_without_sliders_cannot_be_served(classroom):
+    with pytest.raises(ValueError, match="has no explore: section"):
+        Explorer(scenario_from_dict(classroom))
+
+
+# --- the page -----------------------------------------------------------------------------
+
+
+def test_scenario_text_cannot_close_the_script_that_holds_it(classroom):
+    label = "</script><script>alert(1)</script><!--"
+    classroom["explore"] = {"e": {"path": "demand.services.data.elasticity", "min": 0, "max": 2, "step": 0.5,
+                                  "label": {"en": label, "fr": label}}}
+    classroom["description"] = "& <b>bold</b>"
+    explorer = Explorer(scenario_from_dict(classroom))
+    with running(create_app(explorer)) as base, urllib.request.urlopen(base, timeout=10) as answer:
+        page = answer.read().decode()
+    assert label not in page and "<b>" not in page and page.count("</script>") == 3
+    config = re.search(r'<script type="application/json" id="config">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(config)["sliders"][0]["label"] == label
+    assert json.loads(script_json({"a": "</script>"})) == {"a": "</script>"}
+
+
+# --- binding and the commands ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.0.0.2", True), ("localhost", True),
+                                            ("::1", True), ("0.0.0.0", False), ("192.168.1.10", False),
+                                            ("example.org", False), ("::", False)])
+def test_only_loopback_addresses_are_served_without_asking(host, loopback):
+    assert server.is_loopback(host) is loopback
+    if loopback:
+        assert server.check_host(host, explicit=False) is None
+    else:
+        with pytest.raises(OutputError, match=f"refusing to serve on {re.escape(host)}, which is not a loopback"):
+            server.check_host(host, explicit=False)
+        assert server.check_host(host, explicit=True).startswith(f"warning: serving on {host}")
+
+
+def test_serve_on_another_address_needs_host_and_warns(monkeypatch, capsys):
+    """--host 0.0.0.0 is served (with a warning); the socket and server are replaced: no bind here."""
+    calls, sockets = [], []
+    monkeypatch.setattr(server, "listen", lambda host, port: calls.append((host, port)) or sockets.append(
+        socket.socket()) or sockets[-1])
+    monkeypatch.setattr(server, "url_of", lambda sock: "http://0.0.0.0:8000/")
+    monkeypatch.setattr(server, "serve", lambda app, sock, open_browser: calls.append(open_browser))
+    assert main(["serve", str(CLASSROOM), "--host", "0.0.0.0", "--no-browser"]) == 0
+    sockets[0].close()
+    assert calls == [("0.0.0.0", 8000), False]
+    err = capsys.readouterr().err
+    assert "warning: serving on 0.0.0.0: anyone who can reach this machine" in err
+
+
+def test_the_serve_command_says_where_and_stops_on_ctrl_c():
+    command = [sys.executable, "-m", "simulator", "serve", str(CLASSROOM), "--port", "0", "--no-browser"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stdout.readline()
+        found = re.fullmatch(r"classroom-jevons: live page at (http://127\.0\.0\.1:\d+/) \(Ctrl\+C to stop\)\n", line)
+        assert found, line
+        with urllib.request.urlopen(found.group(1), timeout=10) as answer:
+            assert answer.status == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    finally:
+        process.kill()
+    assert process.returncode == 0 and err.strip() == "stopped"
+
+
+def test_a_busy_port_is_said_clearly(capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", str(CLASSROOM), "--port", str(port), "--no-browser"]) == 2
+    assert f"error: port {port} of 127.0.0.1 is already in use (another jevons serve?)" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_scenario_without_sliders(tmp_path, capsys):
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(CLASSROOM.read_text(encoding="utf-8").split("\n# Sliders of the live page")[0], encoding="utf-8")
+    assert main(["serve", str(bare), "--no-browser"]) == 2
+    assert f"{bare}: explore: scenario 'classroom-jevons' has no explore: section" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--params", "elasticity,nope"], "--params: unknown slider 'nope'"),
+    (["--params", "elasticity,elasticity"], "expected 1 to 3 different sliders"),
+    (["--lang", "de"], None),
+])
+def test_export_html_with_bad_input_writes_nothing(tmp_path, capsys, args, message):
+    out = tmp_path / "page.html"
+    with pytest.raises(SystemExit) if message is None else contextlib.nullcontext():
+        assert main(["export-html", str(CLASSROOM), "-o", str(out), *args]) == 2
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+    if message:
+        assert message in capsys.readouterr().err
+
+
+def test_export_html_into_a_missing_folder_is_refused(tmp_path, capsys):
+    assert main(["export-html", str(CLASSROOM), "-o", str(tmp_path / "no" / "page.html")]) == 2
+    assert "expected a file in an existing folder" in capsys.readouterr().err
+
+
+def test_export_html_writes_one_small_self_contained_file(tmp_path, capsys):
+    out = tmp_path / "page.html"
+    out.write_text("previous", encoding="utf-8")
+    assert main(["export-html", str(CLASSROOM), "-o", str(out), "--params", "elasticity", "--lang", "fr"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert list(tmp_path.iterdir()) == [out]
+    assert 'http-equiv="Content-Security-Policy" content="default-src \'none\'' in text
+    assert not re.search(r'<(?:script|link|img)[^>]+(?:src|href)="(?!data:)', text)
+    assert '<html lang="fr">' in text and "Élasticité-prix de la demande" in text
+    config = json.loads(re.search(r'id="config">(.*?)</script>', text, re.S).group(1))
+    assert config["grid"]["params"] == ["elasticity"]
+    assert len(config["grid"]["points"]) == 21
+    assert out.stat().st_size < 10e6
+    assert re.match(rf"{re.escape(str(out))}: 21 runs over elasticity, \d\.\d MB; opens in a browser with no Python",
+                    capsys.readouterr().out)
+
+
+# --- the export grid ----------------------------------------------------------------------
+
+
+def test_the_grid_keeps_the_ends_and_the_scenario_value(explorer):
+    efficiency = explorer.sliders["efficiency_gain"]  # 0.02 to 0.30 by 0.01, scenario 0.15
+    assert choices(efficiency, 4) == [0.02, 0.03, 0.07, 0.11, 0.15, 0.19, 0.23, 0.27, 0.3]
+    positions = grid(explorer, ["elasticity", "efficiency_gain", "demand_growth"], 1000)
+    assert [len(v) for v in positions.values()] == [21, 9, 5]
+    for name, values in positions.items():
+        spec = explorer.sliders[name].slider
+        assert values[0] == spec.min and values[-1] == spec.max
+    assert 0.15 in positions["efficiency_gain"] and 0.0 in positions["demand_growth"]
+    assert len(grid(explorer, ["elasticity", "efficiency_gain"], 20)["elasticity"]) <= 20
+    assert grid(explorer, ["elasticity", "efficiency_gain"], 1) == {"elasticity": [0, 1.2, 2],
+                                                                    "efficiency_gain": [0.02, 0.15, 0.3]}
+
+
+def test_the_shipped_scenarios_offer_the_sliders_a_class_needs():
+    paths = {name: s.path for name, s in load_scenario(SCENARIOS / "baseline.yaml").explore.items()}
+    assert paths == {"video_elasticity": "demand.services.video.elasticity", "launch_5g": "generations.5G.launch",
+                     "smartphone_lifetime": "equipment.smartphone.lifetime",
+                     "grid_carbon_2050": "grid.climate_change.2050"}
+    assert [s.path for s in load_scenario(CLASSROOM).explore.values()] == [
+        "demand.services.data.elasticity", "generations.network.efficiency_gain", "demand.services.data.growth"]
+
+
+def test_the_file_offers_the_first_three_sliders_by_default(explorer):
+    assert parameters(explorer, None) == ["elasticity", "efficiency_gain", "demand_growth"]
+    assert parameters(explorer, ["demand_growth"]) == ["demand_growth"]
