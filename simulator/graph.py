@@ -113,8 +113,27 @@ class Compiled:
     """(equipment, category): impact of discarding one unit, components included."""
 
 
+def _layout(g: nx.DiGraph) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str, str]]]:
+    """Equipment bottom-up with its components, and the (kind, owner, equipment) fleets; kept in
+    the graph after the first call, since they depend on its structure only."""
+    if "_layout" not in g.graph:
+        order = [(g.nodes[n]["label"], [g.nodes[p]["label"] for p in g.successors(n)
+                                       if g.nodes[p]["kind"] == "equipment"])
+                 for n in reversed(list(nx.topological_sort(g))) if g.nodes[n]["kind"] == "equipment"]
+        pairs = [(kind, g.nodes[n]["label"], g.nodes[t]["label"])
+                 for kind in ("generation", "layer", "device") for n in g if g.nodes[n]["kind"] == kind
+                 for t in g.successors(n) if g.nodes[t]["kind"] == "equipment"]
+        g.graph["_layout"] = (order, pairs)
+    return g.graph["_layout"]
+
+
 def compile_graph(g: nx.DiGraph, scenario: Scenario) -> Compiled:
-    """Fleets and per-unit impact matrices, propagated through components bottom-up."""
+    """Fleets and per-unit impact matrices, propagated through components bottom-up.
+
+    The graph gives the structure (which equipment holds which, in which order);
+    the numbers are read from ``scenario``, so one graph serves every sample of a
+    scenario that only differs in numbers (a Monte Carlo member, a slider move).
+    """
     names = tuple(scenario.equipment)
     cats = list(CATEGORIES)
     own = {e: np.zeros(len(cats)) for e in names}
@@ -125,23 +144,18 @@ def compile_graph(g: nx.DiGraph, scenario: Scenario) -> Compiled:
         own_eol[e][:] = [getattr(eol, c) if eol else 0.0 for c in cats]
         if eol is None or "e_waste" not in eol.model_fields_set:
             own_eol[e][cats.index("e_waste")] = item.mass
+    order, pairs = _layout(g)
     total, total_eol = {}, {}
-    order = [n for n in reversed(list(nx.topological_sort(g))) if g.nodes[n]["kind"] == "equipment"]
-    for n in order:
-        e = g.nodes[n]["label"]
+    for e, parts in order:
         total[e], total_eol[e] = own[e].copy(), own_eol[e].copy()
-        for _, part, data in g.out_edges(n, data=True):
-            if g.nodes[part]["kind"] == "equipment":
-                p = g.nodes[part]["label"]
-                total[e] += data["coefficient"] * total[p]
-                total_eol[e] += data["coefficient"] * total_eol[p]
-    fleets = []
-    for kind in ("generation", "layer", "device"):
-        for n in (n for n in g if g.nodes[n]["kind"] == kind):
-            for _, target, data in g.out_edges(n, data=True):
-                if g.nodes[target]["kind"] == "equipment":
-                    fleets.append(Fleet(kind, g.nodes[n]["label"], g.nodes[target]["label"],
-                                        float(data["coefficient"])))
+        for p in parts:
+            count = scenario.equipment[e].components[p]
+            total[e] += count * total[p]
+            total_eol[e] += count * total_eol[p]
+    owners = {"generation": scenario.generations, "layer": scenario.layers}
+    fleets = [Fleet(kind, owner, equipment,
+                    float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0)
+              for kind, owner, equipment in pairs]
     embodied = np.array([total[e] for e in names]).reshape(len(names), len(cats))
     end_of_life = np.array([total_eol[e] for e in names]).reshape(len(names), len(cats))
     return Compiled(tuple(fleets), names, embodied, end_of_life)

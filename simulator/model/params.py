@@ -235,6 +235,19 @@ _COMPILED_SIZE = 64
 _COMPILED_LOCK = threading.Lock()  # a server may simulate in several threads
 
 
+#: Checked dependency graphs by structure (names and who holds what, no numbers).
+_GRAPHS: dict[Hashable, object] = {}
+
+
+def _graph_structure(s: Scenario) -> Hashable:
+    """The nodes and edges of a scenario's graph without their numbers: samples that differ only
+    in numbers (embodied impacts, counts) share one graph, built and checked for cycles once."""
+    return (tuple(s.demand.services), tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
+            tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
+            tuple((n, d.equipment) for n, d in s.devices.items()),
+            tuple((n, tuple(e.components)) for n, e in s.equipment.items()))
+
+
 def _graph_inputs(s: Scenario) -> Hashable:
     """Everything of a scenario that its compiled graph depends on, by value.
 
@@ -257,7 +270,13 @@ def compiled_graph(scenario: Scenario) -> Compiled:
     key = _graph_inputs(scenario)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        compiled = compile_graph(build_graph(scenario), scenario)
+        structure = _graph_structure(scenario)
+        graph = _GRAPHS.get(structure)
+        if graph is None:
+            graph = build_graph(scenario)
+            with _COMPILED_LOCK:
+                _GRAPHS[structure] = graph
+        compiled = compile_graph(graph, scenario)
         with _COMPILED_LOCK:
             if len(_COMPILED) >= _COMPILED_SIZE:
                 del _COMPILED[next(iter(_COMPILED))]
