@@ -231,9 +231,11 @@ def _observations(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 yield ("observations", name, key), _unknown(kind, value, known)
 
 
-def range_problems(s: Scenario, loc: Loc, path: str, ends: dict[str, float]) -> Iterator[tuple[Loc, str]]:
+def range_problems(s: Scenario, loc: Loc, path: str, ends: dict[str, float],
+                   already: set[tuple[Loc, str]] | None = None) -> Iterator[tuple[Loc, str]]:
     """Problems of moving ``path`` (``*`` allowed) to each of ``ends``: not a numeric path,
-    a value its field refuses, or a cross-field rule broken at that end."""
+    a value its field refuses, or a cross-field rule broken at that end. ``already``: the
+    scenario's own cross-field problems, reported once by the scenario itself (computed if None)."""
     try:
         targets = space.expand(s, path)
     except space.PathError as exc:
@@ -246,7 +248,8 @@ def range_problems(s: Scenario, loc: Loc, path: str, ends: dict[str, float]) -> 
                 yield loc, f"{end} {value:g} is not a valid {space.dotted(concrete)}: {reason}"
                 return
         derived = space.derive(s, {concrete: value for concrete, _ in targets})
-        already = set(semantic_problems(s, spaces=False))  # reported once, by the scenario itself
+        if already is None:
+            already = set(semantic_problems(s, spaces=False))
         for where, message in semantic_problems(derived, spaces=False):
             if (where, message) not in already:
                 yield loc, f"with {path} at its {end} ({value:g}): {space.dotted(where)}: {message}"
@@ -270,12 +273,14 @@ def _overlaps(s: Scenario, section: str, paths: dict[str, str]) -> Iterator[tupl
 
 
 def _spaces(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    already = set(semantic_problems(s, spaces=False)) if s.uncertainty or s.explore else set()
     for key, dist in s.uncertainty.items():
         low, high = dist.bounds()
-        yield from range_problems(s, ("uncertainty", key), key, {"low end": low, "high end": high})
+        yield from range_problems(s, ("uncertainty", key), key, {"low end": low, "high end": high}, already)
     yield from _overlaps(s, "uncertainty", {k: k for k in s.uncertainty})
     for key, slider in s.explore.items():
-        yield from range_problems(s, ("explore", key, "path"), slider.path, {"min": slider.min, "max": slider.max})
+        yield from range_problems(s, ("explore", key, "path"), slider.path, {"min": slider.min, "max": slider.max},
+                                  already)
     yield from _overlaps(s, "explore", {k: v.path for k, v in s.explore.items()})
 
 
