@@ -11,7 +11,7 @@ its batch. The engine never reads YAML and never plots.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Sequence
+from collections.abc import Collection, Sequence
 
 import numpy as np
 import simpy
@@ -23,8 +23,7 @@ from .model.demand import traffic_demand
 from .model.fleets import equipment_fleets
 from .model.impacts import impact_accounting
 from .model.network import device_use, generation_rollout, layer_traffic, technology
-from .model.params import VARIANTS, Params, compile_params
-from .model.params import schedule_key as params_schedule_key
+from .model.params import VARIANTS, Params, compile_params, schedule_key
 from .model.policies import policy_events
 from .model.state import State
 from .results import Results, SeriesKey
@@ -97,16 +96,6 @@ def check_finite(arrays: dict[str, np.ndarray], p: Params) -> None:
             f"found {float(found)!r}; check growth rates, elasticities and intensities for values "
             "that overflow or go negative",
         )
-
-
-def schedule_key(scenario: Scenario) -> Hashable:
-    """What scenarios must share to run in one batch of :func:`run_samples`: group samples by it.
-
-    The time axis, the names of services, generations (in order of launch),
-    layers, devices and equipment, the fleets, whether traffic is forced, and
-    the policy schedule (types, targets, dates); any other number may differ.
-    """
-    return params_schedule_key(scenario)
 
 
 def run_samples(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VARIANTS,
@@ -244,3 +233,7 @@ def simulate(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> Result
         scenario=scenario, times=p.times, variants=p.variants, data=data, units=units,
         version=__version__,
     )
+
+
+#: ``schedule_key`` (from model.params) is part of the engine's interface: group samples by it.
+__all__ = ["simulate", "run_batch", "run_samples", "schedule_key", "check_finite", "Recorder"]

@@ -23,6 +23,7 @@ from .compare import Comparison
 from .errors import OutputError
 from .results import Results
 from .scenario.load import resolved_data, scenario_hash
+from .scenario.schema import Scenario
 
 #: Files of an output folder, with what they hold (written in this order).
 FILES = {
@@ -85,19 +86,26 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def manifest(results: Results, command: list[str] | None = None) -> dict[str, Any]:
-    """What is needed to reproduce a run: the resolved scenario and the software that ran it."""
+def scenario_manifest(scenario: Scenario, version: str, command: list[str] | None, files: dict[str, str],
+                      **extra: Any) -> dict[str, Any]:
+    """What is needed to reproduce outputs: the resolved scenario, ``extra`` facts (seed...), the
+    software that wrote them and the files written."""
     return {
-        "scenario_name": results.scenario.name,
-        "scenario_sha256": scenario_hash(results.scenario),
-        "version": results.version,
-        "seed": results.scenario.seed,
+        "scenario_name": scenario.name,
+        "scenario_sha256": scenario_hash(scenario),
+        "version": version,
+        **extra,
         "command": command if command is not None else sys.argv,
         "python": platform.python_version(),
         "dependencies": _versions(),
-        "files": FILES,
-        "scenario": resolved_data(results.scenario),
+        "files": files,
+        "scenario": resolved_data(scenario),
     }
+
+
+def manifest(results: Results, command: list[str] | None = None) -> dict[str, Any]:
+    """What is needed to reproduce a run: the resolved scenario and the software that ran it."""
+    return scenario_manifest(results.scenario, results.version, command, FILES, seed=results.scenario.seed)
 
 
 def write_outputs(

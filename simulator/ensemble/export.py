@@ -7,28 +7,17 @@ resolved scenario, its sha256, the command and the software versions.
 
 from __future__ import annotations
 
-import platform
-import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import __version__
-from ..export import CSV_FLOAT, _versions, _write_json, atomic_folder
-from ..scenario.load import resolved_data, scenario_hash
+from ..export import CSV_FLOAT, _write_json, atomic_folder, scenario_manifest
 from ..scenario.schema import Scenario
 from .montecarlo import MonteCarlo
 from .sensitivity import OUTPUTS, Sensitivity
 from .sweep import Sweep
-
-
-def _manifest(scenario: Scenario, command: list[str] | None, files: dict[str, str], **extra: Any) -> dict[str, Any]:
-    return {
-        "scenario_name": scenario.name, "scenario_sha256": scenario_hash(scenario), "version": __version__,
-        **extra, "command": command if command is not None else sys.argv, "python": platform.python_version(),
-        "dependencies": _versions(), "files": files, "scenario": resolved_data(scenario),
-    }
 
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
@@ -59,8 +48,8 @@ def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, 
         _csv(mc.totals(), tmp / "members.csv")
         _csv(bands, tmp / "bands.csv")
         _write_json(tmp / "summary.json", mc.summary())
-        _write_json(tmp / "manifest.json", _manifest(scenario, command, MONTECARLO_FILES, seed=mc.seed,
-                                                     members=mc.ensemble.members))
+        _write_json(tmp / "manifest.json", scenario_manifest(
+            scenario, __version__, command, MONTECARLO_FILES, seed=mc.seed, members=mc.ensemble.members))
         if plots:
             from ..plots.uncertainty import plot_fan_chart, save_uncertainty_figures
 
@@ -87,7 +76,7 @@ def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats=("
     with atomic_folder(folder) as tmp:
         _csv(table.rename(columns={c: f"{c} [{u}]" if u else c for c, u in units.items()}), tmp / "grid.csv")
         _write_json(tmp / "summary.json", sw.summary())
-        _write_json(tmp / "manifest.json", _manifest(scenario, command, SWEEP_FILES))
+        _write_json(tmp / "manifest.json", scenario_manifest(scenario, __version__, command, SWEEP_FILES))
         if plots and len(sw.parameters) <= 2:
             from ..plots.uncertainty import plot_jevons_map, plot_sweep_lines, save_uncertainty_figures
 
@@ -119,8 +108,8 @@ def write_sensitivity(sens: Sensitivity, scenario: Scenario, folder: str | Path,
         indices.insert(1, "output_unit", indices["output"].map(OUTPUTS))
         _csv(indices, tmp / "indices.csv")
         _write_json(tmp / "summary.json", sens.summary())
-        _write_json(tmp / "manifest.json", _manifest(scenario, command, SENSITIVITY_FILES, seed=sens.seed,
-                                                     method=sens.method, runs=sens.runs))
+        _write_json(tmp / "manifest.json", scenario_manifest(
+            scenario, __version__, command, SENSITIVITY_FILES, seed=sens.seed, method=sens.method, runs=sens.runs))
         if plots:
             from ..plots.uncertainty import plot_sensitivity, save_uncertainty_figures
 

@@ -10,6 +10,7 @@ whether the member backfires (cumulative R > 1).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,8 @@ class MonteCarlo:
         e = self.ensemble
         for quantity, unit in BAND_UNITS.items():
             values = self._series(e, quantity)
-            with np.errstate(all="ignore"), _quiet_nan():
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN years: R is undefined at the start
                 pct = np.nanpercentile(values, PERCENTILES, axis=0) if len(values) else np.full(
                     (len(PERCENTILES), len(e.times)), np.nan)
             frame = pd.DataFrame({"quantity": quantity, "unit": unit, "time": e.times})
@@ -76,7 +78,7 @@ class MonteCarlo:
                 frame[f"{quantity}_cumulative_{variant} [{unit}]"] = totals[:, j]
         for quantity in ("energy", "climate_change"):
             frame[f"rebound_{quantity} [1]"] = e.cumulative_rebound(quantity)
-            frame[f"induced_{quantity} [1]"] = _induced(e, quantity)
+            frame[f"induced_{quantity} [1]"] = e.induced(quantity)
         frame["backfire_energy"] = frame["rebound_energy [1]"] > 1.0
         return frame
 
@@ -117,33 +119,13 @@ class MonteCarlo:
         for quantity in ("energy", "climate_change"):
             r = e.cumulative_rebound(quantity)
             out["rebound"][quantity] = _stats(r, "1", float(nom.cumulative_rebound(quantity)[0]))
-            out["induced"][quantity] = _stats(_induced(e, quantity), "1", float(_induced(nom, quantity)[0]))
+            out["induced"][quantity] = _stats(e.induced(quantity), "1", float(nom.induced(quantity)[0]))
             defined = r[~np.isnan(r)]
             out["probability_of_backfire"][quantity] = float((defined > 1.0).mean()) if len(defined) else None
         if e.forced_traffic:
             out["notes"].append("traffic is forced (demand.traffic): the rebound is not meaningful and is not "
                                 "reported")
         return out
-
-
-class _quiet_nan:
-    """Silence numpy's 'All-NaN slice' warning: undefined R early in a run is expected."""
-
-    def __enter__(self):
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.simplefilter("ignore", RuntimeWarning)
-
-    def __exit__(self, *exc):
-        return self._w.__exit__(*exc)
-
-
-def _induced(e: Ensemble, quantity: str) -> np.ndarray:
-    v = e.cumulative(getattr(e, quantity))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(v[:, 1] > 0, (v[:, 0] - v[:, 1]) / np.where(v[:, 1] > 0, v[:, 1], 1.0), np.nan)
 
 
 def _stats(values: np.ndarray, unit: str, nominal: float) -> dict[str, Any]:

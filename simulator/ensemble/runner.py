@@ -73,6 +73,13 @@ class Ensemble:
             return np.full(v[:, 0].shape, np.nan)
         return rebound_ratio(v[:, 2], v[:, 1], v[:, 0])
 
+    def induced(self, quantity: str = "energy") -> np.ndarray:
+        """(A − E)/E of the totals over the horizon (N,): how much more the actual run uses than the
+        engineering estimate; NaN where the engineering total is 0."""
+        v = self.cumulative(getattr(self, quantity))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(v[:, 1] > 0, (v[:, 0] - v[:, 1]) / np.where(v[:, 1] > 0, v[:, 1], 1.0), np.nan)
+
     def cumulative_rebound(self, quantity: str = "energy") -> np.ndarray:
         """R of the totals over the horizon (N,); NaN where undefined."""
         v = self.cumulative(getattr(self, quantity))

@@ -44,8 +44,7 @@ class Sweep:
         frame["traffic_cumulative"] = e.cumulative(e.traffic)
         frame["rebound_cumulative"] = e.cumulative_rebound("energy")
         frame["rebound_final"] = e.rebound("energy")[:, -1]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            frame["induced"] = np.where(energy[:, 1] > 0, energy[:, 0] / energy[:, 1] - 1.0, np.nan)
+        frame["induced"] = e.induced("energy")
         frame["backfire"] = frame["rebound_cumulative"] > 1.0
         return frame
 

@@ -187,17 +187,26 @@ def _schedule(policy) -> tuple:
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in policy if k != value)
 
 
-def _structure(scenario: Scenario) -> dict[str, Hashable]:
-    """What fixes the shapes of a batch and the dates of its events, by name (for error messages)."""
-    s = scenario
+def _graph_parts(s: Scenario) -> dict[str, Hashable]:
+    """The nodes and edges of a scenario's dependency graph, without their numbers."""
     return {
-        "time axis (start, end, step)": (s.time.start, s.time.end, s.time.step),
         "services": tuple(s.demand.services),
-        "generations in order of launch": _launch_order(s),
         "equipment of the generations": tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
         "layers and their equipment": tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
         "devices and their equipment": tuple((n, d.equipment) for n, d in s.devices.items()),
         "equipment and its components": tuple((n, tuple(e.components)) for n, e in s.equipment.items()),
+    }
+
+
+def _structure(scenario: Scenario) -> dict[str, Hashable]:
+    """What fixes the shapes of a batch and the dates of its events, by name (for error messages)."""
+    s = scenario
+    graph = _graph_parts(s)
+    return {
+        "time axis (start, end, step)": (s.time.start, s.time.end, s.time.step),
+        "services": graph.pop("services"),
+        "generations in order of launch": _launch_order(s),
+        **graph,
         "forced traffic (demand.traffic given or not)": s.demand.traffic is not None,
         "policy schedule (types, targets, dates)": tuple(_schedule(q) for q in _by_date(s)),
     }
@@ -240,12 +249,9 @@ _GRAPHS: dict[Hashable, object] = {}
 
 
 def _graph_structure(s: Scenario) -> Hashable:
-    """The nodes and edges of a scenario's graph without their numbers: samples that differ only
-    in numbers (embodied impacts, counts) share one graph, built and checked for cycles once."""
-    return (tuple(s.demand.services), tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
-            tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
-            tuple((n, d.equipment) for n, d in s.devices.items()),
-            tuple((n, tuple(e.components)) for n, e in s.equipment.items()))
+    """Key of :data:`_GRAPHS`: samples that differ only in numbers (embodied impacts, counts) share
+    one graph, built and checked for cycles once."""
+    return tuple(_graph_parts(s).values())
 
 
 def _graph_inputs(s: Scenario) -> Hashable:
