@@ -112,6 +112,11 @@ def run_samples(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VARIA
     return _run(compile_params(scenarios, variants), record)
 
 
+def run_params(p: Params, record: Collection[str] | None = None) -> dict[str, np.ndarray]:
+    """Run a batch already compiled (``compile_params``, ``model.draws.compile_draws``); recorded arrays."""
+    return _run(p, record)[1]
+
+
 def run_batch(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> tuple[Params, dict[str, np.ndarray]]:
     """Run ``variants`` of ``scenario`` as one batch; return parameters and recorded arrays."""
     return run_samples([scenario], variants)
@@ -236,4 +241,4 @@ def simulate(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> Result
 
 
 #: ``schedule_key`` (from model.params) is part of the engine's interface: group samples by it.
-__all__ = ["simulate", "run_batch", "run_samples", "schedule_key", "check_finite", "Recorder"]
+__all__ = ["simulate", "run_batch", "run_samples", "run_params", "schedule_key", "check_finite", "Recorder"]

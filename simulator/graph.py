@@ -127,6 +127,46 @@ def _layout(g: nx.DiGraph) -> tuple[list[tuple[str, list[str]]], list[tuple[str,
     return g.graph["_layout"]
 
 
+def own_impacts(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """(E,C) impacts of making and of discarding one unit of each equipment type, components excluded.
+
+    Discarding weighs the unit's mass in e-waste unless its ``end_of_life`` gives e-waste itself.
+    """
+    cats = list(CATEGORIES)
+    own = np.zeros((len(scenario.equipment), len(cats)))
+    own_eol = np.zeros_like(own)
+    for i, item in enumerate(scenario.equipment.values()):
+        own[i] = [getattr(item.embodied, c) for c in cats]
+        eol = item.end_of_life
+        own_eol[i] = [getattr(eol, c) if eol else 0.0 for c in cats]
+        if eol is None or "e_waste" not in eol.model_fields_set:
+            own_eol[i, cats.index("e_waste")] = item.mass
+    return own, own_eol
+
+
+def with_components(g: nx.DiGraph, scenario: Scenario, own: np.ndarray, own_eol: np.ndarray
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """Impacts per unit (..., E, C), components included: each equipment's own plus, bottom-up, its
+    components' totals times their counts. A leading axis (samples) is carried along."""
+    names = list(scenario.equipment)
+    total, total_eol = own.copy(), own_eol.copy()
+    for e, parts in _layout(g)[0]:
+        i = names.index(e)
+        for part in parts:
+            count, j = scenario.equipment[e].components[part], names.index(part)
+            total[..., i, :] += count * total[..., j, :]
+            total_eol[..., i, :] += count * total_eol[..., j, :]
+    return total, total_eol
+
+
+def fleets_of(g: nx.DiGraph, scenario: Scenario) -> tuple[Fleet, ...]:
+    """Every (owner, equipment) pair of the graph with its count per site, per PB/yr or per device."""
+    owners = {"generation": scenario.generations, "layer": scenario.layers}
+    return tuple(Fleet(kind, owner, equipment,
+                       float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0)
+                 for kind, owner, equipment in _layout(g)[1])
+
+
 def compile_graph(g: nx.DiGraph, scenario: Scenario) -> Compiled:
     """Fleets and per-unit impact matrices, propagated through components bottom-up.
 
@@ -134,28 +174,5 @@ def compile_graph(g: nx.DiGraph, scenario: Scenario) -> Compiled:
     the numbers are read from ``scenario``, so one graph serves every sample of a
     scenario that only differs in numbers (a Monte Carlo member, a slider move).
     """
-    names = tuple(scenario.equipment)
-    cats = list(CATEGORIES)
-    own = {e: np.zeros(len(cats)) for e in names}
-    own_eol = {e: np.zeros(len(cats)) for e in names}
-    for e, item in scenario.equipment.items():
-        own[e][:] = [getattr(item.embodied, c) for c in cats]
-        eol = item.end_of_life
-        own_eol[e][:] = [getattr(eol, c) if eol else 0.0 for c in cats]
-        if eol is None or "e_waste" not in eol.model_fields_set:
-            own_eol[e][cats.index("e_waste")] = item.mass
-    order, pairs = _layout(g)
-    total, total_eol = {}, {}
-    for e, parts in order:
-        total[e], total_eol[e] = own[e].copy(), own_eol[e].copy()
-        for p in parts:
-            count = scenario.equipment[e].components[p]
-            total[e] += count * total[p]
-            total_eol[e] += count * total_eol[p]
-    owners = {"generation": scenario.generations, "layer": scenario.layers}
-    fleets = [Fleet(kind, owner, equipment,
-                    float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0)
-              for kind, owner, equipment in pairs]
-    embodied = np.array([total[e] for e in names]).reshape(len(names), len(cats))
-    end_of_life = np.array([total_eol[e] for e in names]).reshape(len(names), len(cats))
-    return Compiled(tuple(fleets), names, embodied, end_of_life)
+    embodied, end_of_life = with_components(g, scenario, *own_impacts(scenario))
+    return Compiled(fleets_of(g, scenario), tuple(scenario.equipment), embodied, end_of_life)

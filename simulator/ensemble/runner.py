@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import run_samples, schedule_key
+from ..engine import run_params, run_samples, schedule_key
 from ..errors import Interrupted, Problem, ScenarioError
+from ..model.draws import compile_samples, draw_samples, suspects
 from ..model.params import VARIANTS
 from ..results import rebound_ratio
 from ..scenario import space
@@ -88,7 +89,7 @@ class Ensemble:
         return rebound_ratio(v[:, 2], v[:, 1], v[:, 0])
 
 
-def _headline(p: Any, rec: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
+def _headline(rec: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
     m = len(VARIANTS)
     energy = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
     c = list(CATEGORIES).index("climate_change")
@@ -100,21 +101,45 @@ def _headline(p: Any, rec: dict[str, np.ndarray], n: int) -> dict[str, np.ndarra
 
 def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int = 0
               ) -> dict[str, np.ndarray]:
-    """Headline arrays of the members ``values`` (n, K); ``first`` numbers them in messages."""
+    """Headline arrays of the members ``values`` (n, K); ``first`` numbers them in messages.
+
+    When every parameter is a number :mod:`simulator.model.draws` can write,
+    the members' arrays are written from ``values`` at once and only the
+    members that may break a cross-field rule are derived and checked;
+    otherwise each member is derived, checked and compiled, and members are
+    grouped by event schedule.
+    """
+    samples = draw_samples(scenario, [p.paths for p in parameters], values)
+    if samples is None:
+        return _run_derived(scenario, parameters, values, first)
+    for i in suspects(samples, scenario.time.step):
+        _check(member_scenario(scenario, parameters, values[i]), parameters, values[i], first + i)
+    rec = run_params(compile_samples(samples, VARIANTS), record=RECORDED)
+    return _headline(rec, len(values))
+
+
+def _check(member: Scenario, parameters: list[Parameter], row: np.ndarray, number: int) -> None:
+    """Refuse a member that breaks a cross-field rule, naming it, its values and the rule."""
+    problems = semantic_problems(member, spaces=False)
+    if problems:
+        where = ", ".join(f"{p.key}={v:g}" for p, v in zip(parameters, row, strict=True))
+        raise ScenarioError([Problem(f"member {number} ({where}): {space.dotted(loc)}: {msg}", "uncertainty")
+                             for loc, msg in problems])
+
+
+def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int
+                 ) -> dict[str, np.ndarray]:
+    """run_chunk for parameters the draws module cannot write: derive, check and group every member."""
     members = [member_scenario(scenario, parameters, row) for row in values]
     for i, member in enumerate(members):
-        problems = semantic_problems(member, spaces=False)
-        if problems:
-            where = ", ".join(f"{p.key}={v:g}" for p, v in zip(parameters, values[i], strict=True))
-            raise ScenarioError([Problem(f"member {first + i} ({where}): {space.dotted(loc)}: {msg}", "uncertainty")
-                                 for loc, msg in problems])
+        _check(member, parameters, values[i], first + i)
     groups: dict[Any, list[int]] = {}
     for i, member in enumerate(members):
         groups.setdefault(schedule_key(member), []).append(i)
     out: dict[str, np.ndarray] = {}
     for index in groups.values():
-        p, rec = run_samples([members[i] for i in index], VARIANTS, record=RECORDED)
-        for name, array in _headline(p, rec, len(index)).items():
+        _, rec = run_samples([members[i] for i in index], VARIANTS, record=RECORDED)
+        for name, array in _headline(rec, len(index)).items():
             if name not in out:
                 out[name] = np.empty((len(members), *array.shape[1:]))
             out[name][index] = array

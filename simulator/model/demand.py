@@ -19,6 +19,9 @@ power spread over the usable capacity of a site; capital per GB is the
 equipment of a site over that capacity. Economies of scale from fuller sites
 are thus not counted as cheaper gigabytes, so a scenario without technology
 change has a constant cost index and its counterfactuals coincide with it.
+Since C before surcharges depends on technology alone, the technology process
+computes it (``State.cost_mix``, :func:`~simulator.model.network.technology_block`);
+this one applies surcharges and holds it at 1 for frozen members.
 
 Like every process, this one runs under ``np.errstate(all="ignore")`` (set by
 the engine): divisions by an unlimited capacity give 0 as they should, and an
@@ -31,7 +34,7 @@ import numpy as np
 
 from .clock import Clock
 from .params import Params
-from .state import KWH_PER_WATT_YEAR, State
+from .state import State
 
 
 def usage_per_user(p: Params) -> np.ndarray:
@@ -48,23 +51,6 @@ def usage_per_user(p: Params) -> np.ndarray:
     return np.where(np.isfinite(p.saturation) & (p.usage0 > 0), bounded, p.usage0 * growth)
 
 
-def energy_per_gb(p: Params, s: State) -> np.ndarray:
-    """Energy per GB of the technology in use at full usable capacity (M,) in kWh/GB."""
-    idle = s.idle_power * KWH_PER_WATT_YEAR / s.gen_capacity  # 0 where capacity is unlimited
-    radio = (s.share * np.where(s.active, s.gen_intensity + idle, 0.0)).sum(axis=1)
-    return radio + (s.layer_intensity * p.layer_share).sum(axis=1)
-
-
-def capital_per_gb(p: Params, s: State) -> np.ndarray:
-    """Equipment (kg CO2e to make) per GB/yr of usable capacity, traffic-weighted (M,)."""
-    per_gb = np.where(s.active, p.capex_per_site / s.gen_capacity, 0.0)  # 0 where capacity is unlimited
-    return (s.share * per_gb).sum(axis=1)
-
-
-def _relative(value: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    return np.where(reference > 0, value / reference, 1.0)
-
-
 def forced_split(total: np.ndarray, demand: np.ndarray) -> np.ndarray:
     """Share a forced total (M|1,) GB/yr among services in proportion to their demand (M,S)."""
     weights = demand.sum(axis=1, keepdims=True)
@@ -77,19 +63,14 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
     """Exogenous demand, the cost index and the traffic it induces, every step."""
     keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
     usage = usage_per_user(p)
-    other = 1.0 - p.energy_weight - p.capital_weight
+    users = np.moveaxis(p.users, 1, 0)[:, :, None]  # (T+1,M|1,1)
     while True:
         yield clock.tick("demand")
-        s.demand = p.users[:, s.step, None] * usage[s.step] * s.traffic_scale
+        s.demand = users[s.step] * usage[s.step] * s.traffic_scale
         if s.step == 0:
-            s.energy_ref = energy_per_gb(p, s)
-            s.capital_ref = capital_per_gb(p, s)
             s.cost_index = np.ones(p.members)
         else:
-            energy = _relative(energy_per_gb(p, s), s.energy_ref)
-            capital = _relative(capital_per_gb(p, s), s.capital_ref)
-            mix = p.energy_weight * energy + p.capital_weight * capital + other
-            s.cost_index = np.where(p.cost_frozen, 1.0, mix * (1.0 + s.surcharge))
+            s.cost_index = np.where(p.cost_frozen, 1.0, s.cost_mix * (1.0 + s.surcharge))
         if p.forced_traffic is not None:
             s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target

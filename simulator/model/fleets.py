@@ -29,16 +29,21 @@ keeps its surplus until it retires). Retirements, computed as the units that
 were not carried over, are clamped at 0 against rounding.
 
 Batches: the arrays are (ages, fleets, members), members last, so that a
-shared survival curve broadcasts along contiguous memory. A member tracks its
-own ages (``Params.age_steps``): its curve is 0 from its own oldest age on, and
-the dot product adds ages from the oldest to the youngest, so the zeros a
-longer-lived member of the batch adds come first and change nothing: a
-member's numbers are bit for bit those of a run on its own.
+shared survival curve broadcasts along contiguous memory. Fleets whose law is
+the same in every member are read with one curve; those whose lifetimes vary
+between members (Monte Carlo draws) form a second group with a curve per
+member, so that only they pay for it. A member tracks its own ages for each
+equipment type (``Params.age_steps``, up to the ``WEIBULL_TAIL`` quantile of
+its law): its curve is 0 from that age on, and the dot product adds ages from
+the oldest to the youngest, so the zeros a longer-lived fleet or member of the
+group adds come first and change nothing: a member's numbers are bit for bit
+those of a run on its own.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -49,33 +54,49 @@ from .state import State, sum_in_order
 
 
 def _weibull_scale(mean: np.ndarray, shape: np.ndarray) -> np.ndarray:
-    gamma = np.vectorize(lambda k: math.gamma(1.0 + 1.0 / k), otypes=[float])(shape)
-    return mean / gamma
+    """Scale of the Weibull law of mean ``mean`` and shape ``shape`` (Γ taken once per distinct shape)."""
+    shapes, where = np.unique(shape, return_inverse=True)
+    gamma = np.array([math.gamma(1.0 + 1.0 / k) for k in shapes])
+    return mean / gamma[where.reshape(shape.shape)]
 
 
-def survival(p: Params, lifetime: np.ndarray) -> np.ndarray:
-    """Share of a cohort still in service at each age (M|1,F,A), A = ``p.max_age_steps``; ages are whole steps.
+def survival(p: Params, lifetime: np.ndarray, fleets: np.ndarray | slice = slice(None)) -> np.ndarray:
+    """Share of a cohort of each of ``fleets`` still in service at each age (M|1,F,A), A = ``p.max_age_steps``;
+    ages are whole steps.
 
-    0 from each member's own oldest age tracked on. When every member has the
-    same lifetimes and laws, the member axis has length 1 and broadcasts.
+    0 from the oldest age each member tracks for the fleet's equipment on. When
+    every member has the same lifetimes and laws for these fleets, the member
+    axis has length 1 and broadcasts.
     """
-    weibull, age_steps = p.weibull, p.age_steps
-    if np.all(lifetime == lifetime[:1]) and np.all(weibull == weibull[:1]) and np.all(age_steps == age_steps[0]):
-        lifetime, weibull, age_steps = lifetime[:1], weibull[:1], age_steps[:1]
+    eq = p.fleet_equipment[fleets]
+    life, shape, tracked = lifetime[:, eq], p.weibull[:, eq], p.age_steps[:, eq]
+    if np.all(life == life[:1]) and np.all(shape == shape[:1]) and np.all(tracked == tracked[:1]):
+        life, shape, tracked = life[:1], shape[:1], tracked[:1]
     ages = p.dt * np.arange(p.max_age_steps)
-    life = lifetime[:, p.fleet_equipment][:, :, None]  # (M|1,F,1)
-    shape = weibull[:, p.fleet_equipment][:, :, None]
+    life, shape = life[:, :, None], shape[:, :, None]  # (M|1,F,1)
     fixed = (ages < life - 1e-9).astype(float)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         scale = _weibull_scale(life, np.where(shape > 0, shape, 1.0))
         curve = np.where(shape > 0, np.exp(-np.power(ages / scale, np.where(shape > 0, shape, 1.0))), fixed)
-    tracked = np.arange(p.max_age_steps) < (age_steps - 1)[:, None, None]  # the oldest age retires all
-    return np.where(tracked, curve, 0.0)
+    return np.where(np.arange(p.max_age_steps) < (tracked - 1)[:, :, None], curve, 0.0)  # the oldest retires all
 
 
-def _ages_first_oldest(curve: np.ndarray, oldest: int) -> np.ndarray:
-    """curve (M|1,F,A) at ages ``oldest``, ``oldest - 1`` … (K of them, K = A - 1), as (K,F,M|1)."""
-    ages = np.arange(oldest, oldest - (curve.shape[-1] - 1), -1)
+def member_laws(p: Params) -> np.ndarray:
+    """Which fleets (F,) may follow a different survival law in different members of the batch.
+
+    Their lifetime, Weibull shape or tracked ages differ between members, now
+    or after a lifetime policy; the other fleets share one curve.
+    """
+    differs = np.any(p.lifetime != p.lifetime[:1], axis=0) | np.any(p.weibull != p.weibull[:1], axis=0)
+    differs |= np.any(p.age_steps != p.age_steps[:1], axis=0)
+    for scheduled in p.policies:
+        if scheduled.policy.type == "lifetime" and np.any(scheduled.value != scheduled.value[0]):
+            differs[p.equipment.index(scheduled.policy.equipment)] = True
+    return differs[p.fleet_equipment]
+
+
+def _at_ages(curve: np.ndarray, ages: np.ndarray) -> np.ndarray:
+    """curve (M|1,F,A) at ``ages`` as (len(ages),F,M|1), contiguous."""
     return np.ascontiguousarray(curve[:, :, ages].transpose(2, 1, 0))
 
 
@@ -108,6 +129,8 @@ class InstallLog:
         return self._buffer[self._end - self.k: self._end]
 
     def append(self, installed: np.ndarray) -> None:
+        if not self.k:
+            return
         if self._end == len(self._buffer):
             self._buffer[: self.k] = self._buffer[self.k:]
             self._end = self.k
@@ -120,41 +143,76 @@ class InstallLog:
         np.copyto(self.window, 0.0, where=which)
 
 
-class Fleets:
-    """Cohorts of every fleet of every member: the install log and the survival law it is read with."""
+class Cohorts:
+    """The install log of some fleets and the survival law it is read with."""
 
-    def __init__(self, need: np.ndarray, curve: np.ndarray):
-        """Start in steady state: ``need`` (F,M) units in service, renewed at a constant rate."""
-        k = curve.shape[-1] - 1
+    def __init__(self, fleets: np.ndarray | slice, k: int, need: np.ndarray, curve: np.ndarray):
+        """Start in steady state: ``need`` (F,M) units in service, renewed at a constant rate; ``curve``
+        (M|1,F,A) of these fleets; ``k`` ages kept, the oldest their longest-lived member tracks."""
+        self.fleets, self.k = fleets, k
         per_step = need / np.cumsum(curve, axis=-1)[..., -1].T  # Σ S over ages, youngest first (>= S(0) = 1)
         self.log = InstallLog(np.broadcast_to(per_step, (k, *need.shape)))
-        self.in_service = need
-        self.off = np.zeros(need.shape, dtype=bool)
         self._use(curve)
 
     def _use(self, curve: np.ndarray) -> None:
         self.curve = curve
-        self.weights = _ages_first_oldest(curve, curve.shape[-1] - 1)  # ages K … 1
+        self.weights = _at_ages(curve, np.arange(self.k, 0, -1))  # ages K … 1, read after a step of ageing
 
     def change_law(self, curve: np.ndarray) -> None:
         """Cohorts follow a new survival law from their current age on."""
-        k = self.log.k
-        old, new = _ages_first_oldest(self.curve, k - 1), _ages_first_oldest(curve, k - 1)  # ages K-1 … 0
-        window = self.log.window
+        now = np.arange(self.k - 1, -1, -1)  # ages K-1 … 0, before this step's ageing
+        old, new = _at_ages(self.curve, now), _at_ages(curve, now)
         with np.errstate(divide="ignore", invalid="ignore"):
-            window *= np.where(new > 0, old / new, 0.0)  # a cohort the new law has retired: 0
+            self.log.window[...] *= np.where(new > 0, old / new, 0.0)  # a cohort the new law has retired: 0
         self._use(curve)
+
+    def carried(self) -> np.ndarray:
+        """Units of these fleets still in service after a step of ageing (F,M)."""
+        return carried_over(self.log.window, self.weights)
+
+
+class Fleets:
+    """Cohorts of every fleet of every member.
+
+    Fleets whose survival law is the same in every member (``shared``) are read
+    with one curve that broadcasts over members; the others with a curve per
+    member. Each group keeps the ages its longest-lived member tracks, no more.
+    """
+
+    def __init__(self, need: np.ndarray, law: Callable[[np.ndarray | slice], np.ndarray], ages: np.ndarray,
+                 per_member: np.ndarray):
+        """Start in steady state; ``law(fleets)``: the survival curve of these fleets (:func:`survival`);
+        ``ages`` (F,): ages tracked by each fleet's longest-lived member; ``per_member`` (F,): fleets whose
+        law differs between members (:func:`member_laws`)."""
+        groups = [g for g in (np.flatnonzero(~per_member), np.flatnonzero(per_member)) if len(g)]
+        if len(groups) == 1:
+            groups = [slice(None)]
+        self.groups = [Cohorts(g, int(ages[g].max()) - 1, need[g], law(g)) for g in groups]
+        self.in_service = need
+        self.off = np.zeros(need.shape, dtype=bool)
+
+    def change_law(self, law: Callable[[np.ndarray | slice], np.ndarray]) -> None:
+        """Cohorts follow a new survival law from their current age on."""
+        for group in self.groups:
+            group.change_law(law(group.fleets))
 
     def step(self, need: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Retire, then install what ``need`` (F,M) lacks where the owner is on; (installed, retired) units."""
         switched_off = off & ~self.off
         if switched_off.any():
-            self.log.clear(switched_off)
+            for group in self.groups:
+                group.log.clear(switched_off[group.fleets])
         self.off = off
-        carried = carried_over(self.log.window, self.weights)
+        if len(self.groups) == 1:
+            carried = self.groups[0].carried()
+        else:
+            carried = np.empty_like(need)
+            for group in self.groups:
+                carried[group.fleets] = group.carried()
         retired = np.maximum(self.in_service - carried, 0.0)  # every unit not carried over retired
         installed = np.where(off, 0.0, np.maximum(need - carried, 0.0))
-        self.log.append(installed)
+        for group in self.groups:
+            group.log.append(installed[group.fleets])
         self.in_service = carried + installed
         return installed, retired
 
@@ -187,9 +245,11 @@ def equipment_fleets(env, clock: Clock, p: Params, s: State):
         yield clock.tick("fleets")
         need = fleet_need(s, drivers, coefficient)
         if fleets is None:
-            fleets, version = Fleets(need, survival(p, s.lifetime)), s.lifetime_version
+            ages = p.age_steps[:, p.fleet_equipment].max(axis=0)
+            fleets = Fleets(need, lambda f: survival(p, s.lifetime, f), ages, member_laws(p))
+            version = s.lifetime_version
         elif version != s.lifetime_version:
-            fleets.change_law(survival(p, s.lifetime))
+            fleets.change_law(lambda f: survival(p, s.lifetime, f))
             version = s.lifetime_version
         installed, retired = fleets.step(need, owner_off(s, drivers, always_on))
         s.installed, s.retired, s.in_service = installed.T, retired.T, fleets.in_service.T

@@ -17,6 +17,8 @@ which generations are on take one exponential per step for all of them.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .clock import Clock
@@ -28,53 +30,108 @@ _LN19 = float(np.log(19.0))
 
 
 def traffic_shares(adoption: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Share of traffic each generation carries (M,G); rows sum to 1 where any is on.
+    """Share of traffic each generation carries (..., G); shares sum to 1 where any is on.
 
     Newer generations take the growth: going from the newest to the oldest
     generation that is on, each takes its adoption fraction (``adoption``, an
     S-curve of the years since its launch) of what newer ones left; the oldest
     takes the rest.
     """
-    oldest = on & (np.cumsum(on, axis=1) == 1)
+    oldest = on & (np.cumsum(on, axis=-1) == 1)
     taken = np.where(oldest, 1.0, np.where(on, adoption, 0.0))
     share = np.empty_like(taken)
-    left = np.ones(len(taken))
-    for g in reversed(range(taken.shape[1])):
-        part = taken[:, g] * left
-        share[:, g] = part
+    left = np.ones(taken.shape[:-1])
+    for g in reversed(range(taken.shape[-1])):
+        part = taken[..., g] * left
+        share[..., g] = part
         left = left - part
     return share
+
+
+def energy_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
+    """Energy per GB of the technology in use at full usable capacity (..., M) in kWh/GB."""
+    idle = tech["idle_power"] * KWH_PER_WATT_YEAR / tech["gen_capacity"]  # 0 where capacity is unlimited
+    radio = (tech["share"] * np.where(tech["active"], tech["gen_intensity"] + idle, 0.0)).sum(axis=-1)
+    return radio + (tech["layer_intensity"] * p.layer_share).sum(axis=-1)
+
+
+def capital_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
+    """Equipment (kg CO2e to make) per GB/yr of usable capacity, traffic-weighted (..., M)."""
+    per_gb = np.where(tech["active"], p.capex_per_site / tech["gen_capacity"], 0.0)  # 0 where unlimited
+    return (tech["share"] * per_gb).sum(axis=-1)
+
+
+def _relative(value: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    return np.where(reference > 0, value / reference, 1.0)
+
+
+#: Steps of technology computed at once (fewer numpy calls per step, bounded memory for big batches).
+BLOCK = 64
+
+
+def technology_block(p: Params, switch_off: np.ndarray, steps: slice,
+                     reference: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """What the technology can do at each step of ``steps``: arrays (B, M, ...), B steps.
+
+    Technology depends on time and on the switch-off dates alone, never on
+    traffic, so a block of steps is computed at once and read a row per step.
+    ``reference``: energy and capital per GB at the start (computed from this
+    block, which must then start at step 0, when not given); they turn both
+    into the cost of a GB relative to the start (``cost_mix``, before surcharges).
+    """
+    times = p.times[steps]
+    tech_year = np.where(p.tech_frozen, p.start, times[:, None])  # (B,M)
+    tech = tech_year[:, :, None]
+    active = (p.launch <= tech) & (times[:, None, None] < switch_off)  # (B,M,G)
+    adoption = logistic((tech - p.launch - p.adoption_mid) / p.adoption_width)
+    since_launch = np.where(active, tech - p.launch, 0.0)
+    rates = np.stack([np.log1p(-p.gain), np.log1p(-p.idle_gain), np.log1p(p.capacity_growth)])
+    intensity, idle, capacity = np.exp(rates[:, None] * since_launch)
+    since_start = np.exp(  # (B,M,2L+D): energy of layers, their units per PB/yr, energy of devices
+        np.concatenate([np.log1p(-p.layer_gain), -np.log1p(p.layer_capacity_growth), np.log1p(-p.device_gain)],
+                       axis=1) * (tech_year - p.start)[:, :, None])
+    n_layers = len(p.layers)
+    out = {
+        "tech_year": tech_year, "active": active, "share": traffic_shares(adoption, active),
+        "gen_intensity": p.ei0 * intensity, "idle_power": p.idle0 * idle,
+        "gen_capacity": p.capacity0 * capacity * p.utilisation,
+        "layer_intensity": p.layer_ei0 * since_start[..., :n_layers] * np.moveaxis(p.layer_pue[:, steps], 1, 0),
+        "layer_units_per_pb": since_start[..., n_layers:2 * n_layers],
+        "device_unit_energy": p.device_energy0 * since_start[..., 2 * n_layers:],
+    }
+    energy, capital = energy_per_gb(p, out), capital_per_gb(p, out)
+    if reference is None:
+        reference = energy[0], capital[0]
+    out["reference"] = reference
+    other = 1.0 - p.energy_weight - p.capital_weight
+    out["cost_mix"] = (p.energy_weight * _relative(energy, reference[0])
+                       + p.capital_weight * _relative(capital, reference[1]) + other)
+    return out
+
+
+#: Fields of :func:`technology_block` copied into the state each step.
+TECHNOLOGY_FIELDS = ("tech_year", "active", "share", "gen_intensity", "idle_power", "gen_capacity",
+                     "layer_intensity", "layer_units_per_pb", "device_unit_energy", "cost_mix")
 
 
 def technology(env, clock: Clock, p: Params, s: State):
     """What the technology of each member's time can do, every step.
 
-    What depends on time alone — the year whose technology each member uses,
-    adoption S-curves, gains of layers and devices — is computed once for
-    every step; what depends on which generations are on, each step.
+    Computed a block of :data:`BLOCK` steps ahead (it depends on time and on
+    switch-off dates only); a switch-off policy makes it recompute from the
+    step it takes effect.
     """
-    tech_years = np.where(p.tech_frozen, p.start, p.times[:, None])  # (T+1,M)
-    adoption = logistic((tech_years[:, :, None] - p.launch - p.adoption_mid) / p.adoption_width)  # (T+1,M,G)
-    since_start = np.exp(  # (T+1,M,2L+D): energy of layers, their units per PB/yr, energy of devices
-        np.concatenate([np.log1p(-p.layer_gain), -np.log1p(p.layer_capacity_growth), np.log1p(-p.device_gain)],
-                       axis=1) * (tech_years - p.start)[:, :, None])
-    since_launch_rates = np.stack([np.log1p(-p.gain), np.log1p(-p.idle_gain), np.log1p(p.capacity_growth)])
-    n_layers = len(p.layers)
+    block, first, version, reference = None, 0, -1, None
     while True:
         yield clock.tick("technology")
         s.step, s.year = clock.step, clock.year
-        s.tech_year = tech_years[s.step]
-        tech = s.tech_year[:, None]
-        s.active = (p.launch <= tech) & (s.year < s.switch_off)
-        s.share = traffic_shares(adoption[s.step], s.active)
-        intensity, idle, capacity = np.exp(since_launch_rates * np.where(s.active, tech - p.launch, 0.0))
-        s.gen_intensity = p.ei0 * intensity
-        s.idle_power = p.idle0 * idle
-        s.gen_capacity = p.capacity0 * capacity * p.utilisation
-        now = since_start[s.step]
-        s.layer_intensity = p.layer_ei0 * now[:, :n_layers] * p.layer_pue[:, s.step]
-        s.layer_units_per_pb = now[:, n_layers:2 * n_layers]
-        s.device_unit_energy = p.device_energy0 * now[:, 2 * n_layers:]
+        k = s.step - first
+        if block is None or k >= BLOCK or version != s.switch_off_version:
+            first, k, version = s.step, 0, s.switch_off_version
+            block = technology_block(p, s.switch_off, slice(first, first + BLOCK), reference)
+            reference = block["reference"]
+        for name in TECHNOLOGY_FIELDS:
+            setattr(s, name, block[name][k])
 
 
 def generation_rollout(env, clock: Clock, p: Params, s: State, g: int):
@@ -86,16 +143,18 @@ def generation_rollout(env, clock: Clock, p: Params, s: State, g: int):
     yield clock.at(first_launch)
     half, scale = p.buildout[:, g] / 2.0, p.buildout[:, g] / (2.0 * _LN19)
     coverage = p.coverage[:, g] * logistic((p.times[:, None] - launch - half) / scale)  # (T+1,M) sites
+    last, version = math.inf, -1
     while True:
         yield clock.tick("network")
-        on = s.active[:, g]
         traffic = s.share[:, g] * s.total_traffic  # 0 when off: a generation that is off has no share
         needed = np.maximum(coverage[s.step], traffic / s.gen_capacity[:, g])  # / unlimited capacity = 0
-        sites = np.where(on, np.maximum(s.sites[:, g], needed), 0.0)
+        sites = np.where(s.active[:, g], np.maximum(s.sites[:, g], needed), 0.0)
         idle = sites * s.idle_power[:, g] * KWH_PER_WATT_YEAR
         s.sites[:, g], s.gen_traffic[:, g], s.gen_idle_energy[:, g] = sites, traffic, idle
         s.gen_energy[:, g] = idle + traffic * s.gen_intensity[:, g]
-        if s.year >= s.switch_off[:, g].max():  # off for every member, for good
+        if version != s.switch_off_version:  # a policy may have brought switch-off forward
+            last, version = s.switch_off[:, g].max(), s.switch_off_version
+        if s.year >= last:  # off for every member, for good
             return
 
 

@@ -121,7 +121,7 @@ class Params:
     fleet_names: tuple[tuple[str, str, str], ...]  # (owner kind, owner, equipment)
     lifetime: np.ndarray  # (M,E) yr
     weibull: np.ndarray  # (M|1,E) shape, 0 = fixed lifetime
-    age_steps: np.ndarray  # (M,) int: ages tracked by each member, 0 … age_steps-1 steps
+    age_steps: np.ndarray  # (M,E) int: ages each member tracks for each equipment type, 0 … age_steps-1 steps
     embodied: np.ndarray  # (M|1,E,C) per unit made
     end_of_life: np.ndarray  # (M|1,E,C) per unit retired
     grid: np.ndarray  # (M|1,T+1,C) per kWh
@@ -158,7 +158,8 @@ def _age_span(weibull_shape: float) -> float:
 
 def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
                dt: float) -> np.ndarray:
-    """Ages (in steps) each sample's fleets track (N,): enough for its longest-lived equipment, policies included.
+    """Ages (in steps) each sample tracks for each equipment type (N,E): enough for its longest life, policies
+    included.
 
     ``lifetime`` and ``weibull`` (N,E); ``policy_lifetimes``: (equipment index, lifetimes (N,)) of the lifetime
     policies. Each sample's own: a sample never tracks more ages because another shares its batch.
@@ -167,7 +168,7 @@ def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list
     for e, values in policy_lifetimes:
         longest[:, e] = np.maximum(longest[:, e], values)
     span = np.vectorize(_age_span, otypes=[float])(weibull) if weibull.size else weibull
-    return (np.ceil((longest * span).max(axis=1, initial=0.0) / dt - 1e-9) + 1).astype(int)
+    return (np.ceil(longest * span / dt - 1e-9) + 1).astype(int)
 
 
 # --- what samples must share ------------------------------------------------------------------
@@ -271,18 +272,23 @@ def _graph_inputs(s: Scenario) -> Hashable:
     )
 
 
+def checked_graph(scenario: Scenario):
+    """The dependency graph of ``scenario``, built and checked once per structure (:data:`_GRAPHS`)."""
+    structure = _graph_structure(scenario)
+    graph = _GRAPHS.get(structure)
+    if graph is None:
+        graph = build_graph(scenario)
+        with _COMPILED_LOCK:
+            _GRAPHS[structure] = graph
+    return graph
+
+
 def compiled_graph(scenario: Scenario) -> Compiled:
     """``compile_graph(build_graph(scenario), scenario)``, cached by :func:`_graph_inputs`."""
     key = _graph_inputs(scenario)
     compiled = _COMPILED.get(key)
     if compiled is None:
-        structure = _graph_structure(scenario)
-        graph = _GRAPHS.get(structure)
-        if graph is None:
-            graph = build_graph(scenario)
-            with _COMPILED_LOCK:
-                _GRAPHS[structure] = graph
-        compiled = compile_graph(graph, scenario)
+        compiled = compile_graph(checked_graph(scenario), scenario)
         with _COMPILED_LOCK:
             if len(_COMPILED) >= _COMPILED_SIZE:
                 del _COMPILED[next(iter(_COMPILED))]
@@ -377,27 +383,24 @@ def _shared(matrix: np.ndarray, v: int) -> np.ndarray:
     return matrix[:1].copy() if np.all(matrix == matrix[:1]) else np.repeat(matrix, v, axis=0)
 
 
-def _fleet_arrays(compiled: list[Compiled], generations: tuple[str, ...], layers: tuple[str, ...],
+def _fleet_arrays(fleets: tuple, equipment: tuple[str, ...], coefficient: np.ndarray, embodied: np.ndarray,
+                  end_of_life: np.ndarray, generations: tuple[str, ...], layers: tuple[str, ...],
                   devices: tuple[str, ...], v: int) -> dict[str, Any]:
-    """Fleets of the graph (shared by every sample) and the numbers of each sample's graph."""
-    c0 = compiled[0]
+    """Fleets of the graph (shared by every sample) and each sample's numbers: counts (N,F), impacts per
+    unit made and discarded (N,E,C)."""
     kinds = {"generation": (0, generations), "layer": (1, layers), "device": (2, devices)}
-    coefficient = np.array([[f.coefficient for f in c.fleets] for c in compiled], dtype=float)
-    coefficient = coefficient.reshape(len(compiled), -1)
-    embodied = np.stack([c.embodied for c in compiled])
-    eq = np.array([c0.equipment.index(f.equipment) for f in c0.fleets], dtype=int)
+    eq = np.array([equipment.index(f.equipment) for f in fleets], dtype=int)
     climate = list(CATEGORIES).index("climate_change")
-    capex = np.zeros((len(compiled), len(generations)))  # kg CO2e of the equipment of one site
-    for f, fleet in enumerate(c0.fleets):
+    capex = np.zeros((len(coefficient), len(generations)))  # kg CO2e of the equipment of one site
+    for f, fleet in enumerate(fleets):
         if fleet.owner_kind == "generation":
             capex[:, generations.index(fleet.owner)] += coefficient[:, f] * embodied[:, eq[f], climate]
     return dict(
-        fleet_kind=np.array([kinds[f.owner_kind][0] for f in c0.fleets], dtype=int),
-        fleet_owner=np.array([kinds[f.owner_kind][1].index(f.owner) for f in c0.fleets], dtype=int),
+        fleet_kind=np.array([kinds[f.owner_kind][0] for f in fleets], dtype=int),
+        fleet_owner=np.array([kinds[f.owner_kind][1].index(f.owner) for f in fleets], dtype=int),
         fleet_equipment=eq, fleet_coefficient=_shared(coefficient, v),
-        fleet_names=tuple((f.owner_kind, f.owner, f.equipment) for f in c0.fleets),
-        embodied=_shared(embodied, v), end_of_life=_shared(np.stack([c.end_of_life for c in compiled]), v),
-        capex_per_site=_shared(capex, v),
+        fleet_names=tuple((f.owner_kind, f.owner, f.equipment) for f in fleets),
+        embodied=_shared(embodied, v), end_of_life=_shared(end_of_life, v), capex_per_site=_shared(capex, v),
     )
 
 
@@ -411,50 +414,118 @@ def _policy_values(scenarios: Sequence[Scenario]) -> list[tuple[Any, np.ndarray 
     return out
 
 
+def _tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> dict[str, tuple]:
+    """The values of each field sampled at every instant (a constant, a table, a logistic)."""
+    return {
+        "users": (s.demand.users,),
+        "forced_traffic": (s.demand.traffic,),
+        "layer_pue": tuple(s.layers[k].pue for k in layers),
+        "device_per_user": tuple(s.devices[k].per_user for k in devices),
+        "grid": tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES),
+    }
+
+
+@dataclass
+class _Samples:
+    """The numbers of N samples of one structure, as compile_params reads them, before variants."""
+
+    first: Scenario  # names, time axis, schedule and graph structure
+    fleets: tuple  # the graph's fleets (graph.Fleet), every sample's
+    numbers: dict[str, np.ndarray]  # Params field → (N, X), or (N,) for the cost weights
+    lifetime: np.ndarray  # (N,E) yr
+    weibull: np.ndarray  # (N,E) shape, 0 = fixed
+    rows: list[dict[str, tuple]]  # per sample: field → the values sampled at every instant
+    coefficient: np.ndarray  # (N,F) fleet counts
+    embodied: np.ndarray  # (N,E,C)
+    end_of_life: np.ndarray  # (N,E,C)
+    policies: list[tuple[Any, np.ndarray | None]]
+
+
+def _sections(s: Scenario, names: dict[str, tuple[str, ...]]) -> dict[str, list]:
+    return {"services": [s.demand.services[k] for k in names["services"]],
+            "generations": [s.generations[k] for k in names["generations"]],
+            "layers": [s.layers[k] for k in names["layers"]], "devices": [s.devices[k] for k in names["devices"]],
+            "cost": [s.cost], "equipment": [s.equipment[k] for k in names["equipment"]]}
+
+
+#: Fields of each section read as numbers, by section of :func:`_sections`.
+SECTION_FIELDS = {"services": SERVICE_FIELDS, "generations": GENERATION_FIELDS, "layers": LAYER_FIELDS,
+                  "devices": DEVICE_FIELDS, "cost": COST_FIELDS, "equipment": EQUIPMENT_FIELDS}
+
+
+def _names(first: Scenario) -> dict[str, tuple[str, ...]]:
+    return {"services": tuple(first.demand.services), "generations": _launch_order(first),
+            "layers": tuple(first.layers), "devices": tuple(first.devices), "equipment": tuple(first.equipment)}
+
+
+def _read(scenarios: Sequence[Scenario]) -> _Samples:
+    """Read the numbers of every sample from its scenario."""
+    first = scenarios[0]
+    names = _names(first)
+    sections = [_sections(s, names) for s in scenarios]
+    numbers = {}
+    for section, fields in SECTION_FIELDS.items():
+        numbers.update(_numbers([x[section] for x in sections], fields))
+    for name in COST_FIELDS:
+        numbers[name] = numbers[name][:, 0]
+    lifetime, shape = numbers.pop("lifetime"), numbers.pop("weibull_shape")
+    fixed = np.array([[x.survival == "fixed" for x in row["equipment"]] for row in sections], dtype=bool)
+    compiled = _compiled_graphs(scenarios)
+    coefficient = np.array([[f.coefficient for f in c.fleets] for c in compiled], dtype=float)
+    return _Samples(
+        first=first, fleets=compiled[0].fleets, numbers=numbers, lifetime=lifetime,
+        weibull=np.where(fixed.reshape(lifetime.shape), 0.0, shape),
+        rows=[_tabled(s, names["layers"], names["devices"]) for s in scenarios],
+        coefficient=coefficient.reshape(len(compiled), -1),
+        embodied=np.stack([c.embodied for c in compiled]), end_of_life=np.stack([c.end_of_life for c in compiled]),
+        policies=_policy_values(scenarios),
+    )
+
+
 def compile_params(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VARIANTS) -> Params:
     """Parameter arrays for ``variants`` of each of ``scenarios`` (members sample-major).
 
     Raises ValueError if the scenarios do not share their structure (:func:`schedule_key`).
     """
+    _check_variants(variants)
+    check_batchable(scenarios)
+    return _assemble(_read(scenarios), variants)
+
+
+def _check_variants(variants: tuple[str, ...]) -> None:
     unknown = set(variants) - set(VARIANTS)
     if unknown:
         raise ValueError(f"unknown variants {sorted(unknown)}, expected some of {VARIANTS}")
-    check_batchable(scenarios)
-    first, n, v = scenarios[0], len(scenarios), len(variants)
+
+
+def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
+    """Params of the variants of every sample: per-sample numbers repeated per variant, or shared (M|1)."""
+    first, n, v = samples.first, len(samples.lifetime), len(variants)
     t = first.time
     times = t.start + t.step * np.arange(first.n_steps + 1)
     tables = _Tables(times, v)
-    gens, services = _launch_order(first), tuple(first.demand.services)
-    layers, devices, equipment = tuple(first.layers), tuple(first.devices), tuple(first.equipment)
-    numbers = {
-        **_numbers([[s.demand.services[k] for k in services] for s in scenarios], SERVICE_FIELDS),
-        **_numbers([[s.generations[k] for k in gens] for s in scenarios], GENERATION_FIELDS),
-        **_numbers([[s.layers[k] for k in layers] for s in scenarios], LAYER_FIELDS),
-        **_numbers([[s.devices[k] for k in devices] for s in scenarios], DEVICE_FIELDS),
-        **{k: a[:, 0] for k, a in _numbers([[s.cost] for s in scenarios], COST_FIELDS).items()},
-    }
-    kit = _numbers([[s.equipment[k] for k in equipment] for s in scenarios], EQUIPMENT_FIELDS)
-    fixed = np.array([[s.equipment[k].survival == "fixed" for k in equipment] for s in scenarios], dtype=bool)
-    weibull = np.where(fixed.reshape(kit["lifetime"].shape), 0.0, kit["weibull_shape"])
-    policies = _policy_values(scenarios)
+    names = _names(first)
+    equipment = names["equipment"]
+    policies = samples.policies
     lives = [(equipment.index(q.equipment), values) for q, values in policies if q.type == "lifetime"]
     variant_is = {name: np.tile([x == name for x in variants], n) for name in VARIANTS}
+
+    def table(field: str) -> np.ndarray:
+        return tables.shared([row[field] for row in samples.rows])
+
     p = Params(
         variants=tuple(variants), samples=n, start=t.start, dt=t.step, n_steps=first.n_steps, times=times,
-        services=services, generations=gens, layers=layers, devices=devices, equipment=equipment,
-        categories=tuple(CATEGORIES),
+        services=names["services"], generations=names["generations"], layers=names["layers"],
+        devices=names["devices"], equipment=equipment, categories=tuple(CATEGORIES),
         tech_frozen=variant_is["frozen"], cost_frozen=variant_is["frozen"].copy(),
-        users=tables.shared([(s.demand.users,) for s in scenarios])[..., 0],
-        forced_traffic=None if first.demand.traffic is None
-        else tables.shared([(s.demand.traffic,) for s in scenarios])[..., 0],
-        **{name: np.repeat(values, v, axis=0) for name, values in numbers.items()},
-        layer_pue=tables.shared([tuple(s.layers[k].pue for k in layers) for s in scenarios]),
-        device_per_user=tables.shared([tuple(s.devices[k].per_user for k in devices) for s in scenarios]),
-        grid=tables.shared([tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES)
-                            for s in scenarios]),
-        **_fleet_arrays(_compiled_graphs(scenarios), gens, layers, devices, v),
-        lifetime=np.repeat(kit["lifetime"], v, axis=0), weibull=_shared(weibull, v),
-        age_steps=np.repeat(_age_steps(kit["lifetime"], weibull, lives, t.step), v),
+        users=table("users")[..., 0],
+        forced_traffic=None if first.demand.traffic is None else table("forced_traffic")[..., 0],
+        **{name: np.repeat(values, v, axis=0) for name, values in samples.numbers.items()},
+        layer_pue=table("layer_pue"), device_per_user=table("device_per_user"), grid=table("grid"),
+        **_fleet_arrays(samples.fleets, equipment, samples.coefficient, samples.embodied,
+                        samples.end_of_life, names["generations"], names["layers"], names["devices"], v),
+        lifetime=np.repeat(samples.lifetime, v, axis=0), weibull=_shared(samples.weibull, v),
+        age_steps=np.repeat(_age_steps(samples.lifetime, samples.weibull, lives, t.step), v, axis=0),
         policies=[ScheduledPolicy(q, None if values is None else _shared(values, v)) for q, values in policies],
     )
     _apply_variants(p, variant_is)

@@ -23,6 +23,7 @@ def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
         g = p.generations.index(policy.generation)
         members = ~p.tech_frozen
         s.switch_off[members, g] = s.switch_off[members, g].clip(max=policy.at)
+        s.switch_off_version += 1
     elif policy.type == "lifetime":
         s.lifetime[:, p.equipment.index(policy.equipment)] = value
         s.lifetime_version += 1

@@ -35,8 +35,7 @@ class State:
         self.traffic_scale = np.ones((m, s))
         self.cost_index = np.ones(m)
         self.surcharge = np.zeros(m)
-        self.energy_ref = np.zeros(m)  # kWh/GB of the technology at start
-        self.capital_ref = np.zeros(m)  # kg CO2e per GB/yr of capacity at start
+        self.cost_mix = np.ones(m)  # cost of a GB relative to the start, before surcharges (technology)
         # generations
         self.active = np.zeros((m, g), dtype=bool)
         self.share = np.zeros((m, g))
@@ -48,6 +47,7 @@ class State:
         self.gen_energy = np.zeros((m, g))
         self.gen_idle_energy = np.zeros((m, g))
         self.switch_off = p.switch_off.copy()
+        self.switch_off_version = 0  # counts the changes of switch_off (by policies)
         # layers and devices
         self.layer_intensity = np.zeros((m, layers))  # kWh/GB, PUE included
         self.layer_traffic = np.zeros((m, layers))

@@ -1,0 +1,229 @@
+"""Parameter arrays of many samples of one scenario, straight from a matrix of drawn values.
+
+A Monte Carlo member, a point of a sweep or of a sensitivity design is the
+scenario with a few numbers changed. :func:`~simulator.model.params.compile_params`
+takes one scenario object per sample; deriving, checking and reading those
+objects costs ~0.1–0.8 ms per sample, as much as running it. Here the
+scenario is read once and each parameter's column of values is written into
+the arrays the engine reads (N samples at once), with the same arithmetic as
+reading the derived scenarios: the arrays are equal bit for bit
+(``tests/test_draws.py``).
+
+Numbers this path writes (:func:`target`): those of services, generations
+(but launch and switch-off, which move events), layers, devices and cost;
+equipment lifetimes and Weibull shapes; embodied impacts (propagated through
+components for every sample at once); the points of time tables (users, PUE,
+devices per user, grid factors). Any other path (launch years, policy values,
+component counts...) makes :func:`compile_draws` return None, and the caller
+derives and compiles each sample instead.
+
+Cross-field rules: of the numbers above, only starting usage and saturation,
+the cost weights and lifetimes take part in a rule of
+:func:`~simulator.scenario.checks.semantic_problems`; :func:`suspects` flags
+the samples that may break one, for an exact check of those alone.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ..graph import own_impacts, with_components
+from ..scenario import space
+from ..scenario.checks import MAX_AGE_STEPS
+from ..scenario.schema import CATEGORIES, Scenario
+from .params import (
+    COST_FIELDS,
+    SECTION_FIELDS,
+    VARIANTS,
+    Params,
+    _age_span,
+    _assemble,
+    _check_variants,
+    _names,
+    _read,
+    _Samples,
+    _tabled,
+    checked_graph,
+)
+
+#: Numbers that move the timed events of a run: samples differing in them are grouped, not written.
+_EVENTS = {"launch", "switch_off"}
+#: Time tables by where they sit in a scenario: (section, field) → field of :func:`~.params._tabled`.
+_TABLES = {("demand", "users"): "users", ("demand", "traffic"): "forced_traffic", ("layers", "pue"): "layer_pue",
+           ("devices", "per_user"): "device_per_user", ("grid",): "grid"}
+_SECTIONS = {"demand": "services", "generations": "generations", "layers": "layers", "devices": "devices"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a path's value goes: ``kind`` number (a Params field, column), equipment (lifetime or
+    Weibull shape of equipment ``column``), embodied (equipment, category) or table (field, column,
+    the year's key in the table, None for a constant)."""
+
+    kind: str
+    field: str
+    column: Any = None
+    year: Any = None
+
+
+def target(base: Scenario, path: space.Path) -> Target | None:
+    """Where the value at ``path`` goes in the arrays, or None if this module cannot write it."""
+    names = _names(base)
+    head, rest = path[0], path[1:]
+    try:
+        if head == "demand" and len(rest) == 3 and rest[0] == "services":
+            return _number("services", names, rest[1], rest[2])
+        if head in ("generations", "layers", "devices") and len(rest) == 2:
+            if head == "generations" and rest[1] in _EVENTS:
+                return None
+            found = _number(_SECTIONS[head], names, rest[0], rest[1])
+            if found is not None:
+                return found
+        if head == "cost" and len(rest) == 1 and rest[0] in COST_FIELDS:
+            return Target("number", rest[0])
+        if head == "equipment" and len(rest) == 2 and rest[1] in ("lifetime", "weibull_shape"):
+            return Target("equipment", rest[1], names["equipment"].index(rest[0]))
+        if head == "equipment" and len(rest) == 3 and rest[1] == "embodied" and rest[2] in CATEGORIES:
+            return Target("embodied", "embodied", (names["equipment"].index(rest[0]), list(CATEGORIES).index(rest[2])))
+        return _table(base, names, path)
+    except ValueError:  # a name not in the scenario: expand() would not have given the path
+        return None
+
+
+def _number(section: str, names: dict, item: str, field: str) -> Target | None:
+    by_field = {schema: name for name, schema in SECTION_FIELDS[section].items()}
+    if field not in by_field:
+        return None
+    return Target("number", by_field[field], names[section].index(item))
+
+
+def _table(base: Scenario, names: dict, path: space.Path) -> Target | None:
+    """A point of a time table, or a constant where a table could be."""
+    if path[0] == "grid" and len(path) in (2, 3) and path[1] in CATEGORIES and path[1] != "e_waste":
+        field, column, year = "grid", list(CATEGORIES).index(path[1]), path[2:]
+    elif path[:2] in (("demand", "users"), ("demand", "traffic")) and len(path) in (2, 3):
+        field, column, year = _TABLES[path[:2]], 0, path[2:]
+    elif path[0] in ("layers", "devices") and len(path) in (3, 4) and (path[0], path[2]) in _TABLES:
+        field, column, year = _TABLES[(path[0], path[2])], names[path[0]].index(path[1]), path[3:]
+    else:
+        return None
+    value = _tabled(base, names["layers"], names["devices"])[field][column]
+    if year and not hasattr(value, "years"):  # inside a logistic, say: not a table point
+        return None
+    return Target("table", field, column, year[0] if year else None)
+
+
+def compile_draws(base: Scenario, paths: Sequence[Sequence[space.Path]], values: np.ndarray,
+                  variants: tuple[str, ...] = VARIANTS) -> Params | None:
+    """Params of N samples of ``base`` (members sample-major), sample i having ``values[i, k]`` at every
+    path of ``paths[k]``; None if a path is one :func:`target` cannot write.
+
+    Equal, bit for bit, to ``compile_params([space.derive(base, ...) for each row], variants)``. The
+    samples are not checked: see :func:`suspects`.
+    """
+    samples = draw_samples(base, paths, values)
+    return None if samples is None else compile_samples(samples, variants)
+
+
+def compile_samples(samples: _Samples, variants: tuple[str, ...] = VARIANTS) -> Params:
+    """Params of the variants of samples from :func:`draw_samples`."""
+    _check_variants(variants)
+    return _assemble(samples, variants)
+
+
+def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: np.ndarray) -> _Samples | None:
+    """The numbers of every sample (see :func:`compile_draws`), before variants; None if unsupported."""
+    targets = [[target(base, p) for p in group] for group in paths]
+    if any(t is None for group in targets for t in group):
+        return None
+    values = np.asarray(values, dtype=float).reshape(-1, len(paths))
+    n = len(values)
+    one = _read([base])
+    numbers = {name: np.repeat(array, n, axis=0) for name, array in one.numbers.items()}
+    lifetime, shape = np.repeat(one.lifetime, n, axis=0), np.repeat(one.weibull, n, axis=0)
+    fixed = np.array([item.survival == "fixed" for item in base.equipment.values()], dtype=bool)
+    own = own_eol = None
+    rows = {field: [one.rows[0][field]] * n for field in one.rows[0]}
+    tables: dict[tuple[str, int], list] = {}
+    for k, group in enumerate(targets):
+        column = values[:, k]
+        for t in group:
+            if t.kind == "number":
+                array = numbers[t.field]
+                if t.column is None:
+                    array[:] = column
+                else:
+                    array[:, t.column] = column
+            elif t.kind == "equipment":
+                (lifetime if t.field == "lifetime" else shape)[:, t.column] = column
+            elif t.kind == "embodied":
+                if own is None:
+                    own, own_eol = (np.repeat(a[None], n, axis=0) for a in own_impacts(base))
+                own[:, t.column[0], t.column[1]] = column
+            else:
+                tables.setdefault((t.field, t.column), []).append((t.year, column))
+    for (field, column), points in tables.items():
+        rows[field] = _table_rows(rows[field], column, points)
+    embodied, end_of_life = one.embodied, one.end_of_life
+    if own is not None:
+        embodied, end_of_life = with_components(checked_graph(base), base, own, own_eol)
+    return replace(
+        one, numbers=numbers, lifetime=lifetime, weibull=np.where(fixed, 0.0, shape),
+        rows=[{field: rows[field][i] for field in rows} for i in range(n)],
+        coefficient=np.repeat(one.coefficient, n, axis=0),
+        embodied=np.repeat(embodied, n, axis=0) if own is None else embodied,
+        end_of_life=np.repeat(end_of_life, n, axis=0) if own is None else end_of_life,
+        policies=[(q, None if v is None else np.repeat(v, n)) for q, v in one.policies],
+    )
+
+
+def _table_rows(rows: list, column: int, points: list[tuple[Any, np.ndarray]]) -> list:
+    """Each sample's row of a tabled field with its points replaced (a new table per sample)."""
+    out = []
+    for i, row in enumerate(rows):
+        value = row[column]
+        if points[0][0] is None:  # a constant
+            value = float(points[-1][1][i])
+        else:
+            value = space.derive(value, {(year,): float(v[i]) for year, v in points})
+        out.append((*row[:column], value, *row[column + 1:]))
+    return out
+
+
+def suspects(samples: _Samples, dt: float) -> np.ndarray:
+    """Samples (indices) that may break a cross-field rule, to check one by one.
+
+    The rules of :func:`~simulator.scenario.checks.semantic_problems` that read
+    numbers :func:`target` writes: saturation at least the starting usage; cost
+    weights summing to at most 1; lifetimes (policies' included) whose tracked
+    ages fit ``MAX_AGE_STEPS``. Conservative: a flagged sample is then checked
+    exactly; an unflagged one cannot break these rules.
+    """
+    n = samples.numbers
+    bad = np.any(n["saturation"] < n["usage0"], axis=1)  # inf = no saturation
+    bad |= n["energy_weight"] + n["capital_weight"] > 1 + 1e-10
+    longest = samples.lifetime.copy()
+    for policy, value in samples.policies:
+        if policy.type == "lifetime":
+            e = list(samples.first.equipment).index(policy.equipment)
+            longest[:, e] = np.maximum(longest[:, e], value)
+    with np.errstate(over="ignore", invalid="ignore"):
+        span = np.vectorize(_span, otypes=[float])(samples.weibull) if samples.weibull.size else samples.weibull
+        ages = longest * span / dt
+    bad |= np.any(~(ages <= MAX_AGE_STEPS * 0.999), axis=1)
+    return np.flatnonzero(bad)
+
+
+def _span(shape: float) -> float:
+    try:
+        return _age_span(float(shape))
+    except OverflowError:
+        return math.inf
+
+
+__all__ = ["compile_draws", "compile_samples", "draw_samples", "suspects", "target", "Target"]
