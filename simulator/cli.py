@@ -111,6 +111,11 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+_VERDICTS = {"backfire": "backfire: efficiency increased consumption (Jevons paradox)",
+             "full": "the savings are entirely taken back", "partial": "partial rebound", "none": "no rebound",
+             "negative": "more savings than engineered (demand fell)", "undefined": "undefined"}
+
+
 def _verdict(summary: dict) -> str:
     """Two lines a person can read: cumulative energy of the three runs and the rebound."""
     energy = summary["totals"]["energy"]
@@ -125,11 +130,9 @@ def _verdict(summary: dict) -> str:
     lines = [head]
     rebound, induced = summary["rebound"].get("energy"), summary["induced"].get("energy")
     if rebound is not None:
-        verdict = ("backfire: efficiency increased consumption (Jevons paradox)" if rebound > 1 + 1e-6
-                   else "the savings are entirely taken back" if rebound > 1 - 1e-6
-                   else "partial rebound" if rebound > 1e-6
-                   else "no rebound" if rebound > -1e-6
-                   else "more savings than engineered (demand fell)")
+        from .results import rebound_verdict
+
+        verdict = _VERDICTS[rebound_verdict(rebound, induced)]
         lines.append(f"energy rebound R = {100 * rebound:.3g} % of expected savings: {verdict}; "
                      f"actual {100 * induced:+.3g} % vs the engineering estimate")
     lines.extend(f"note: {note}" for note in summary["notes"])

@@ -29,6 +29,9 @@ from .scenario.schema import CATEGORIES, Scenario
 LABELS = ("generation", "layer", "device", "service", "equipment", "category", "phase")
 #: Relative size of expected savings below which R is undefined.
 REBOUND_TOLERANCE = 1e-9
+#: Distance of R from 1 (from 0) within which a rebound is called full (none): rounding, not a finding
+#: (at ε = 1 the classroom scenario gives R = 1 to ~1e-12).
+VERDICT_TOLERANCE = 1e-6
 
 
 class SeriesKey(NamedTuple):
@@ -50,6 +53,31 @@ def rebound_ratio(frozen: np.ndarray, engineering: np.ndarray, actual: np.ndarra
     defined = np.abs(expected) > REBOUND_TOLERANCE * np.where(scale > 0, scale, 1.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(defined, 1.0 - (frozen - actual) / np.where(defined, expected, 1.0), np.nan)
+
+
+def backfires(r):
+    """Whether R (a number or an array; NaN, None: no) means backfire: efficiency raised consumption."""
+    if r is None:
+        return False
+    return np.asarray(r) > 1.0 + VERDICT_TOLERANCE if np.ndim(r) else bool(r > 1.0 + VERDICT_TOLERANCE)
+
+
+def rebound_verdict(r: float | None, induced: float | None = None) -> str:
+    """One word for a cumulative rebound R: ``backfire`` (R > 1), ``full`` (R = 1), ``partial``
+    (0 < R < 1), ``none`` (R = 0 and the actual run uses what the engineering estimate says),
+    ``negative`` (demand fell) or ``undefined``; equalities within :data:`VERDICT_TOLERANCE`.
+
+    The one classification the command line, the summary and the live page all use.
+    """
+    if r is None or np.isnan(r):
+        return "undefined"
+    if backfires(r):
+        return "backfire"
+    if r >= 1.0 - VERDICT_TOLERANCE:
+        return "full"
+    if abs(r) <= VERDICT_TOLERANCE and (induced is None or abs(induced) <= VERDICT_TOLERANCE):
+        return "none"
+    return "partial" if r >= 0 else "negative"
 
 
 @dataclass
@@ -189,6 +217,13 @@ class Results:
         value = float(rebound_ratio(*self._fea(self.cumulative(key, **labels))))
         return None if np.isnan(value) else value
 
+    def induced(self, quantity: str = "energy") -> float | None:
+        """(A − E)/E of the totals over the horizon: how much more the actual run uses than the
+        engineering estimate; None where E is 0."""
+        key, labels = self._quantity_key(quantity)
+        _, e, a = self._fea(self.cumulative(key, **labels))
+        return float((a - e) / e) if e > 0 else None
+
     def _quantity_key(self, quantity: str) -> tuple[str, dict[str, str]]:
         if quantity in CATEGORIES:
             return "impact", {"category": quantity}
@@ -308,10 +343,9 @@ class Results:
                                      for ph in ("manufacturing", "use", "end_of_life")}
             out["totals"][q], out["final_year"][q] = total, final
             if self.has_rebound:
-                e, a = total["engineering"], total["actual"]
-                out["induced"][q] = (a - e) / e if e > 0 else None
+                out["induced"][q] = self.induced(q)
                 if q != "traffic":
                     r = self.cumulative_rebound(q)
                     out["rebound"][q] = r
-                    out["backfire"][q] = bool(r is not None and r > 1.0)
+                    out["backfire"][q] = backfires(r)
         return out

@@ -195,3 +195,21 @@ def test_tables_are_byte_identical_across_processes(tmp_path):
     assert done.returncode == 0, done.stderr
     for file in ("timeseries.csv", "summary.json", "contributions.csv"):
         assert (tmp_path / "here" / file).read_bytes() == (tmp_path / "there" / file).read_bytes(), file
+
+
+@pytest.mark.parametrize("r, induced, kind", [
+    (1.003, 0.4, "backfire"), (1.0 + 1e-9, 0.3, "full"), (0.999, 0.3, "partial"), (1e-9, 0.2, "partial"),
+    (0.0, 0.0, "none"), (-0.1, -0.01, "negative"), (None, None, "undefined"), (float("nan"), None, "undefined"),
+])
+def test_one_verdict_for_the_command_line_the_summary_and_the_page(r, induced, kind):
+    """R = 1.003 was "backfire" on the command line and "full rebound" on the live page: one classification now."""
+    from simulator.cli import _VERDICTS, _verdict
+    from simulator.results import backfires, rebound_verdict
+
+    assert rebound_verdict(r, induced) == kind
+    assert backfires(r) == (kind == "backfire")
+    if r is not None and r == r:
+        summary = {"scenario": "s", "start": 2000, "end": 2050, "notes": [],
+                   "totals": {"energy": {"actual": 2e12, "engineering": 1e12, "frozen": 3e12}},
+                   "rebound": {"energy": r}, "induced": {"energy": induced or 0.0}}
+        assert _VERDICTS[kind] in _verdict(summary)

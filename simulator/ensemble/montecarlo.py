@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..results import backfires
 from ..scenario.schema import Scenario
 from .runner import Ensemble, run_members
 from .sampling import Parameter, draw, uncertain_parameters
@@ -79,7 +80,7 @@ class MonteCarlo:
         for quantity in ("energy", "climate_change"):
             frame[f"rebound_{quantity} [1]"] = e.cumulative_rebound(quantity)
             frame[f"induced_{quantity} [1]"] = e.induced(quantity)
-        frame["backfire_energy"] = frame["rebound_energy [1]"] > 1.0
+        frame["backfire_energy"] = backfires(frame["rebound_energy [1]"].to_numpy())
         return frame
 
     def member_series(self) -> pd.DataFrame:
@@ -121,7 +122,7 @@ class MonteCarlo:
             out["rebound"][quantity] = _stats(r, "1", float(nom.cumulative_rebound(quantity)[0]))
             out["induced"][quantity] = _stats(e.induced(quantity), "1", float(nom.induced(quantity)[0]))
             defined = r[~np.isnan(r)]
-            out["probability_of_backfire"][quantity] = float((defined > 1.0).mean()) if len(defined) else None
+            out["probability_of_backfire"][quantity] = float(backfires(defined).mean()) if len(defined) else None
         if e.forced_traffic:
             out["notes"].append("traffic is forced (demand.traffic): the rebound is not meaningful and is not "
                                 "reported")

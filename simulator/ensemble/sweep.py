@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..results import backfires
 from ..scenario.schema import Scenario
 from .runner import Ensemble, run_members
 from .sampling import Parameter, full_grid, grid_parameters
@@ -45,7 +46,7 @@ class Sweep:
         frame["rebound_cumulative"] = e.cumulative_rebound("energy")
         frame["rebound_final"] = e.rebound("energy")[:, -1]
         frame["induced"] = e.induced("energy")
-        frame["backfire"] = frame["rebound_cumulative"] > 1.0
+        frame["backfire"] = backfires(frame["rebound_cumulative"].to_numpy())
         return frame
 
     def units(self) -> dict[str, str]:

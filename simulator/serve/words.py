@@ -11,16 +11,9 @@ from __future__ import annotations
 from ..plots.common import percent_text, signed_percent
 from ..plots.i18n import NBSP, tr
 from ..plots.style import results_period
-from ..results import Results
+from ..results import Results, rebound_verdict
 
 _NB = NBSP
-
-#: Tolerance on R (a fraction): within it of 1 the rebound is called full, not partial or backfire
-#: (the classroom scenario at elasticity 1 gives R = 1 up to rounding); within it of 0, none.
-REBOUND_TOLERANCE = 0.005
-#: Extra energy of the actual run over the engineering estimate (a fraction) below which there is
-#: no rebound to speak of.
-NO_REBOUND_TOLERANCE = 0.005
 
 #: The page's own words: English → French.
 FRENCH: dict[str, str] = {
@@ -70,23 +63,19 @@ def verdict(results: Results, lang: str = "en") -> dict[str, str]:
     """
     if not results.has_rebound:
         return {"kind": "undefined", "text": say("traffic is forced: rebound not meaningful", lang), "detail": ""}
-    r = results.cumulative_rebound("energy")
-    if r is None:
-        return {"kind": "undefined", "text": say("Rebound undefined: efficiency does not change", lang), "detail": ""}
-    engineering, actual = results.total("energy", "engineering"), results.total("energy", "actual")
-    induced = actual / engineering - 1 if engineering > 0 else 0.0
-    value = percent_text(r, lang)
-    if r > 1 + REBOUND_TOLERANCE:
-        kind, text = "backfire", say("Backfire: consumption rises with efficiency (rebound {value})", lang, value=value)
-    elif r >= 1 - REBOUND_TOLERANCE:
-        kind, text = "full", say("Full rebound: the savings are entirely taken back (rebound {value})", lang,
-                                 value=value)
-    elif abs(r) < REBOUND_TOLERANCE and abs(induced) < NO_REBOUND_TOLERANCE:
-        kind, text = "none", say("Savings, no rebound", lang)
-    elif r >= 0:
-        kind, text = "partial", say("Savings, partial rebound {value}", lang, value=value)
-    else:
-        kind, text = "negative", say("More savings than engineered (rebound {value})", lang, value=value)
+    r, induced = results.cumulative_rebound("energy"), results.induced("energy")
+    kind = rebound_verdict(r, induced)
+    value = percent_text(r, lang) if r is not None else ""
+    text = {
+        "undefined": lambda: say("Rebound undefined: efficiency does not change", lang),
+        "backfire": lambda: say("Backfire: consumption rises with efficiency (rebound {value})", lang, value=value),
+        "full": lambda: say("Full rebound: the savings are entirely taken back (rebound {value})", lang, value=value),
+        "none": lambda: say("Savings, no rebound", lang),
+        "partial": lambda: say("Savings, partial rebound {value}", lang, value=value),
+        "negative": lambda: say("More savings than engineered (rebound {value})", lang, value=value),
+    }[kind]()
+    if kind == "undefined":
+        return {"kind": kind, "text": text, "detail": ""}
     detail = say("Energy use {value} vs the engineering estimate (no rebound), {period}.", lang,
-                 value=signed_percent(induced, lang), period=results_period(results)) if engineering > 0 else ""
+                 value=signed_percent(induced, lang), period=results_period(results)) if induced is not None else ""
     return {"kind": kind, "text": text, "detail": detail}
