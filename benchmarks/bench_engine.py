@@ -16,7 +16,11 @@ Reports, for each scenario (default: baseline and classroom):
     ``simulator.scenario.space.derive`` (every service's elasticity and every
     generation's efficiency gain drawn within ±20 % of the scenario's value),
     each with its three variants (one variant for a batch of one member).
-    Deriving the samples is not timed; compiling them is.
+    Deriving the samples is not timed; compiling them is;
+  - ``draws``: what Monte Carlo runs in each chunk: members drawn from the
+    scenario's ``uncertainty:`` section, their arrays written from the draws
+    (``simulator.model.draws.compile_draws``, timed), each with its three
+    variants, recording the headline fields only.
 
 Times are wall-clock, on whatever else the machine is doing: run it on a quiet
 machine, and compare numbers taken with the same command.
@@ -34,7 +38,10 @@ from pathlib import Path
 import numpy as np
 
 import simulator
-from simulator.engine import run_batch, run_samples
+from simulator.engine import run_batch, run_params, run_samples
+from simulator.ensemble.runner import RECORDED
+from simulator.ensemble.sampling import draw, uncertain_parameters
+from simulator.model.draws import compile_draws
 from simulator.model.params import VARIANTS
 from simulator.scenario import space
 
@@ -98,6 +105,13 @@ def main() -> None:
             samples = derived_samples(scenario, max(1, n // len(VARIANTS)))
             print(throughput("run_samples", len(samples) * len(per_sample),
                              lambda s=samples, v=per_sample: run_samples(s, v), repeat))
+            if scenario.uncertainty:
+                parameters = uncertain_parameters(scenario)
+                values = draw(parameters, max(1, n // len(VARIANTS)), seed=0)
+                paths = [q.paths for q in parameters]
+                print(throughput("draws", len(values) * len(per_sample),
+                                 lambda s=scenario, q=paths, x=values, v=per_sample:
+                                 run_params(compile_draws(s, q, x, v), record=RECORDED), repeat))
 
 
 if __name__ == "__main__":

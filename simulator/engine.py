@@ -58,7 +58,7 @@ class Recorder:
                 self.rows = {f: np.empty((self.p.n_steps + 1, *np.shape(getattr(s, f)))) for f in self.fields}
             for name, out in self.rows.items():
                 out[s.step] = getattr(s, name)
-            if self.probing and not np.isfinite(s.traffic.sum() + s.in_service.sum() + s.use.sum()):
+            if self.probing and not np.isfinite(s.traffic.sum() + s.stream_in_service.sum() + s.use.sum()):
                 # stop at the first step that overflows (use is energy × grid: NaN if energy is inf), not at the
                 # end; if what overflowed is not recorded, the recorded values are still checked at the end
                 check_finite({k: np.moveaxis(v[:s.step + 1], 0, 1) for k, v in self.rows.items()}, self.p)

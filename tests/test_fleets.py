@@ -95,3 +95,46 @@ def test_members_with_other_lifetimes_renew_at_their_own_rate():
     made = rec["installed"][:, :, 0] / 0.25  # units/yr
     np.testing.assert_allclose(made, np.array([[2000.0 / 4], [2000.0 / 10], [2000.0 / 25]]) * np.ones_like(made),
                                rtol=1e-9)
+
+
+def _two_equipment(policies=()):
+    return simulator.scenario_from_dict({
+        "name": "streams",
+        "time": {"start": 2000, "end": 2030, "step": 0.25},
+        "demand": {"users": 100, "services": {"data": {"usage": 1.0, "growth": 0.1}}},
+        "generations": {"old": {"launch": 1980, "switch_off": 2020, "coverage_sites": 1000, "buildout": 1,
+                                "equipment": {"radio": 2, "baseband": 3}},
+                        "new": {"launch": 2010, "coverage_sites": 500, "equipment": {"radio": 1}}},
+        "equipment": {"radio": {"lifetime": 8, "survival": "weibull", "weibull_shape": 3},
+                      "baseband": {"lifetime": 8, "survival": "weibull", "weibull_shape": 3}},
+        "policies": list(policies),
+    })
+
+
+def test_fleets_of_one_owner_with_one_law_share_a_stream_in_proportion_to_their_counts():
+    from simulator.model.fleets import Streams
+    from simulator.model.params import compile_params
+
+    p = compile_params([_two_equipment()])
+    streams = Streams.of(p)
+    old = [i for i, (_, owner, _) in enumerate(p.fleet_names) if owner == "old"]
+    assert len(set(streams.of_fleet[old])) == 1 and len(set(streams.of_fleet)) == 2  # old's two, new's one
+    _, rec = run_samples([_two_equipment()], ("actual",))
+    radio, baseband = (old[[p.fleet_names[i][2] for i in old].index(e)] for e in ("radio", "baseband"))
+    np.testing.assert_allclose(rec["installed"][..., radio] * 3, rec["installed"][..., baseband] * 2, rtol=1e-12)
+    np.testing.assert_allclose(rec["in_service"][..., radio] * 3, rec["in_service"][..., baseband] * 2, rtol=1e-12)
+
+
+def test_a_lifetime_policy_gives_its_equipment_a_stream_of_its_own():
+    from simulator.model.fleets import Streams
+    from simulator.model.params import compile_params
+
+    policy = {"type": "lifetime", "at": 2012, "equipment": "baseband", "lifetime": 12}
+    p = compile_params([_two_equipment([policy])])
+    assert len(set(Streams.of(p).of_fleet)) == 3
+    runs = {"with": simulator.simulate(_two_equipment([policy])), "without": simulator.simulate(_two_equipment())}
+    made = {k: {e: run.series("equipment_manufactured", equipment=e) for e in ("radio", "baseband")}
+            for k, run in runs.items()}
+    np.testing.assert_array_equal(made["with"]["radio"], made["without"]["radio"])  # not dragged along
+    span = (runs["with"].times >= 2012) & (runs["with"].times < 2020)
+    assert made["with"]["baseband"][span].sum() < 0.8 * made["without"]["baseband"][span].sum()

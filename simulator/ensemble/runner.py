@@ -109,7 +109,7 @@ def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarra
     otherwise each member is derived, checked and compiled, and members are
     grouped by event schedule.
     """
-    samples = draw_samples(scenario, [p.paths for p in parameters], values)
+    samples = draw_samples(scenario, [p.paths for p in parameters], values) if len(values) else None
     if samples is None:
         return _run_derived(scenario, parameters, values, first)
     for i in suspects(samples, scenario.time.step):

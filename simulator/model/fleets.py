@@ -23,6 +23,11 @@ gone retires at once). An owner switched off has its log zeroed once. Before
 ``time.start`` the log holds a constant install rate, which gives the
 steady-state age distribution of the starting fleet.
 
+Fleets of one owner whose equipment follows the same law (the radio unit,
+baseband and antenna of a generation) need units in proportion to their
+counts, so their cohorts stay in that proportion: they share one stream of
+cohorts per unit of count (:class:`Streams`), scaled by each fleet's count.
+
 No stock can go negative: cohorts only shrink by shares (0 to 1) of what they
 were, and installations are clamped at 0 (an owner that needs fewer units
 keeps its surplus until it retires). Retirements, computed as the units that
@@ -44,6 +49,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -218,38 +224,80 @@ class Fleets:
 
 
 def fleet_drivers(p: Params) -> np.ndarray:
-    """Row of each fleet's owner (F,) among the drivers of :func:`fleet_need`: generations, layers, devices."""
+    """Row of each fleet's owner (F,) among the rows of :func:`owner_units`: generations, layers, devices."""
     offsets = np.cumsum([0, len(p.generations), len(p.layers)])
     return offsets[p.fleet_kind] + p.fleet_owner
 
 
-def fleet_need(s: State, drivers: np.ndarray, coefficient: np.ndarray) -> np.ndarray:
-    """Units needed in each fleet (F,M): per site, per PB/yr of traffic, or per device."""
-    owners = np.concatenate([s.sites.T, layer_equipment_driver(s).T, s.device_count.T])  # (G+L+D,M)
-    return owners[drivers] * coefficient
+@dataclass(frozen=True)
+class Streams:
+    """Fleets that share one stream of cohorts: same owner, and equipment following the same survival law
+    in every member (the radio unit, baseband and antenna of a generation, say).
+
+    Their needs are the owner's units times their counts, so their installs,
+    stocks and retirements stay in proportion to their counts: they are
+    computed once per unit of count and scaled, rather than once per fleet.
+    """
+
+    of_fleet: np.ndarray  # (F,) stream of each fleet
+    driver: np.ndarray  # (S,) row of each stream's owner in owner_units
+    fleet: np.ndarray  # (S,) a fleet of each stream, whose equipment's law the stream follows
+
+    @classmethod
+    def of(cls, p: Params) -> Streams:
+        law = _law_classes(p)
+        keys: dict[tuple[int, int], int] = {}
+        of_fleet = np.array([keys.setdefault((int(d), int(law[e])), len(keys))
+                             for d, e in zip(fleet_drivers(p), p.fleet_equipment, strict=True)], dtype=int)
+        first = np.array([int(np.flatnonzero(of_fleet == k)[0]) for k in range(len(keys))], dtype=int)
+        return cls(of_fleet, fleet_drivers(p)[first], first)
 
 
-def owner_off(s: State, drivers: np.ndarray, always_on: np.ndarray) -> np.ndarray:
-    """Whether each fleet's owner is off (F,M): generations can be off, layers and devices (``always_on``) never."""
-    return ~np.concatenate([s.active.T, always_on])[drivers]
+def _law_classes(p: Params) -> np.ndarray:
+    """Equipment types (E,) numbered so that equal numbers mean the same survival law in every member,
+    policies included (equipment a lifetime policy targets has a class of its own)."""
+    targeted = {q.policy.equipment for q in p.policies if q.policy.type == "lifetime"}
+    weibull = np.broadcast_to(p.weibull, p.lifetime.shape)
+    classes: list[int] = []
+    for e, name in enumerate(p.equipment):
+        same = [c for c in range(e) if name not in targeted and p.equipment[c] not in targeted
+                and np.array_equal(p.lifetime[:, c], p.lifetime[:, e]) and np.array_equal(weibull[:, c], weibull[:, e])
+                and np.array_equal(p.age_steps[:, c], p.age_steps[:, e])]
+        classes.append(classes[same[0]] if same else e)
+    return np.array(classes, dtype=int)
+
+
+def owner_units(s: State) -> np.ndarray:
+    """Units each owner needs equipment for (G+L+D, M): sites, PB/yr of traffic scaled by the equipment one
+    PB/yr needs now, devices."""
+    return np.concatenate([s.sites.T, layer_equipment_driver(s).T, s.device_count.T])
+
+
+def owner_off(s: State, always_on: np.ndarray) -> np.ndarray:
+    """Whether each owner is off (G+L+D, M): generations can be off, layers and devices (``always_on``) never."""
+    return ~np.concatenate([s.active.T, always_on])
 
 
 def equipment_fleets(env, clock: Clock, p: Params, s: State):
     """Install, age, retire and replace every fleet of every member, each step."""
     if not len(p.fleet_kind):
         return  # no equipment: nothing to install (and no age to track)
-    drivers, coefficient = fleet_drivers(p), p.fleet_coefficient.T  # (F,), (F,M|1)
+    streams = Streams.of(p)
+    s.fleet_stream, s.fleet_count = streams.of_fleet, p.fleet_coefficient.T  # (F,), (F,M|1)
     always_on = np.ones((len(p.layers) + len(p.devices), p.members), dtype=bool)
+
+    def law(rows: np.ndarray | slice) -> np.ndarray:
+        return survival(p, s.lifetime, streams.fleet[rows])
+
     fleets, version = None, s.lifetime_version
     while True:
         yield clock.tick("fleets")
-        need = fleet_need(s, drivers, coefficient)
+        need = owner_units(s)[streams.driver]  # (S,M) per unit of count
         if fleets is None:
-            ages = p.age_steps[:, p.fleet_equipment].max(axis=0)
-            fleets = Fleets(need, lambda f: survival(p, s.lifetime, f), ages, member_laws(p))
-            version = s.lifetime_version
+            ages = p.age_steps[:, p.fleet_equipment[streams.fleet]].max(axis=0)
+            fleets, version = Fleets(need, law, ages, member_laws(p)[streams.fleet]), s.lifetime_version
         elif version != s.lifetime_version:
-            fleets.change_law(lambda f: survival(p, s.lifetime, f))
+            fleets.change_law(law)
             version = s.lifetime_version
-        installed, retired = fleets.step(need, owner_off(s, drivers, always_on))
-        s.installed, s.retired, s.in_service = installed.T, retired.T, fleets.in_service.T
+        installed, retired = fleets.step(need, owner_off(s, always_on)[streams.driver])
+        s.stream_installed, s.stream_retired, s.stream_in_service = installed, retired, fleets.in_service

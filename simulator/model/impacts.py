@@ -24,17 +24,29 @@ def per_fleet(p: Params, per_equipment: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(per_equipment[:, p.fleet_equipment, :].transpose(1, 2, 0))
 
 
-def over_fleets(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
-    """Σ over fleets of units (M,F) × impact per unit (F,C,M|1) → (M,C)."""
-    return sum_in_order(np.ascontiguousarray(units.T)[:, None, :], per_unit).T
+def per_stream(p: Params, s: State, per_unit: np.ndarray) -> np.ndarray:
+    """Impact per unit of count of each stream of cohorts (S,C,M|1): Σ over its fleets of count × impact per
+    unit of the fleet's equipment, fleets in order."""
+    streams = s.fleet_stream.max(initial=-1) + 1
+    out = np.zeros((streams, *per_unit.shape[1:-1], max(per_unit.shape[-1], s.fleet_count.shape[-1])))
+    for f, stream in enumerate(s.fleet_stream):
+        out[stream] += s.fleet_count[f] * per_unit[f]
+    return out
+
+
+def over_streams(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
+    """Σ over streams of units (S,M) × impact per unit (S,C,M|1) → (M,C)."""
+    return sum_in_order(units[:, None, :], per_unit).T
 
 
 def impact_accounting(env, clock: Clock, p: Params, s: State):
     """Impacts of the step, per year."""
-    made = per_fleet(p, p.embodied) / p.dt  # per unit/step → per year
-    discarded = per_fleet(p, p.end_of_life) / p.dt
+    made = discarded = None
     while True:
         yield clock.tick("impacts")
-        s.manufacturing = over_fleets(s.installed, made)
-        s.end_of_life = over_fleets(s.retired, discarded)
+        if made is None:  # streams are known once the fleets process has started
+            made = per_stream(p, s, per_fleet(p, p.embodied) / p.dt)  # per unit/step → per year
+            discarded = per_stream(p, s, per_fleet(p, p.end_of_life) / p.dt)
+        s.manufacturing = over_streams(s.stream_installed, made)
+        s.end_of_life = over_streams(s.stream_retired, discarded)
         s.use = s.total_energy[:, None] * p.grid[:, s.step] * s.grid_scale

@@ -18,6 +18,7 @@ which generations are on take one exponential per step for all of them.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 
@@ -114,12 +115,36 @@ TECHNOLOGY_FIELDS = ("tech_year", "active", "share", "gen_intensity", "idle_powe
                      "layer_intensity", "layer_units_per_pb", "device_unit_energy", "cost_mix")
 
 
+#: Params fields :func:`technology_block` reads per member (with the switch-off dates of the state).
+TECHNOLOGY_INPUTS = ("tech_frozen", "launch", "adoption_mid", "adoption_width", "gain", "idle_gain",
+                     "capacity_growth", "ei0", "idle0", "capacity0", "utilisation", "layer_gain",
+                     "layer_capacity_growth", "device_gain", "layer_ei0", "layer_pue", "device_energy0",
+                     "layer_share", "capex_per_site", "energy_weight", "capital_weight")
+
+
+def distinct_technologies(p: Params, switch_off: np.ndarray) -> tuple[Params, np.ndarray, np.ndarray]:
+    """The members of a batch with distinct technology (U of them): their parameters, which member each is
+    (U,) and which of them each member has (M,).
+
+    The actual run and its engineering counterfactual differ in elasticity
+    only, so they share their technology: it is computed once for both.
+    """
+    per_member = [np.asarray(getattr(p, name)) for name in TECHNOLOGY_INPUTS]
+    per_member = [a.reshape(p.members, -1) for a in per_member if len(a) == p.members] + [switch_off]
+    rows, first, index = np.unique(np.hstack(per_member).astype(float), axis=0, return_index=True,
+                                   return_inverse=True)
+    if len(rows) == p.members:
+        return p, np.arange(p.members), np.arange(p.members)
+    subset = {name: getattr(p, name)[first] for name in TECHNOLOGY_INPUTS if len(getattr(p, name)) == p.members}
+    return replace(p, **subset), first, index.reshape(-1)
+
+
 def technology(env, clock: Clock, p: Params, s: State):
     """What the technology of each member's time can do, every step.
 
     Computed a block of :data:`BLOCK` steps ahead (it depends on time and on
-    switch-off dates only); a switch-off policy makes it recompute from the
-    step it takes effect.
+    switch-off dates only), once per distinct technology of the batch; a
+    switch-off policy makes it recompute from the step it takes effect.
     """
     block, first, version, reference = None, 0, -1, None
     while True:
@@ -128,8 +153,11 @@ def technology(env, clock: Clock, p: Params, s: State):
         k = s.step - first
         if block is None or k >= BLOCK or version != s.switch_off_version:
             first, k, version = s.step, 0, s.switch_off_version
-            block = technology_block(p, s.switch_off, slice(first, first + BLOCK), reference)
-            reference = block["reference"]
+            distinct, members, index = distinct_technologies(p, s.switch_off)
+            block = technology_block(distinct, s.switch_off[members], slice(first, first + BLOCK),
+                                     None if reference is None else tuple(r[members] for r in reference))
+            reference = tuple(r[index] for r in block["reference"])
+            block = {name: block[name][:, index] for name in TECHNOLOGY_FIELDS}
         for name in TECHNOLOGY_FIELDS:
             setattr(s, name, block[name][k])
 

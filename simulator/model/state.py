@@ -56,10 +56,13 @@ class State:
         self.device_unit_energy = np.zeros((m, d))  # kWh/yr per device
         self.device_count = np.zeros((m, d))
         self.device_energy = np.zeros((m, d))
-        # fleets (their cohorts are held by the fleets process)
-        self.in_service = np.zeros((m, f))  # units
-        self.installed = np.zeros((m, f))  # units in this step
-        self.retired = np.zeros((m, f))
+        # fleets, by stream of cohorts (model.fleets.Streams; their cohorts are held by the fleets process):
+        # units per unit of count; a fleet's are its stream's times its count (the properties below)
+        self.fleet_stream = np.zeros(f, dtype=int)  # (F,) stream of each fleet
+        self.fleet_count = np.zeros((f, 1))  # (F,M|1) units per site, per PB/yr or per device
+        self.stream_in_service = np.zeros((0, m))  # (S,M)
+        self.stream_installed = np.zeros((0, m))  # in this step
+        self.stream_retired = np.zeros((0, m))
         self.lifetime = p.lifetime.copy()
         self.lifetime_version = 0
         # impacts, per year
@@ -67,6 +70,24 @@ class State:
         self.manufacturing = np.zeros((m, c))
         self.use = np.zeros((m, c))
         self.end_of_life = np.zeros((m, c))
+
+    @property
+    def in_service(self) -> np.ndarray:
+        """Units in service in each fleet (M,F)."""
+        return self._per_fleet(self.stream_in_service)
+
+    @property
+    def installed(self) -> np.ndarray:
+        """Units installed in each fleet in this step (M,F)."""
+        return self._per_fleet(self.stream_installed)
+
+    @property
+    def retired(self) -> np.ndarray:
+        """Units retired from each fleet in this step (M,F)."""
+        return self._per_fleet(self.stream_retired)
+
+    def _per_fleet(self, per_stream: np.ndarray) -> np.ndarray:
+        return (per_stream[self.fleet_stream] * self.fleet_count).T
 
     @property
     def network_energy(self) -> np.ndarray:
