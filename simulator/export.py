@@ -34,7 +34,8 @@ FILES = {
 }
 #: Number format of CSV values: 10 significant digits, far beyond the model's accuracy.
 CSV_FLOAT = "%.10g"
-_DEPENDENCIES = ("simpy", "networkx", "numpy", "pandas", "pydantic", "pint", "matplotlib", "pyyaml")
+_DEPENDENCIES = ("simpy", "networkx", "numpy", "pandas", "pydantic", "pint", "matplotlib", "pyyaml", "scipy",
+                 "SALib", "pyarrow", "tqdm", "distributed", "starlette", "uvicorn", "plotly")
 
 
 def _check_target(target: Path) -> None:

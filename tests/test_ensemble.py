@@ -218,6 +218,10 @@ def test_montecarlo_command_writes_its_outputs(scenario_file, tmp_path, capsys):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["members"] == 30 and summary["seed"] == 4
     assert "probability of backfire" in capsys.readouterr().out
+    from importlib import metadata
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["dependencies"]["SALib"] == metadata.version("SALib")  # what the ensemble ran with
     assert capsys.readouterr().err == ""  # no progress bar when not on a terminal
 
 

@@ -25,7 +25,6 @@ the samples that may break one, for an exact check of those alone.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -34,14 +33,13 @@ import numpy as np
 
 from ..graph import own_impacts, with_components
 from ..scenario import space
-from ..scenario.checks import MAX_AGE_STEPS
+from ..scenario.checks import MAX_AGE_STEPS, age_span
 from ..scenario.schema import CATEGORIES, Scenario
 from .params import (
     COST_FIELDS,
     SECTION_FIELDS,
     VARIANTS,
     Params,
-    _age_span,
     _assemble,
     _check_variants,
     _names,
@@ -213,17 +211,10 @@ def suspects(samples: _Samples, dt: float) -> np.ndarray:
             e = list(samples.first.equipment).index(policy.equipment)
             longest[:, e] = np.maximum(longest[:, e], value)
     with np.errstate(over="ignore", invalid="ignore"):
-        span = np.vectorize(_span, otypes=[float])(samples.weibull) if samples.weibull.size else samples.weibull
+        span = np.vectorize(age_span, otypes=[float])(samples.weibull) if samples.weibull.size else samples.weibull
         ages = longest * span / dt
     bad |= np.any(~(ages <= MAX_AGE_STEPS * 0.999), axis=1)
     return np.flatnonzero(bad)
-
-
-def _span(shape: float) -> float:
-    try:
-        return _age_span(float(shape))
-    except OverflowError:
-        return math.inf
 
 
 __all__ = ["compile_draws", "compile_samples", "draw_samples", "suspects", "target", "Target"]

@@ -33,12 +33,12 @@ import operator
 import threading
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from ..graph import Compiled, build_graph, compile_graph
+from ..scenario.checks import age_span
 from ..scenario.schema import CATEGORIES, Logistic, Scenario
 from ..scenario.types import evaluate
 
@@ -143,19 +143,6 @@ class Params:
         return variant if self.samples == 1 else f"{variant} of sample {member // len(self.variants)}"
 
 
-#: Share of a Weibull cohort still in service at the oldest age tracked (the rest retire then).
-WEIBULL_TAIL = 1e-4
-
-
-@lru_cache(maxsize=256)
-def _age_span(weibull_shape: float) -> float:
-    """Oldest age tracked, in mean lifetimes: 1 for a fixed life (shape 0); the 1 - WEIBULL_TAIL quantile."""
-    if weibull_shape == 0.0:
-        return 1.0
-    k = weibull_shape
-    return math.log(1.0 / WEIBULL_TAIL) ** (1.0 / k) / math.gamma(1.0 + 1.0 / k)
-
-
 def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
                dt: float) -> np.ndarray:
     """Ages (in steps) each sample tracks for each equipment type (N,E): enough for its longest life, policies
@@ -167,7 +154,7 @@ def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list
     longest = lifetime.copy()
     for e, values in policy_lifetimes:
         longest[:, e] = np.maximum(longest[:, e], values)
-    span = np.vectorize(_age_span, otypes=[float])(weibull) if weibull.size else weibull
+    span = np.vectorize(age_span, otypes=[float])(weibull) if weibull.size else weibull
     return (np.ceil(longest * span / dt - 1e-9) + 1).astype(int)
 
 
@@ -245,7 +232,7 @@ _COMPILED_SIZE = 64
 _COMPILED_LOCK = threading.Lock()  # a server may simulate in several threads
 
 
-#: Checked dependency graphs by structure (names and who holds what, no numbers).
+#: Checked dependency graphs by structure (names and who holds what, no numbers), the last 64.
 _GRAPHS: dict[Hashable, object] = {}
 
 
@@ -272,6 +259,14 @@ def _graph_inputs(s: Scenario) -> Hashable:
     )
 
 
+def _remember(cache: dict, key: Hashable, value: Any) -> None:
+    """Keep ``value`` in ``cache``, forgetting the oldest entry beyond :data:`_COMPILED_SIZE` (a server may
+    load many scenarios)."""
+    if len(cache) >= _COMPILED_SIZE:
+        del cache[next(iter(cache))]
+    cache[key] = value
+
+
 def checked_graph(scenario: Scenario):
     """The dependency graph of ``scenario``, built and checked once per structure (:data:`_GRAPHS`)."""
     structure = _graph_structure(scenario)
@@ -279,7 +274,7 @@ def checked_graph(scenario: Scenario):
     if graph is None:
         graph = build_graph(scenario)
         with _COMPILED_LOCK:
-            _GRAPHS[structure] = graph
+            _remember(_GRAPHS, structure, graph)
     return graph
 
 
@@ -290,9 +285,7 @@ def compiled_graph(scenario: Scenario) -> Compiled:
     if compiled is None:
         compiled = compile_graph(checked_graph(scenario), scenario)
         with _COMPILED_LOCK:
-            if len(_COMPILED) >= _COMPILED_SIZE:
-                del _COMPILED[next(iter(_COMPILED))]
-            _COMPILED[key] = compiled
+            _remember(_COMPILED, key, compiled)
     return compiled
 
 

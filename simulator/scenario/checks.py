@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 import networkx as nx
@@ -128,16 +129,19 @@ def _layers_devices(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 #: Most age classes an equipment fleet may track (lifetime × Weibull tail / time.step): bounds memory.
 MAX_AGE_STEPS = 200_000
-#: Share of a Weibull cohort left at the oldest age tracked; as ``simulator.model.params.WEIBULL_TAIL``.
-_WEIBULL_TAIL = 1e-4
+#: Share of a Weibull cohort still in service at the oldest age a fleet tracks (the rest retire then).
+WEIBULL_TAIL = 1e-4
 
 
-def _age_span(item: Any) -> float:
-    """Oldest age tracked, in mean lifetimes (inf when the Weibull law cannot be computed)."""
-    if item.survival == "fixed":
+@lru_cache(maxsize=256)
+def age_span(weibull_shape: float) -> float:
+    """Oldest age a fleet tracks, in mean lifetimes: 1 for a fixed life (shape 0), else the
+    1 - WEIBULL_TAIL quantile of the Weibull law; inf when that law cannot be computed."""
+    if weibull_shape == 0.0:
         return 1.0
+    k = weibull_shape
     try:
-        return math.log(1.0 / _WEIBULL_TAIL) ** (1.0 / item.weibull_shape) / math.gamma(1.0 + 1.0 / item.weibull_shape)
+        return math.log(1.0 / WEIBULL_TAIL) ** (1.0 / k) / math.gamma(1.0 + 1.0 / k)
     except OverflowError:
         return math.inf
 
@@ -145,7 +149,7 @@ def _age_span(item: Any) -> float:
 def _lifetimes(s: Scenario) -> Iterator[tuple[Loc, str]]:
     step = s.time.step
     for name, item in s.equipment.items():
-        span = _age_span(item)
+        span = age_span(0.0 if item.survival == "fixed" else item.weibull_shape)
         if not math.isfinite(span):
             yield ("equipment", name, "weibull_shape"), (
                 f"found {item.weibull_shape:g}, expected a larger shape (0.5 to 5 is usual): the spread of "
