@@ -75,3 +75,37 @@ def test_baseline_rebound_is_partial_and_induces_traffic(baseline):
     assert summary["induced"]["traffic"] > 1.0  # induced traffic more than doubles the no-rebound path
     by_phase = summary["totals"]["climate_change"]["by_phase"]
     assert by_phase["manufacturing"] > by_phase["use"]  # manufacturing dominates (devices)
+
+
+def _eb_per_month(results, year: float, services=None) -> float:
+    """Traffic in EB/month at ``year``, interpolated between steps (the header's convention)."""
+    names = services or list(results.scenario.demand.services)
+    values = sum(results.series("traffic", service=s) for s in names)
+    return float(np.interp(year, results.times, values)) / 12 / 1e9
+
+
+#: Rows of baseline.yaml's calibration table marked *, and how the run measures them.
+CALIBRATION_ROWS = {
+    "traffic end-2009, voice + data (EB/month) *": lambda r: _eb_per_month(r, 2009.875),
+    "data traffic Q2 2010 (EB/month) *": lambda r: _eb_per_month(r, 2010.375, ["video", "web_apps"]),
+    "traffic 2014 (EB/month) *": lambda r: _eb_per_month(r, 2014.875),
+    "traffic 2015 (EB/month) *": lambda r: _eb_per_month(r, 2015.875),
+    "traffic 2016 (EB/month) *": lambda r: _eb_per_month(r, 2016.875),
+    "traffic end-2022 (EB/month) *": lambda r: _eb_per_month(r, 2022.875),
+    "base stations, world, end-2022 (M) *":
+        lambda r: float(np.interp(2022.875, r.times, sum(r.series("sites", generation=g)
+                                                          for g in r.scenario.generations))) / 1e6,
+    "of which 5G (M) *": lambda r: float(np.interp(2022.875, r.times, r.series("sites", generation="5G"))) / 1e6,
+}
+
+
+@pytest.mark.parametrize("label", CALIBRATION_ROWS)
+def test_baseline_header_states_what_the_run_gives(baseline, label):
+    """The calibration table in baseline.yaml's header is re-measured, to the digits it shows."""
+    import re
+
+    header = (Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
+    line = next(x for x in header.splitlines() if x.lstrip("# ").startswith(label))
+    written = re.split(r"\s{2,}", line.lstrip("# ").strip())[2]
+    digits = len(written.split(".")[1]) if "." in written else 0
+    assert round(CALIBRATION_ROWS[label](baseline), digits) == pytest.approx(float(written)), line
