@@ -152,8 +152,9 @@ def technology(env, clock: Clock, p: Params, s: State):
         s.step, s.year = clock.step, clock.year
         k = s.step - first
         if block is None or k >= BLOCK or version != s.switch_off_version:
+            if version != s.switch_off_version:
+                distinct, members, index = distinct_technologies(p, s.switch_off)
             first, k, version = s.step, 0, s.switch_off_version
-            distinct, members, index = distinct_technologies(p, s.switch_off)
             block = technology_block(distinct, s.switch_off[members], slice(first, first + BLOCK),
                                      None if reference is None else tuple(r[members] for r in reference))
             reference = tuple(r[index] for r in block["reference"])
