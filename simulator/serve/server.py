@@ -56,8 +56,11 @@ def check_host(host: str, explicit: bool) -> str | None:
 def listen(host: str, port: int) -> socket.socket:
     """A socket bound to ``host:port`` and listening; :class:`OutputError` if the port is taken."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only on connections of such a socket; without it each
+    # answer on a kept-alive connection waits ~40 ms for a delayed ACK while a slider is dragged
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         sock.bind((host.strip("[]"), port))
         sock.listen(128)
