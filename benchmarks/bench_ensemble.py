@@ -31,7 +31,7 @@ def main() -> None:
                         default=[ROOT / "scenarios" / "baseline.yaml", ROOT / "scenarios" / "classroom-jevons.yaml"])
     parser.add_argument("--members", type=int, nargs="+", default=[100, 2000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
-    parser.add_argument("--chunk", type=int, default=200)
+    parser.add_argument("--chunk", type=int, default=None, help="members per chunk (default: the runner's)")
     args = parser.parse_args()
     print(f"# jevons {simulator.__version__}, Python {platform.python_version()}, numpy {np.__version__}, "
           f"{platform.machine()}, {os.cpu_count()} cores")

@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import CLASSROOM, STACKED
+from conftest import CLASSROOM, SCENARIOS, STACKED
 
 import simulator
 from simulator.cli import main
@@ -330,3 +330,10 @@ def test_real_ctrl_c_on_a_process_pool(scenario_file, tmp_path):
     assert "Traceback" not in err
     assert not out.exists()
     assert not list(tmp_path.glob(".mc*"))  # no temporary folder left behind
+
+
+def test_default_chunk_follows_the_size_of_a_member():
+    from simulator.ensemble.runner import default_chunk
+
+    assert default_chunk(simulator.load_scenario(SCENARIOS / "baseline.yaml")) == 200
+    assert default_chunk(simulator.load_scenario(SCENARIOS / "classroom-jevons.yaml")) == 1000

@@ -34,7 +34,9 @@ def _add_common(p: argparse.ArgumentParser, formats: Callable, dpi: Callable, la
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value before the ensemble")
     p.add_argument("--workers", type=_workers, help="local worker processes (default: all cores)")
-    p.add_argument("--chunk", type=_count, default=None, help="members per batch sent to a worker (default 200)")
+    p.add_argument("--chunk", type=_count, default=None,
+                   help="members per batch sent to a worker (default: 200 for a scenario like the baseline, up to "
+                   "1,000 for smaller ones; results do not depend on it)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     where.add_argument("--dask-local", type=_workers, metavar="N", help="start a local Dask cluster of N workers")
