@@ -47,6 +47,7 @@ def impact_accounting(env, clock: Clock, p: Params, s: State):
         if made is None:  # streams are known once the fleets process has started
             made = per_stream(p, s, per_fleet(p, p.embodied) / p.dt)  # per unit/step → per year
             discarded = per_stream(p, s, per_fleet(p, p.end_of_life) / p.dt)
-        s.manufacturing = over_streams(s.stream_installed, made)
-        s.end_of_life = over_streams(s.stream_retired, discarded)
+        if len(made):
+            s.manufacturing = over_streams(s.stream_installed, made)
+            s.end_of_life = over_streams(s.stream_retired, discarded)
         s.use = s.total_energy[:, None] * p.grid[:, s.step] * s.grid_scale

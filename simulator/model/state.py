@@ -87,6 +87,8 @@ class State:
         return self._per_fleet(self.stream_retired)
 
     def _per_fleet(self, per_stream: np.ndarray) -> np.ndarray:
+        if not len(self.fleet_stream):  # no equipment
+            return self.manufacturing[:, :0]
         return (per_stream[self.fleet_stream] * self.fleet_count).T
 
     @property
