@@ -1,9 +1,11 @@
 """Run many members of a scenario: in batches, on a local process pool or a Dask cluster.
 
 Members are cut into chunks of a fixed number of members, in member order; a
-chunk is the unit of work sent to a worker. Inside a chunk, members that share
-an event schedule (policy dates) run as one batch of the engine, each with its
-two counterfactuals. The engine guarantees that a member's numbers do not
+chunk is the unit of work sent to a worker. Inside a chunk, members run as one
+batch of the engine, each with its two counterfactuals: their parameter arrays
+are written from the values (:mod:`simulator.model.draws`), or, for parameters
+that module cannot write, each member is derived and members are grouped by
+event schedule (policy dates, order of launch). The engine guarantees that a member's numbers do not
 depend on the other members of its batch, and chunks never depend on the
 number of workers, so the same values give the same results, bit for bit,
 whatever ``workers``, ``chunk`` or scheduler.
