@@ -51,6 +51,17 @@ def say(key: str, lang: str = "en", /, **fields: object) -> str:
     return tr(key, lang, **fields)
 
 
+#: The verdict line for each kind of :func:`~simulator.results.rebound_verdict`.
+VERDICTS = {
+    "undefined": "Rebound undefined: efficiency does not change",
+    "backfire": "Backfire: consumption rises with efficiency (rebound {value})",
+    "full": "Full rebound: the savings are entirely taken back (rebound {value})",
+    "none": "Savings, no rebound",
+    "partial": "Savings, partial rebound {value}",
+    "negative": "More savings than engineered (rebound {value})",
+}
+
+
 def verdict(results: Results, lang: str = "en") -> dict[str, str]:
     """What the class sees, from the cumulative energy rebound R over the horizon.
 
@@ -66,14 +77,7 @@ def verdict(results: Results, lang: str = "en") -> dict[str, str]:
     r, induced = results.cumulative_rebound("energy"), results.induced("energy")
     kind = rebound_verdict(r, induced)
     value = percent_text(r, lang) if r is not None else ""
-    text = {
-        "undefined": lambda: say("Rebound undefined: efficiency does not change", lang),
-        "backfire": lambda: say("Backfire: consumption rises with efficiency (rebound {value})", lang, value=value),
-        "full": lambda: say("Full rebound: the savings are entirely taken back (rebound {value})", lang, value=value),
-        "none": lambda: say("Savings, no rebound", lang),
-        "partial": lambda: say("Savings, partial rebound {value}", lang, value=value),
-        "negative": lambda: say("More savings than engineered (rebound {value})", lang, value=value),
-    }[kind]()
+    text = say(VERDICTS[kind], lang, value=value)
     if kind == "undefined":
         return {"kind": kind, "text": text, "detail": ""}
     detail = say("Energy use {value} vs the engineering estimate (no rebound), {period}.", lang,
