@@ -34,7 +34,7 @@ import numpy as np
 
 from ..graph import own_impacts, with_components
 from ..scenario import space
-from ..scenario.checks import MAX_AGE_STEPS, age_span
+from ..scenario.checks import MAX_AGE_STEPS
 from ..scenario.schema import CATEGORIES, Scenario
 from .params import (
     COST_FIELDS,
@@ -44,10 +44,12 @@ from .params import (
     _assemble,
     _check_variants,
     _names,
+    _oldest_ages,
     _read,
     _Samples,
     _tabled,
     checked_graph,
+    lifetime_policies,
 )
 
 #: Numbers that move the timed events of a run: samples differing in them are grouped, not written.
@@ -206,14 +208,8 @@ def suspects(samples: _Samples, dt: float) -> np.ndarray:
     n = samples.numbers
     bad = np.any(n["saturation"] < n["usage0"], axis=1)  # inf = no saturation
     bad |= n["energy_weight"] + n["capital_weight"] > 1 + 1e-10
-    longest = samples.lifetime.copy()
-    for policy, value in samples.policies:
-        if policy.type == "lifetime":
-            e = list(samples.first.equipment).index(policy.equipment)
-            longest[:, e] = np.maximum(longest[:, e], value)
-    with np.errstate(over="ignore", invalid="ignore"):
-        span = np.vectorize(age_span, otypes=[float])(samples.weibull) if samples.weibull.size else samples.weibull
-        ages = longest * span / dt
+    lives = lifetime_policies(samples.policies, tuple(samples.first.equipment))
+    ages = _oldest_ages(samples.lifetime, samples.weibull, lives, dt)
     bad |= np.any(~(ages <= MAX_AGE_STEPS * 0.999), axis=1)
     return np.flatnonzero(bad)
 

@@ -143,19 +143,33 @@ class Params:
         return variant if self.samples == 1 else f"{variant} of sample {member // len(self.variants)}"
 
 
-def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
-               dt: float) -> np.ndarray:
-    """Ages (in steps) each sample tracks for each equipment type (N,E): enough for its longest life, policies
-    included.
+def _oldest_ages(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
+                 dt: float) -> np.ndarray:
+    """Oldest age each sample tracks for each equipment type (N,E), in steps, not rounded (inf when the
+    law cannot be computed): its longest life, policies included, times the age span of its law.
 
-    ``lifetime`` and ``weibull`` (N,E); ``policy_lifetimes``: (equipment index, lifetimes (N,)) of the lifetime
-    policies. Each sample's own: a sample never tracks more ages because another shares its batch.
+    ``lifetime`` and ``weibull`` (N,E); ``policy_lifetimes``: (equipment index, lifetimes (N,)) of the
+    lifetime policies.
     """
     longest = lifetime.copy()
     for e, values in policy_lifetimes:
         longest[:, e] = np.maximum(longest[:, e], values)
     span = np.vectorize(age_span, otypes=[float])(weibull) if weibull.size else weibull
-    return (np.ceil(longest * span / dt - 1e-9) + 1).astype(int)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return longest * span / dt
+
+
+def lifetime_policies(policies: list[tuple[Any, np.ndarray | None]], equipment: tuple[str, ...]
+                      ) -> list[tuple[int, np.ndarray]]:
+    """(equipment index, lifetimes) of the lifetime policies of a schedule."""
+    return [(equipment.index(q.equipment), values) for q, values in policies if q.type == "lifetime"]
+
+
+def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
+               dt: float) -> np.ndarray:
+    """Ages (in steps) each sample tracks for each equipment type (N,E) (see :func:`_oldest_ages`). Each
+    sample's own: a sample never tracks more ages because another shares its batch."""
+    return (np.ceil(_oldest_ages(lifetime, weibull, policy_lifetimes, dt) - 1e-9) + 1).astype(int)
 
 
 # --- what samples must share ------------------------------------------------------------------
@@ -500,7 +514,7 @@ def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
     names = _names(first)
     equipment = names["equipment"]
     policies = samples.policies
-    lives = [(equipment.index(q.equipment), values) for q, values in policies if q.type == "lifetime"]
+    lives = lifetime_policies(policies, equipment)
     variant_is = {name: np.tile([x == name for x in variants], n) for name in VARIANTS}
 
     def table(field: str) -> np.ndarray:
