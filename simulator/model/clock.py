@@ -10,9 +10,13 @@ any process of a later phase starts: the state at a step is computed from the
 state of the previous step and the earlier phases of this one, whatever the
 order in which processes were created.
 
-Timed interventions (a launch, a switch-off, a policy) use :meth:`Clock.at`,
-scheduled with urgent priority so that they take effect before the phases of
-the step they fall on.
+Timed interventions (a launch, a switch-off, a policy) use :meth:`Clock.at`: the
+clock keeps the events of each step and, at the start of that step, succeeds them
+and lets every process they wake run (and any further intervention due the same
+step) before it fires the step's phases. Only simpy's public API is used
+(``Environment.event``, ``Event.succeed``, ``Environment.timeout``); the order of
+events of one instant is simpy's documented FIFO order of scheduling, which
+``tests/test_clock.py`` pins.
 """
 
 from __future__ import annotations
@@ -20,7 +24,6 @@ from __future__ import annotations
 import math
 
 import simpy
-from simpy.core import URGENT
 
 #: Phases of a step, in order.
 PHASES = ("technology", "demand", "network", "fleets", "impacts", "record")
@@ -32,6 +35,8 @@ class Clock:
     def __init__(self, env: simpy.Environment, start: float, dt: float, n_steps: int):
         self.env, self.start, self.dt, self.n_steps = env, start, dt, n_steps
         self._next = {phase: env.event() for phase in PHASES}
+        self._due: dict[int, list[tuple[simpy.Event, float]]] = {}
+        self._phases_fired = -1  # the last step whose phases have fired
         env.process(self._run())
 
     @property
@@ -53,16 +58,25 @@ class Clock:
         return self._next[phase]
 
     def at(self, year: float) -> simpy.Event:
-        """An event that fires at the step of ``year``, before that step's phases."""
-        event = simpy.Event(self.env)
-        event._ok, event._value = True, year
-        delay = self.step_of(year) - self.env.now
-        self.env.schedule(event, URGENT, max(0, delay))
+        """An event that fires at the step of ``year``, before that step's phases (its value: ``year``).
+
+        A year whose step's phases have already fired takes effect at once, after them."""
+        event = self.env.event()
+        step = max(self.step_of(year), self.step)
+        if step == self.step and self._phases_fired >= step:
+            event.succeed(year)
+        else:
+            self._due.setdefault(step, []).append((event, year))
         return event
 
     def _run(self):
-        yield self.env.timeout(0)  # lets urgent events of step 0 run first
+        yield self.env.timeout(0)  # processes started at step 0 register what is due first
         while True:
+            while self._due.get(self.step):
+                for event, year in self._due.pop(self.step):
+                    event.succeed(year)
+                yield self.env.timeout(0)  # they run, and may schedule more for this step
+            self._phases_fired = self.step
             for phase in PHASES:
                 event, self._next[phase] = self._next[phase], self.env.event()
                 event.succeed(self.step)
