@@ -13,10 +13,12 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import interrupts
 from .ensemble import commands as ensemble_commands
 from .errors import Interrupted, NumericalError, OutputError, ScenarioError, SimulatorError
+from .output_folder import claim
 from .serve import commands as serve_commands
+from .version import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 FORMATS = ("png", "svg", "pdf")
@@ -60,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--dpi", type=_dpi, default=300, help="resolution of PNG figures (default 300)")
     run.add_argument("--no-plots", action="store_true", help="write tables only")
     run.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the figures (en, fr)")
+    run.add_argument("--between", type=float, nargs=2, metavar=("FROM", "TO"),
+                     help="years between which the change of energy and impacts is decomposed (default: start, end)")
 
     comp = sub.add_parser("compare", parents=[common], help="run several scenarios and compare them")
     comp.add_argument("scenarios", type=Path, nargs="+", help="two or more scenario files; the first is the reference")
@@ -77,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
 
     graph = sub.add_parser("graph", parents=[common], help="draw a scenario's dependency graph")
     graph.add_argument("scenario", type=Path)
-    graph.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<name>/graph)")
+    graph.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<name>-graph)")
     graph.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE")
     graph.add_argument("--format", type=_formats, default=("png",))
     graph.add_argument("--dpi", type=_dpi, default=300)
@@ -88,6 +92,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(ensemble=ensemble_commands.register(sub, common, _formats, _dpi, LANGUAGES))
     parser.set_defaults(serve=serve_commands.register(sub, common, LANGUAGES))
     return parser
+
+
+def _between(results, years: list[float] | None) -> tuple[float, float] | None:
+    """The years of ``--between``, checked: two instants of the run, the first before the second."""
+    if years is None:
+        return None
+    from .errors import Problem
+
+    first, last = results.times[0], results.times[-1]
+    start, end = years
+    if not (first <= start < end <= last) or any(abs((y - first) / results.dt - round((y - first) / results.dt))
+                                                 > 1e-9 for y in years):
+        raise ScenarioError([Problem(f"--between: found {start:g} {end:g}, expected two instants of the run "
+                                     f"({first:g} to {last:g}, every {results.dt:g} yr), the first before the second")])
+    return float(start), float(end)
 
 
 def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
@@ -103,38 +122,43 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     else:
         scenario = load_scenario(args.scenario, args.overrides)
     output = args.output or Path("outputs") / scenario.name
-    results = simulate(scenario)
-    write_outputs(results, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
-                  lang=args.lang, command=["jevons", *argv])
-    print(_verdict(results.summary()))
+    with claim(output):
+        results = simulate(scenario)
+        between = _between(results, args.between)
+        write_outputs(results, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
+                      lang=args.lang, command=["jevons", *argv], between=between)
+    print(_verdict(results.summary(between)))
     print(f"outputs written to {output}")
     return EXIT_OK
 
 
-_VERDICTS = {"backfire": "backfire: efficiency increased consumption (Jevons paradox)",
-             "full": "the savings are entirely taken back", "partial": "partial rebound", "none": "no rebound",
-             "negative": "more savings than engineered (demand fell)", "undefined": "undefined"}
+def _amount(value: float, unit: str) -> str:
+    """A cumulative amount in the unit a reader expects: kWh → TWh, kg CO2e → Mt CO2e."""
+    scale, shown = {"kWh": (1e9, "TWh"), "kg CO2e": (1e9, "Mt CO2e")}.get(unit, (1.0, unit))
+    value /= scale
+    return f"{value:+,.0f} {shown}" if abs(value) >= 100 else f"{value:+.3g} {shown}"
 
 
 def _verdict(summary: dict) -> str:
-    """Two lines a person can read: cumulative energy of the three runs and the rebound."""
+    """Lines a person can read: cumulative energy, the verdict (real change, then the headline rebound
+    and what it is measured against), what the demand response added, and the notes."""
     energy = summary["totals"]["energy"]
-    def twh(kwh: float) -> str:
-        return f"{kwh / 1e9:,.0f}" if kwh >= 1e11 else f"{kwh / 1e9:.3g}"
-
-    head = (f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, "
-            f"cumulative energy {twh(energy['actual'])} TWh")
-    if summary["rebound"]:
-        head += (f" (engineering estimate {twh(energy['engineering'])}, "
-                 f"frozen {summary['start']:g} technology {twh(energy['frozen'])})")
-    lines = [head]
-    rebound, induced = summary["rebound"].get("energy"), summary["induced"].get("energy")
-    if rebound is not None:
-        from .results import rebound_verdict
-
-        verdict = _VERDICTS[rebound_verdict(rebound, induced)]
-        lines.append(f"energy rebound R = {100 * rebound:.3g} % of expected savings: {verdict}; "
-                     f"actual {100 * induced:+.3g} % vs the engineering estimate")
+    lines = [f"{summary['scenario']}: {summary['start']:g}-{summary['end']:g}, cumulative energy "
+             f"{_amount(energy['actual'], energy['unit']).lstrip('+')}"]
+    verdict = summary.get("verdict")
+    if verdict:
+        lines.append(verdict["text"]["en"])
+        for quantity in ("energy", "climate_change"):
+            induced = summary["induced"].get(quantity)
+            if induced and induced["absolute"] is not None:
+                share = "" if induced["relative"] is None else f" ({100 * induced['relative']:+.3g} %)"
+                lines.append(f"induced by the demand response ({quantity.replace('_', ' ')}, actual − engineering "
+                             f"estimate): {_amount(induced['absolute'], induced['unit'])}{share} over "
+                             f"{summary['start']:g}-{summary['end']:g}")
+        ratio = summary["frozen_ratio"].get("energy")
+        if verdict["measure"] != "frozen" and ratio is not None:
+            lines.append(f"the rebound against frozen {summary['start']:g} technology is not headlined: that "
+                         f"counterfactual would use {ratio:,.0f}× the actual energy")
     lines.extend(f"note: {note}" for note in summary["notes"])
     return "\n".join(lines)
 
@@ -156,10 +180,11 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
-    comparison = compare([simulate(s) for s in scenarios])
     output = args.output or Path("outputs") / ("compare-" + "-vs-".join(s.name for s in scenarios))
-    write_comparison(comparison, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
-                     lang=args.lang, command=["jevons", *argv])
+    with claim(output):
+        comparison = compare([simulate(s) for s in scenarios])
+        write_comparison(comparison, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
+                         lang=args.lang, command=["jevons", *argv])
     table = comparison.to_frame()
     energy = table[(table.quantity == "energy") & (table.statistic == "cumulative")]
     for row in energy.itertuples():
@@ -194,7 +219,7 @@ def _graph(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario, args.overrides)
     graph = build_graph(scenario)
-    output = args.output or Path("outputs") / scenario.name / "graph"
+    output = args.output or Path("outputs") / f"{scenario.name}-graph"
     with atomic_folder(output) as tmp:
         save_graph(graph, scenario, tmp, formats=args.format, dpi=args.dpi, lang=args.lang)
     print(f"graph of {scenario.name}: {graph.number_of_nodes()} nodes, "
@@ -203,11 +228,12 @@ def _graph(args: argparse.Namespace) -> int:
 
 
 def _reference(args: argparse.Namespace) -> int:
-    from .scenario.reference import reference_markdown
+    from .output_folder import replace_file
+    from .scenario.reference import REFERENCE_MARKER, reference_markdown
 
     text = reference_markdown()
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        replace_file(args.output, text, REFERENCE_MARKER)
     else:
         sys.stdout.write(text)
     return EXIT_OK
@@ -219,8 +245,20 @@ def _print_problems(exc: ScenarioError) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``jevons`` command; returns the exit status."""
+    """Entry point of the ``jevons`` command; returns the exit status.
+
+    Ctrl-C and SIGTERM at any point print one line and return 130 or 143 (see :mod:`.interrupts`).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
+    with interrupts.raised_as_exceptions():
+        try:
+            return _main(argv)
+        except KeyboardInterrupt as exc:  # while parsing the arguments or reporting an error
+            print(interrupts.describe(exc), file=sys.stderr)
+            return interrupts.exit_status(exc)
+
+
+def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     commands = {"run": lambda: _run(args, argv), "compare": lambda: _compare(args, argv),
                 "validate": lambda: _validate(args),
@@ -239,12 +277,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INPUT
-    except KeyboardInterrupt:
-        print("interrupted; previous outputs left as they were", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"{interrupts.describe(exc)}; previous outputs left as they were", file=sys.stderr)
+        return interrupts.exit_status(exc)
     except Interrupted as exc:
         print(f"{exc}; previous outputs left as they were", file=sys.stderr)
-        return 130
+        return interrupts.exit_status(exc)
     except SimulatorError as exc:
         if args.debug:
             traceback.print_exc()

@@ -2,6 +2,14 @@
 
 Scenarios with different horizons are compared on their common years (each run is
 restricted to them before totals are taken) and the comparison says so.
+
+Every row says the years it covers (``period``): the common years for cumulative
+totals and the rebound, the final-year window (the last year of steps, over
+which ``final_year`` is a mean: :meth:`Results.final`) for final-year values.
+Impacts not assessed in a scenario (no factor given) are NaN with ``note`` =
+``not assessed``, never 0; partial totals say so in ``note``; and a difference
+between rows of different scope (a partial total against a complete one) is
+left out (NaN) rather than computed.
 """
 
 from __future__ import annotations
@@ -12,10 +20,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import rebound as measures
 from .results import Results
 from .scenario.schema import CATEGORIES, PHASES
-
-STATISTICS = ("cumulative", "final_year")
 
 
 @dataclass
@@ -27,6 +34,15 @@ class Comparison:
     start: float
     end: float
     notes: list[str] = field(default_factory=list)
+    """Every note (the command line prints them, comparison.json holds them)."""
+    table_notes: list[str] = field(default_factory=list)
+    """Those of them about the table only (the final-year window, impacts not assessed): figures
+    say these things in their own words, so their footers leave them out."""
+
+    @property
+    def figure_notes(self) -> list[str]:
+        """The notes a figure's footer shows (horizons, time steps)."""
+        return [n for n in self.notes if n not in self.table_notes]
 
     def _rows(self, run: Results) -> list[dict[str, Any]]:
         rows = []
@@ -35,21 +51,36 @@ class Comparison:
             quantities.append((cat, "impact", {"category": cat}, ""))
             quantities.extend((cat, "impact", {"category": cat, "phase": ph}, ph) for ph in PHASES)
         actual = run.variants.index("actual")
+        whole = f"{run.times[0]:g}-{run.times[-1]:g}"
+        last = "{:g}-{:g}".format(*run.final_window)
         for name, variable, labels, phase in quantities:
-            unit = run.unit(variable, **labels)
-            rows.append({"quantity": name, "phase": phase, "statistic": "cumulative",
-                         "unit": unit.removesuffix("/yr"), "value": float(run.cumulative(variable, **labels)[actual])})
-            rows.append({"quantity": name, "phase": phase, "statistic": "final_year", "unit": unit,
-                         "value": float(run.final(variable, **labels)[actual])})
+            unit, note = run.unit(variable, **labels), run.note(variable, **labels)
+            rows.append({"quantity": name, "phase": phase, "statistic": "cumulative", "period": whole,
+                         "unit": unit.removesuffix("/yr"), "value": float(run.cumulative(variable, **labels)[actual]),
+                         "note": note})
+            rows.append({"quantity": name, "phase": phase, "statistic": "final_year", "period": last, "unit": unit,
+                         "value": float(run.final(variable, **labels)[actual]), "note": note})
         if run.has_rebound:
+            end = f"{run.times[-1]:g}"
             for q in run.rebound_quantities:
+                note = run.note("rebound", category=q)
+                induced = measures.induced(run, q)
                 r = run.cumulative_rebound(q)
-                rows.append({"quantity": q, "phase": "", "statistic": "rebound", "unit": "1",
-                             "value": np.nan if r is None else r})
+                statistics = [("induced", whole, induced["unit"], induced["absolute"]),
+                              ("induced_relative", whole, "1", induced["relative"]),
+                              ("rebound", whole, "1", r)]
+                for measure, function in (("window", measures.window), ("marginal", measures.marginal)):
+                    if run.has_measure(measure):
+                        statistics.append((f"rebound_{measure}", end, "1", float(function(run, q)[-1])))
+                for statistic, period, unit, value in statistics:
+                    rows.append({"quantity": q, "phase": "", "statistic": statistic, "period": period, "unit": unit,
+                                 "value": np.nan if value is None else value, "note": note})
         return rows
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per scenario × quantity × phase × statistic, with the difference to the first scenario."""
+        """One row per scenario × quantity × phase × statistic (with the ``period`` it covers, and a
+        ``note`` for impacts not assessed or partial), with the difference to the first scenario
+        (NaN where the two rows differ in scope: their notes differ)."""
         frames = []
         for label, run in zip(self.labels, self.runs, strict=True):
             frame = pd.DataFrame(self._rows(run))
@@ -57,13 +88,16 @@ class Comparison:
             frames.append(frame)
         table = pd.concat(frames, ignore_index=True)
         keys = ["quantity", "phase", "statistic"]
-        reference = frames[0].set_index(keys)["value"]
-        ref = table.set_index(keys).index.map(reference.to_dict())
-        table["difference"] = table["value"] - ref
-        ref = np.asarray(ref, dtype=float)
+        index = table.set_index(keys).index
+        reference = frames[0].set_index(keys)
+        ref = np.asarray(index.map(reference["value"].to_dict()), dtype=float)
+        same_scope = np.asarray(index.map(reference["note"].to_dict())) == table["note"].to_numpy()
+        table["difference"] = np.where(same_scope, table["value"] - ref, np.nan)
         with np.errstate(divide="ignore", invalid="ignore"):
             pct = np.where(ref != 0, 100.0 * table["difference"] / ref, np.nan)
         table["difference_pct"] = pct
+        notes = table.pop("note")
+        table["note"] = notes
         return table
 
     def to_dict(self) -> dict[str, Any]:
@@ -75,7 +109,8 @@ class Comparison:
                      .setdefault(row["quantity"], {}).setdefault(row["phase"] or "total", {}))
             entry[row["statistic"]] = {
                 k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                for k, v in row.items() if k in ("unit", "value", "difference", "difference_pct")
+                for k, v in row.items() if k in ("period", "unit", "value", "difference", "difference_pct")
+                or (k == "note" and v)
             }
         return out
 
@@ -87,6 +122,18 @@ def _unique(names: list[str]) -> list[str]:
         seen[name] = seen.get(name, 0) + 1
         labels.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
     return labels
+
+
+def _assessment_notes(runs: list[Results], labels: list[str]) -> list[str]:
+    """One line per impact category that some scenario does not assess in full: which phases, where."""
+    lines = []
+    for cat in CATEGORIES:
+        where = [f"{label} ({', '.join(run.not_assessed[cat])})"
+                 for label, run in zip(labels, runs, strict=True) if cat in run.not_assessed]
+        if where:
+            lines.append(f"{cat} not assessed in {', '.join(where)}: empty in the table and figures, not 0; "
+                         "totals without these phases are partial (note column)")
+    return lines
 
 
 def compare(runs: list[Results]) -> Comparison:
@@ -107,4 +154,8 @@ def compare(runs: list[Results]) -> Comparison:
     if len(steps) > 1:
         notes.append(f"time steps differ ({', '.join(f'{s:g}' for s in sorted(steps))} yr); totals are integrals "
                      "over each run's own steps")
-    return Comparison(runs, _unique([r.scenario.name for r in runs]), start, end, notes)
+    labels = _unique([r.scenario.name for r in runs])
+    windows = ", ".join(dict.fromkeys("{:g}-{:g}".format(*r.final_window) for r in runs))
+    table_notes = [f"final_year: mean over the last year of steps, {windows} (period column)",
+                   *_assessment_notes(runs, labels)]
+    return Comparison(runs, labels, start, end, [*notes, *table_notes], table_notes)

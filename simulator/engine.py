@@ -1,8 +1,9 @@
 """Wire the processes into one simpy Environment, run a batch, record every step.
 
-``simulate(scenario)`` runs the actual scenario and its two counterfactuals
-(engineering, frozen) as one batch of three members and returns
-:class:`~simulator.results.Results`. ``run_samples(scenarios)`` runs many
+``simulate(scenario)`` runs the actual scenario and every counterfactual its
+rebound measures need (engineering, frozen, window, marginal, one pair per
+innovation: :mod:`simulator.model.variants`) as one batch and returns
+:class:`~simulator.results.Results`; the baseline is a batch of 38 members. ``run_samples(scenarios)`` runs many
 samples of a scenario (Monte Carlo draws, points of a sweep) with their
 counterfactuals as one batch: one simpy run advances every member at once, and
 a member's numbers are the same, bit for bit, whatever the other members of
@@ -16,8 +17,8 @@ from collections.abc import Collection, Sequence
 import numpy as np
 import simpy
 
-from . import __version__
 from .errors import NumericalError
+from .model.blame import blamed
 from .model.clock import Clock
 from .model.demand import traffic_demand
 from .model.fleets import equipment_fleets
@@ -26,8 +27,10 @@ from .model.network import device_use, generation_rollout, layer_traffic, techno
 from .model.params import VARIANTS, Params, compile_params, schedule_key
 from .model.policies import policy_events
 from .model.state import State
+from .model.variants import rebound_variants
 from .results import Results, SeriesKey
 from .scenario.schema import CATEGORIES, PHASES, Scenario
+from .version import __version__
 
 
 class Recorder:
@@ -94,7 +97,7 @@ def check_finite(arrays: dict[str, np.ndarray], p: Params) -> None:
         raise NumericalError(
             name, float(p.times[k]), p.member_name(index[0]),
             f"found {float(found)!r}; check growth rates, elasticities and intensities for values "
-            "that overflow or go negative",
+            "that overflow or go negative", int(index[0]),
         )
 
 
@@ -108,8 +111,16 @@ def run_samples(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VARIA
     what differs otherwise); build them with ``simulator.scenario.space.derive``
     so that what they share is compiled once. ``record`` names the fields of
     :attr:`Recorder.FIELDS` to record (default: all); fewer is faster.
+
+    A blow-up (a value that overflows or goes negative) is reported at the
+    scenario value that most plausibly caused it (:func:`~simulator.model.blame.blamed`).
     """
-    return _run(compile_params(scenarios, variants), record)
+    try:
+        return _run(compile_params(scenarios, variants), record)
+    except NumericalError as exc:
+        if exc.member is None:
+            raise
+        raise blamed(exc, scenarios[exc.member // len(variants)]) from exc
 
 
 def run_params(p: Params, record: Collection[str] | None = None) -> dict[str, np.ndarray]:
@@ -136,11 +147,9 @@ def _run(p: Params, record: Collection[str] | None = None) -> tuple[Params, dict
     env.process(device_use(env, clock, p, s))
     env.process(equipment_fleets(env, clock, p, s))
     env.process(impact_accounting(env, clock, p, s))
-    done = env.process(recorder.process(env, clock, s))
+    env.process(recorder.process(env, clock, s))
     with np.errstate(all="ignore"):  # overflow is caught, located and reported by check_finite
         env.run(until=p.n_steps + 1)
-    if done.triggered and not done.ok:  # pragma: no cover - simpy re-raises first
-        raise done.value
     return p, recorder.arrays()
 
 
@@ -230,8 +239,13 @@ def _total_energy(rec) -> np.ndarray:
     return rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
 
 
-def simulate(scenario: Scenario, variants: tuple[str, ...] = VARIANTS) -> Results:
-    """Run a scenario with its counterfactuals and return the results."""
+def simulate(scenario: Scenario, variants: tuple[str, ...] | None = None) -> Results:
+    """Run a scenario with its counterfactuals and return the results.
+
+    ``variants``: default, every variant the rebound measures need (:func:`rebound_variants`);
+    the headline three only where traffic is forced (no demand model, no rebound)."""
+    if variants is None:
+        variants = VARIANTS if scenario.demand.traffic is not None else rebound_variants(scenario)
     p, rec = run_batch(scenario, variants)
     data, units = _series(p, rec)
     return Results(

@@ -23,8 +23,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = ""
-        if self.file:
-            where = self.file
+        if self.file:  # a file name may hold a newline: escaped, every problem stays on its one line
+            where = "".join(c if c.isprintable() else repr(c)[1:-1] for c in self.file)
             if self.line is not None:
                 where += f":{self.line}"
                 if self.column is not None:
@@ -66,14 +66,29 @@ class GraphCycleError(GraphError):
 
 
 class NumericalError(SimulatorError, ArithmeticError):
-    """The engine produced a non-finite or impossible value."""
+    """The engine produced a non-finite or impossible value; ``member`` is the batch member's index."""
 
-    def __init__(self, variable: str, time: float, variant: str, detail: str):
+    def __init__(self, variable: str, time: float, variant: str, detail: str, member: int | None = None):
         self.variable, self.time, self.variant, self.detail = variable, time, variant, detail
-        super().__init__(variable, time, variant, detail)  # simpy rebuilds exceptions from args
+        self.member = member
+        super().__init__(variable, time, variant, detail, member)  # simpy rebuilds exceptions from args
 
     def __str__(self) -> str:
         return f"{self.variable} at t={self.time:g} ({self.variant}): {self.detail}"
+
+
+class BlowUpError(NumericalError, ScenarioError):
+    """A run that overflowed (or went negative), located at the scenario value that most plausibly
+    caused it: reported like any invalid input, ``FILE:LINE:COL: key.path: message``."""
+
+    def __init__(self, variable: str, time: float, variant: str, detail: str, member: int | None,
+                 problem: Problem):
+        self.variable, self.time, self.variant, self.detail = variable, time, variant, detail
+        self.member, self.problems = member, [problem]
+        Exception.__init__(self, variable, time, variant, detail, member, problem)  # pickled by ensembles
+
+    def __str__(self) -> str:
+        return str(self.problems[0])
 
 
 class OutputError(SimulatorError, OSError):

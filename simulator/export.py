@@ -1,26 +1,25 @@
 """Write a run's outputs: tidy CSV, JSON summary, contributions, manifest, plots — atomically.
 
-Everything is written into a temporary folder beside the target and moved into
-place only once complete, so a run that fails at any point leaves the previous
-contents of the output folder as they were.
+Everything is written into a staging folder and swapped into place only once
+complete (:mod:`simulator.output_folder`): a run that fails at any point leaves the
+previous outputs as they were, and a folder that holds a user's own files is never
+replaced.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import platform
-import shutil
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from .compare import Comparison
-from .errors import OutputError
+from .output_folder import replace_folder
 from .results import Results
 from .scenario.load import resolved_data, scenario_hash
 from .scenario.schema import Scenario
@@ -30,6 +29,7 @@ FILES = {
     "timeseries.csv": "tidy series: time, variant, variable, unit, labels, value",
     "summary.json": "cumulative and final-year totals per variant, rebound and backfire",
     "contributions.csv": "cumulative actual impacts by service, generation/layer/device, equipment",
+    "innovations.csv": "per innovation and quantity: expected and actual savings, rebound, stacking (cumulative)",
     "manifest.json": "resolved scenario, its sha256, versions, command line",
 }
 #: Number format of CSV values: 10 significant digits, far beyond the model's accuracy.
@@ -38,42 +38,14 @@ _DEPENDENCIES = ("simpy", "networkx", "numpy", "pandas", "pydantic", "pint", "ma
                  "SALib", "pyarrow", "tqdm", "distributed", "starlette", "uvicorn", "plotly")
 
 
-def _check_target(target: Path) -> None:
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a folder; choose another output path")
-    parent = target.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot create its parent folder ({exc.strerror})") from None
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"{target}: its parent folder {parent} is not writable")
+def atomic_folder(target: str | Path) -> AbstractContextManager[Path]:
+    """Yield a fresh staging folder; on success it replaces ``target`` whole. Only an empty folder
+    or a previous jevons output is ever replaced (see :mod:`simulator.output_folder`)."""
+    return replace_folder(target)
 
 
-@contextmanager
-def atomic_folder(target: str | Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder; on success it replaces ``target`` whole."""
-    target = Path(target)
-    _check_target(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
-    try:
-        yield tmp
-        backup = None
-        if target.exists():
-            backup = target.with_name(f".{target.name}.old-{os.getpid()}")
-            os.replace(target, backup)
-        os.replace(tmp, target)
-        if backup is not None:
-            shutil.rmtree(backup, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
-def _write_json(path: Path, data: Any) -> None:
+def write_json(path: Path, data: Any) -> None:
+    """``data`` as indented JSON (no NaN: a number not computed is null), for every writer of outputs."""
     path.write_text(json.dumps(data, indent=2, sort_keys=False, allow_nan=False) + "\n", encoding="utf-8")
 
 
@@ -104,6 +76,15 @@ def scenario_manifest(scenario: Scenario, version: str, command: list[str] | Non
     }
 
 
+def innovations_table(summary: dict[str, Any]) -> pd.DataFrame:
+    """summary.json's ``innovations`` as a table: innovation, quantity, unit, expected_savings,
+    actual_savings, rebound, stacking (cumulative over the horizon; empty where undefined)."""
+    columns = ["innovation", "quantity", "unit", "expected_savings", "actual_savings", "rebound", "stacking"]
+    rows = [{"innovation": name, "quantity": quantity, **values}
+            for name, by_quantity in summary.get("innovations", {}).items() for quantity, values in by_quantity.items()]
+    return pd.DataFrame(rows, columns=columns)
+
+
 def manifest(results: Results, command: list[str] | None = None) -> dict[str, Any]:
     """What is needed to reproduce a run: the resolved scenario and the software that ran it."""
     return scenario_manifest(results.scenario, results.version, command, FILES, seed=results.scenario.seed)
@@ -118,6 +99,7 @@ def write_outputs(
     dpi: int = 300,
     lang: str = "en",
     command: list[str] | None = None,
+    between: tuple[float, float] | None = None,
 ) -> Path:
     """Write every output of ``results`` into ``folder``, replacing it atomically.
 
@@ -128,10 +110,13 @@ def write_outputs(
     with atomic_folder(folder) as tmp:
         results.to_frame().to_csv(tmp / "timeseries.csv", index=False, lineterminator="\n",
                                   float_format=CSV_FLOAT)
-        _write_json(tmp / "summary.json", results.summary())
+        summary = results.summary(between)
+        write_json(tmp / "summary.json", summary)
+        innovations_table(summary).to_csv(tmp / "innovations.csv", index=False, lineterminator="\n",
+                                          float_format=CSV_FLOAT)
         results.contributions().to_csv(tmp / "contributions.csv", index=False, lineterminator="\n",
                                        float_format=CSV_FLOAT)
-        _write_json(tmp / "manifest.json", manifest(results, command))
+        write_json(tmp / "manifest.json", manifest(results, command))
         if plots:
             from .plots import save_all
 
@@ -155,8 +140,8 @@ def write_comparison(
     with atomic_folder(folder) as tmp:
         comparison.to_frame().to_csv(tmp / "comparison.csv", index=False, lineterminator="\n",
                                      float_format=CSV_FLOAT)
-        _write_json(tmp / "comparison.json", comparison.to_dict())
-        _write_json(tmp / "manifest.json", {
+        write_json(tmp / "comparison.json", comparison.to_dict())
+        write_json(tmp / "manifest.json", {
             "version": comparison.runs[0].version,
             "command": command if command is not None else sys.argv,
             "python": platform.python_version(),

@@ -14,6 +14,17 @@ tables and reported as null. Over long horizons F (start-year technology
 carrying all demand) dwarfs E and A and R tends to 0 however strong the
 response; the summary therefore also reports ``induced = (A − E)/E``, how much
 more the actual run uses than the engineering estimate.
+
+Final-year figures are means over the last year of steps, the window
+``[end − 1 yr, end)`` (:data:`FINAL_YEAR`, at least one step), integrated like
+the cumulative totals: the value at one instant may catch a step of an echo
+(cohorts of fixed lifetime all retiring at once after a lifetime policy).
+
+Impact phases the scenario gives no factor for are *not assessed*
+(:func:`~simulator.model.impacts.not_assessed`): their series are NaN, left
+empty in tables, null in the summary, "not assessed" in figures, never 0. A
+category total over phases some of which are not assessed is the sum of the
+others, labelled partial.
 """
 
 from __future__ import annotations
@@ -24,14 +35,19 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from .scenario.schema import CATEGORIES, Scenario
+from . import rebound as measures
+from .decomposition import decompose
+from .model.fleets import fixed_life_policies
+from .model.impacts import ZERO_BY_CONSTRUCTION, wholly_not_assessed
+from .model.impacts import not_assessed as phases_not_assessed
+from .model.variants import VARIANTS
+from .rebound import backfires, quantity_key, rebound_ratio
+from .scenario.schema import CATEGORIES, PHASES, Scenario
 
 LABELS = ("generation", "layer", "device", "service", "equipment", "category", "phase")
-#: Relative size of expected savings below which R is undefined.
-REBOUND_TOLERANCE = 1e-9
-#: Distance of R from 1 (from 0) within which a rebound is called full (none): rounding, not a finding
-#: (at ε = 1 the classroom scenario gives R = 1 to ~1e-12).
-VERDICT_TOLERANCE = 1e-6
+#: Length of the window final-year figures average over (years): the last year of steps.
+FINAL_YEAR = 1.0
+NOT_ASSESSED = "not assessed"
 
 
 class SeriesKey(NamedTuple):
@@ -46,40 +62,6 @@ class SeriesKey(NamedTuple):
         return cls(variable, tuple(sorted(labels.items())))
 
 
-def rebound_ratio(frozen: np.ndarray, engineering: np.ndarray, actual: np.ndarray) -> np.ndarray:
-    """R = 1 - (F - A)/(F - E), NaN where expected savings are (relatively) zero."""
-    expected = frozen - engineering
-    scale = np.maximum(np.abs(frozen), np.abs(engineering))
-    defined = np.abs(expected) > REBOUND_TOLERANCE * np.where(scale > 0, scale, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(defined, 1.0 - (frozen - actual) / np.where(defined, expected, 1.0), np.nan)
-
-
-def backfires(r):
-    """Whether R (a number or an array; NaN, None: no) means backfire: efficiency raised consumption."""
-    if r is None:
-        return False
-    return np.asarray(r) > 1.0 + VERDICT_TOLERANCE if np.ndim(r) else bool(r > 1.0 + VERDICT_TOLERANCE)
-
-
-def rebound_verdict(r: float | None, induced: float | None = None) -> str:
-    """One word for a cumulative rebound R: ``backfire`` (R > 1), ``full`` (R = 1), ``partial``
-    (0 < R < 1), ``none`` (R = 0 and the actual run uses what the engineering estimate says),
-    ``negative`` (demand fell) or ``undefined``; equalities within :data:`VERDICT_TOLERANCE`.
-
-    The one classification the command line, the summary and the live page all use.
-    """
-    if r is None or np.isnan(r):
-        return "undefined"
-    if backfires(r):
-        return "backfire"
-    if r >= 1.0 - VERDICT_TOLERANCE:
-        return "full"
-    if abs(r) <= VERDICT_TOLERANCE and (induced is None or abs(induced) <= VERDICT_TOLERANCE):
-        return "none"
-    return "partial" if r >= 0 else "negative"
-
-
 @dataclass
 class Results:
     """Recorded series of a batch (members = variants), with units."""
@@ -91,10 +73,47 @@ class Results:
     units: dict[SeriesKey, str]
     version: str = ""
     notes: list[str] = field(default_factory=list)
+    not_assessed: dict[str, dict[str, str]] = field(init=False, default_factory=dict)
+    """Impact phases the scenario gives no factor for: category → phase → why (their series are NaN)."""
+
+    def __post_init__(self) -> None:
+        self.not_assessed = phases_not_assessed(self.scenario)
+        for key, values in self.data.items():
+            if key.variable == "impact" and self.note("impact", **dict(key.labels)) == NOT_ASSESSED:
+                self.data[key] = np.full_like(values, np.nan)
 
     @property
     def dt(self) -> float:
         return self.scenario.time.step
+
+    def note(self, variable: str, **labels: str) -> str:
+        """What a series' numbers stand for, when not the plain value: ``not assessed`` (a phase, or a
+        category none of whose phases has a factor: NaN), ``partial: PHASES not assessed`` (a category
+        total, or its rebound, over the assessed phases only); otherwise empty."""
+        category = labels.get("category")
+        if variable not in ("impact", "rebound") or category not in self.not_assessed:
+            return ""
+        missing = self.not_assessed[category]
+        phase = labels.get("phase")
+        if phase is not None:
+            return NOT_ASSESSED if phase in missing else ""
+        if wholly_not_assessed(category, missing):
+            return NOT_ASSESSED
+        return f"partial: {', '.join(missing)} not assessed"
+
+    def assessment_notes(self) -> list[str]:
+        """One line per impact category with a phase not assessed: which phases, why, what it means."""
+        lines = []
+        for category, missing in self.not_assessed.items():
+            why = "; ".join(dict.fromkeys(missing.values()))
+            if wholly_not_assessed(category, missing):
+                lines.append(f"{category} not assessed ({why}): empty in tables and figures, null in "
+                             "summary.json, not 0")
+            else:
+                kept = [ph for ph in PHASES if ph not in missing and ph not in ZERO_BY_CONSTRUCTION.get(category, ())]
+                lines.append(f"{category}: {' and '.join(missing)} not assessed ({why}): empty in tables and "
+                             f"figures, not 0; its totals are partial ({' + '.join(kept)} only)")
+        return lines
 
     def _member(self, variant: str) -> int:
         try:
@@ -132,22 +151,42 @@ class Results:
 
     def cumulative(self, variable: str, **labels: str) -> np.ndarray:
         """Integral of a rate over [start, end) for every variant (M,), e.g. kWh from kWh/yr."""
-        values = self.all_variants(variable, **labels)
-        return values[:, :-1].sum(axis=1) * self.dt
+        return self.integrate(self.all_variants(variable, **labels))
+
+    def integrate(self, values: np.ndarray) -> np.ndarray:
+        """Integral over [start, end) along the last axis of rates (..., T+1): Σ value(t_k)·dt, k < T."""
+        return values[..., :-1].sum(axis=-1) * self.dt
+
+    def first_year_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean over the first year of steps [start, start + 1 yr) along the last axis (..., T+1)."""
+        return values[..., :self.final_steps].mean(axis=-1)
+
+    def final_year_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean over the final-year window [end − 1 yr, end) along the last axis (..., T+1)."""
+        return self._final_mean(values)
+
+    @property
+    def final_steps(self) -> int:
+        """Steps of the final-year window: those of the last :data:`FINAL_YEAR` (at least one, at most all)."""
+        return max(1, min(len(self.times) - 1, round(FINAL_YEAR / self.dt)))
+
+    @property
+    def final_window(self) -> tuple[float, float]:
+        """[first, end) instants of the final-year window (years), e.g. (2049.0, 2050.0)."""
+        return float(self.times[-1 - self.final_steps]), float(self.times[-1])
 
     def final(self, variable: str, **labels: str) -> np.ndarray:
-        """Value at time.end for every variant (M,)."""
-        return self.all_variants(variable, **labels)[:, -1]
+        """Mean over the final-year window of every variant (M,): Σ value(t_k)·dt / window, the rates of
+        the steps of [end − 1 yr, end) (:attr:`final_window`), in the series' unit (per year for rates)."""
+        return self._final_mean(self.all_variants(variable, **labels))
+
+    def _final_mean(self, values: np.ndarray) -> np.ndarray:
+        """Mean over the final-year window along the last axis of ``values`` (..., T+1)."""
+        return values[..., -1 - self.final_steps:-1].mean(axis=-1)
 
     def total(self, variable: str, variant: str = "actual", **labels: str) -> float:
         """Cumulative value of one variant over [start, end), e.g. kWh of ``energy``."""
         return float(self.cumulative(variable, **labels)[self._member(variant)])
-
-    @property
-    def generation_order(self) -> list[str]:
-        """Generations of the scenario in order of launch (the order of colours and stacks)."""
-        gens = self.scenario.generations
-        return sorted(gens, key=lambda g: gens[g].launch)
 
     def window(self, start: float, end: float) -> Results:
         """The same results restricted to start <= t <= end (e.g. the common years of a comparison)."""
@@ -161,44 +200,21 @@ class Results:
             version=self.version, notes=[*self.notes, note],
         )
 
-    def decomposition(self, quantity: str = "energy") -> dict[str, Any]:
-        """Split the change of a yearly rate between the first and last instants.
-
-        ``end - start = growth + efficiency + rebound``, exactly:
-
-        * growth — frozen(end) − start: exogenous demand growth carried by the
-          start year's technology;
-        * efficiency — engineering(end) − frozen(end): what technology saves
-          (negative);
-        * rebound — actual(end) − engineering(end): what cheaper GBs bring back.
-
-        ``stacking`` is part of the result, not a fourth term: the idle energy (or
-        its use-phase impact) at the end of every generation except the one carrying
-        most traffic — the older (and newer) layers kept alive beside the main one.
-        Values are per year, in the quantity's rate unit. Needs the three variants.
-        """
-        values = self._quantity(quantity)
-        f, e, a = (values[self._member(v)] for v in ("frozen", "engineering", "actual"))
-        start, end = float(a[0]), float(a[-1])
-        shares = {g: self.series("traffic", generation=g)[-1] for g in self.labels("traffic", "generation")}
-        main = max(shares, key=shares.get) if shares else None
-        idle = sum((self.series("energy_idle", generation=g)[-1] for g in shares if g != main), 0.0)
-        if quantity != "energy":
-            total_energy = self.series("energy")[-1]
-            use = self.series("impact", category=quantity, phase="use")[-1]
-            idle = idle * use / total_energy if total_energy > 0 else 0.0
-        key, labels = self._quantity_key(quantity)
-        return {
-            "unit": self.unit(key, **labels), "start_year": float(self.times[0]),
-            "end_year": float(self.times[-1]), "start": start, "end": end,
-            "growth": float(f[-1]) - start, "efficiency": float(e[-1] - f[-1]),
-            "rebound": float(a[-1] - e[-1]), "stacking": float(idle), "main_generation": main,
-        }
+    def decomposition(self, quantity: str = "energy", start: float | None = None,
+                      end: float | None = None) -> dict[str, Any]:
+        """The change of a yearly rate between two instants split exactly by LMDI (default: the run's
+        first and last): see :func:`simulator.decomposition.decompose`."""
+        return decompose(self, quantity, start, end)
 
     @property
     def forced_traffic(self) -> bool:
         """True when traffic is given, not modelled: the rebound is then not meaningful."""
         return self.scenario.demand.traffic is not None
+
+    def has_measure(self, measure: str) -> bool:
+        """Whether the run has the variants of a rebound measure (``window``, ``marginal``) and a demand model."""
+        needed = {"window": ("window", "window/engineering", "actual"), "marginal": ("marginal", "actual")}[measure]
+        return measures.has(self, *needed)
 
     @property
     def has_rebound(self) -> bool:
@@ -208,29 +224,26 @@ class Results:
         return tuple(values[self._member(v)] for v in ("frozen", "engineering", "actual"))
 
     def rebound(self, quantity: str = "energy") -> np.ndarray:
-        """R(t) for ``energy`` or an impact category (T+1,); NaN where undefined."""
-        return rebound_ratio(*self._fea(self._quantity(quantity)))
+        """R(t) against frozen start-year technology for ``energy`` or an impact category (T+1,); NaN where
+        undefined. The other measures: :mod:`simulator.rebound`."""
+        return measures.frozen(self, quantity)
 
     def cumulative_rebound(self, quantity: str = "energy") -> float | None:
-        """R of the totals over the horizon; None where undefined."""
-        key, labels = self._quantity_key(quantity)
+        """R of the totals over the horizon against frozen start-year technology; None where undefined."""
+        key, labels = quantity_key(quantity)
         value = float(rebound_ratio(*self._fea(self.cumulative(key, **labels))))
         return None if np.isnan(value) else value
 
     def induced(self, quantity: str = "energy") -> float | None:
         """(A − E)/E of the totals over the horizon: how much more the actual run uses than the
-        engineering estimate; None where E is 0."""
-        key, labels = self._quantity_key(quantity)
-        _, e, a = self._fea(self.cumulative(key, **labels))
-        return float((a - e) / e) if e > 0 else None
+        engineering estimate; None where E is 0 (:func:`simulator.rebound.induced` has the rest)."""
+        return measures.induced(self, quantity)["relative"]
 
     def _quantity_key(self, quantity: str) -> tuple[str, dict[str, str]]:
-        if quantity in CATEGORIES:
-            return "impact", {"category": quantity}
-        return quantity, {}
+        return quantity_key(quantity)
 
     def _quantity(self, quantity: str) -> np.ndarray:
-        key, labels = self._quantity_key(quantity)
+        key, labels = quantity_key(quantity)
         return self.all_variants(key, **labels)
 
     @property
@@ -238,24 +251,41 @@ class Results:
         return ["energy", *CATEGORIES]
 
     def to_frame(self) -> pd.DataFrame:
-        """The tidy table: time, variant, variable, unit, value and one column per label.
+        """The tidy table: time, variant, variable, unit, one column per label, value and note.
 
-        Rows with no label are totals; labelled rows break them down. Impact breakdowns
-        by generation, layer, device or equipment that are zero at every instant of every
-        variant are left out, as are undefined rebound values.
+        Only the headline variants (actual, engineering, frozen) are tabled; the others (window,
+        marginal, per innovation) enter through the rebound measures: ``rebound`` (against frozen,
+        ``category`` = energy or an impact category), ``rebound_window`` and ``rebound_marginal``
+        (empty ``category`` for energy). Rows with no label are totals; labelled rows break them down. ``note`` is
+        empty but for impacts (and their rebound) of a category with a phase not
+        assessed (:meth:`note`): ``not assessed`` rows have an empty value (NaN), never
+        0; ``partial: ... not assessed`` totals cover the other phases only. Impact
+        breakdowns by generation, layer, device or equipment that are zero (or not
+        assessed) at every instant of every variant are left out, as are undefined
+        rebound values.
         """
         frames = []
         n = len(self.times)
+        reported = [(m, v) for m, v in enumerate(self.variants) if v in VARIANTS]
+        rows = [m for m, _ in reported]
         for key, values in self.data.items():
             labels = dict(key.labels)
-            if key.variable == "impact" and set(labels) - {"category", "phase"} and not values.any():
-                continue  # a breakdown that is zero throughout (e.g. water of making a router)
-            for m, variant in enumerate(self.variants):
-                frames.append((key.variable, self.units[key], labels, variant, values[m]))
-        if self.has_rebound:
+            if (key.variable == "impact" and set(labels) - {"category", "phase"}
+                    and not np.nan_to_num(values[rows]).any()):
+                continue  # a breakdown that is zero throughout (e.g. water of making a router), or not assessed
+            note = self.note(key.variable, **labels)
+            for m, variant in reported:
+                frames.append((key.variable, self.units[key], labels, variant, values[m], note))
+        measured = {"rebound": (self.has_rebound, measures.frozen),
+                    "rebound_window": (self.has_measure("window"), measures.window),
+                    "rebound_marginal": (self.has_measure("marginal"), measures.marginal)}
+        for variable, (present, measure) in measured.items():
+            if not present:
+                continue
             for q in self.rebound_quantities:
-                r = self.rebound(q)
-                frames.append(("rebound", "1", {"category": q}, "actual", r))
+                labels = {"category": q} if variable == "rebound" or q != "energy" else {}
+                frames.append((variable, "1", labels, "actual", measure(self, q),
+                               self.note("rebound", category=q)))
         columns: dict[str, Any] = {
             "time": np.concatenate([self.times] * len(frames)),
             "variant": np.repeat([f[3] for f in frames], n),
@@ -265,8 +295,10 @@ class Results:
         for label in LABELS:
             columns[label] = np.repeat([f[2].get(label, "") for f in frames], n)
         columns["value"] = np.concatenate([f[4] for f in frames])
+        columns["note"] = np.repeat([f[5] for f in frames], n)
         frame = pd.DataFrame(columns)
-        return frame[np.isfinite(frame["value"])].reset_index(drop=True)
+        keep = np.isfinite(frame["value"]) | (frame["note"] == NOT_ASSESSED)
+        return frame[keep].reset_index(drop=True)
 
     def contributions(self) -> pd.DataFrame:
         """Cumulative actual impacts by service, by generation/layer/device and by equipment.
@@ -274,7 +306,10 @@ class Results:
         Network impacts (generations, layers) are shared among services in
         proportion to their traffic at each step; device impacts do not depend on
         traffic and are reported as ``devices``. Use-phase impacts of equipment are
-        reported as ``electricity`` in the equipment breakdown.
+        reported as ``electricity`` in the equipment breakdown. Only assessed phases
+        are added up: ``note`` is as for the category total in :meth:`to_frame`
+        (``partial: ...``), or ``not assessed`` for a row none of whose phases is
+        assessed (value and share empty).
         """
         rows = []
         actual = self._member("actual")
@@ -285,42 +320,71 @@ class Results:
                 shares[s] = np.where(traffic > 0, self.series("traffic", service=s) / traffic, 0.0)
         integrate = lambda v: float(v[:-1].sum() * self.dt)  # noqa: E731
         for cat, (unit, _) in CATEGORIES.items():
+            missing = self.not_assessed.get(cat, {})
+            total_note = self.note("impact", category=cat)
             total = integrate(self.series("impact", category=cat))
             parts: dict[str, dict[str, float]] = {"service": {}, "owner": {}, "equipment": {}}
             network = np.zeros_like(traffic)
             for kind in ("generation", "layer", "device"):
                 for name in self.labels("impact", kind, category=cat, phase="use"):
-                    v = sum(self.series("impact", category=cat, phase=ph, **{kind: name})
-                            for ph in ("manufacturing", "use", "end_of_life"))
-                    parts["owner"][f"{kind}:{name}"] = integrate(v)
+                    v = self._assessed_sum(cat, PHASES, **{kind: name})
+                    value = np.nan if v is None else integrate(v)
+                    parts["owner"][f"{kind}:{name}"] = value
                     if kind == "device":
-                        parts["service"]["devices"] = parts["service"].get("devices", 0.0) + integrate(v)
-                    else:
+                        parts["service"]["devices"] = parts["service"].get("devices", 0.0) + value
+                    elif v is not None:
                         network = network + v
             for s, share in shares.items():
                 parts["service"][s] = integrate(network * share)
             for e in self.labels("impact", "equipment", category=cat, phase="manufacturing"):
-                v = sum(self.series("impact", category=cat, phase=ph, equipment=e)
-                        for ph in ("manufacturing", "end_of_life"))
-                parts["equipment"][e] = integrate(v)
+                v = self._assessed_sum(cat, ("manufacturing", "end_of_life"), equipment=e)
+                parts["equipment"][e] = np.nan if v is None else integrate(v)
             parts["equipment"]["electricity"] = integrate(self.series("impact", category=cat, phase="use"))
             for dimension, values in parts.items():
                 for name, value in values.items():
+                    phases = {"use"} if name == "electricity" else (
+                        {"manufacturing", "end_of_life"} if dimension == "equipment" else set(PHASES))
+                    if total_note == NOT_ASSESSED or np.isnan(value):
+                        value, share, note = np.nan, np.nan, NOT_ASSESSED
+                    else:
+                        share = value / total if total > 0 else 0.0
+                        note = total_note if phases & set(missing) else ""  # electricity is whole without end of life
                     rows.append({"category": cat, "unit": unit, "by": dimension, "name": name,
-                                 "value": value, "share": value / total if total > 0 else 0.0})
+                                 "value": value, "share": share, "note": note})
         return pd.DataFrame(rows)
 
-    def summary(self) -> dict[str, Any]:
-        """Cumulative and final-year totals per variant, and the rebound figures."""
+    def _assessed_sum(self, category: str, phases: tuple[str, ...], **labels: str) -> np.ndarray | None:
+        """Actual impact of ``category`` summed over those of ``phases`` that are assessed (T+1,);
+        None when none is."""
+        missing = self.not_assessed.get(category, {})
+        kept = [self.series("impact", category=category, phase=ph, **labels) for ph in phases if ph not in missing]
+        return sum(kept[1:], kept[0]) if kept else None
+
+    def summary(self, between: tuple[float, float] | None = None) -> dict[str, Any]:
+        """Cumulative and final-year totals of the headline variants, and the rebound figures.
+
+        ``induced``, ``rebound`` (against frozen; ``frozen_ratio`` says how extreme that is),
+        ``rebound_window`` and ``rebound_marginal`` (at ``time.end``), ``innovations``, the LMDI
+        ``decomposition`` between the years ``between`` (default: the first and the last instant), and ``verdict``
+        (:func:`simulator.rebound.verdict`) are described in :mod:`simulator.rebound`.
+
+        ``final_year`` holds means over ``final_year["window"]`` (:attr:`final_window`).
+        Numbers not assessed are None; an impact category with a phase not assessed
+        carries ``not_assessed`` (phase → why) and ``partial`` (its total covers the
+        other phases only), and ``notes`` has a line for it.
+        """
         s = self.scenario
         out: dict[str, Any] = {
             "scenario": s.name, "description": s.description, "start": s.time.start,
             "end": s.time.end, "step": s.time.step, "seed": s.seed, "version": self.version,
-            "totals": {}, "final_year": {}, "rebound": {}, "backfire": {}, "induced": {},
-            "notes": list(self.notes),
+            "totals": {}, "final_year": {"window": list(self.final_window)}, "rebound": {}, "backfire": {},
+            "induced": {}, "frozen_ratio": {}, "rebound_window": {}, "rebound_marginal": {},
+            "rebound_settings": s.rebound.model_dump(),
+            "notes": [*self.notes, *fixed_life_policies(s), *self.assessment_notes()],
         }
-        if self.has_rebound:
-            out["decomposition"] = {q: self.decomposition(q) for q in ("energy", "climate_change")}
+        if not self.forced_traffic:
+            out["decomposition"] = {q: _json_ready(self.decomposition(q, *(between or (None, None))))
+                                    for q in self.rebound_quantities}
         if self.forced_traffic:
             out["notes"].append(
                 "traffic is forced (demand.traffic): demand does not react to the cost of a GB, "
@@ -331,21 +395,45 @@ class Results:
             quantities[cat] = ("impact", {"category": cat}, f"{unit}/yr")
         for q, (variable, labels, rate_unit) in quantities.items():
             cum, fin = self.cumulative(variable, **labels), self.final(variable, **labels)
-            total = {"unit": rate_unit.removesuffix("/yr")}
-            final = {"unit": rate_unit}
+            total: dict[str, Any] = {"unit": rate_unit.removesuffix("/yr")}
+            final: dict[str, Any] = {"unit": rate_unit}
             for m, v in enumerate(self.variants):
-                total[v], final[v] = float(cum[m]), float(fin[m])
+                if v in VARIANTS:
+                    total[v], final[v] = _number(cum[m]), _number(fin[m])
             if variable == "impact":
                 a = self._member("actual")
-                total["by_phase"] = {ph: float(self.cumulative("impact", phase=ph, **labels)[a])
-                                     for ph in ("manufacturing", "use", "end_of_life")}
-                final["by_phase"] = {ph: float(self.final("impact", phase=ph, **labels)[a])
-                                     for ph in ("manufacturing", "use", "end_of_life")}
+                total["by_phase"] = {ph: _number(self.cumulative("impact", phase=ph, **labels)[a]) for ph in PHASES}
+                final["by_phase"] = {ph: _number(self.final("impact", phase=ph, **labels)[a]) for ph in PHASES}
+                if q in self.not_assessed:
+                    partial = self.note(variable, **labels) != NOT_ASSESSED
+                    for entry in (total, final):
+                        entry["not_assessed"], entry["partial"] = dict(self.not_assessed[q]), partial
             out["totals"][q], out["final_year"][q] = total, final
             if self.has_rebound:
-                out["induced"][q] = self.induced(q)
+                out["induced"][q] = _json_ready(measures.induced(self, q))
                 if q != "traffic":
                     r = self.cumulative_rebound(q)
                     out["rebound"][q] = r
                     out["backfire"][q] = backfires(r)
+                    out["frozen_ratio"][q] = measures.frozen_ratio(self, q)
+            for measure, function in (("window", measures.window), ("marginal", measures.marginal)):
+                if q != "traffic" and self.has_measure(measure):
+                    out[f"rebound_{measure}"][q] = _number(function(self, q)[-1])
+        if self.has_rebound:
+            out["verdict"] = measures.verdict(self, "energy")
+            out["verdict_climate_change"] = measures.verdict(self, "climate_change")
+        out["innovations"] = {name: {q: _json_ready(v) for q, v in values.items()}
+                              for name, values in measures.innovations(self).items()} if self.has_rebound else {}
         return out
+
+
+def _number(value: float) -> float | None:
+    """A float for JSON: None for NaN (not assessed, undefined)."""
+    return None if np.isnan(value) else float(value)
+
+
+def _json_ready(values: Any) -> Any:
+    """Floats to JSON numbers (NaN to None), through nested mappings."""
+    if isinstance(values, dict):
+        return {k: _json_ready(v) for k, v in values.items()}
+    return _number(values) if isinstance(values, float) else values

@@ -13,8 +13,8 @@ SCENARIOS = ROOT / "scenarios"
 CLASSROOM = {
     "name": "tiny-classroom",
     "time": {"start": 2010, "end": 2030, "step": 0.25},
-    "demand": {"users": 1000, "services": {"data": {"usage": 24.0, "elasticity": 1.2}}},
-    "generations": {"network": {"launch": 2010, "energy_intensity": 2.0, "efficiency_gain": 0.15}},
+    "demand": {"users": 1000, "services": {"data": {"usage": "24 GB/yr", "elasticity": 1.2}}},
+    "generations": {"network": {"launch": 2010, "energy_intensity": "2 kWh/GB", "efficiency_gain": 0.15}},
 }
 
 STACKED = {
@@ -29,24 +29,25 @@ STACKED = {
     },
     "cost": {"energy_weight": 0.5, "capital_weight": 0.3},
     "generations": {
-        "old": {"launch": 1995, "switch_off": 2025, "energy_intensity": 5.0, "efficiency_gain": 0.05,
+        "old": {"launch": 1995, "switch_off": 2025, "energy_intensity": "5 kWh/GB", "efficiency_gain": 0.05,
                 "idle_power": "1 kW", "capacity_per_site": "2000 GB/yr", "coverage_sites": 300,
                 "equipment": {"radio": 1, "baseband": 1}},
-        "new": {"launch": 2010, "energy_intensity": 1.0, "efficiency_gain": 0.2, "idle_power": "1.5 kW",
+        "new": {"launch": 2010, "energy_intensity": "1 kWh/GB", "efficiency_gain": 0.2, "idle_power": "1.5 kW",
                 "capacity_per_site": "200000 GB/yr", "capacity_growth": 0.2, "coverage_sites": 250,
                 "buildout": 6, "adoption_midpoint": 4, "equipment": {"radio": 3, "baseband": 1}},
     },
-    "layers": {"core": {"energy_intensity": 0.05, "efficiency_gain": 0.1, "pue": {2000: 2.0, 2030: 1.3},
+    "layers": {"core": {"energy_intensity": "0.05 kWh/GB", "efficiency_gain": 0.1, "pue": {2000: 2.0, 2030: 1.3},
                         "equipment": {"server": 2.0}, "capacity_growth": 0.2}},
     "devices": {"phone": {"equipment": "smartphone", "annual_energy": "4 kWh/yr"}},
     "equipment": {
-        "radio": {"lifetime": 10, "mass": 20, "embodied": {"climate_change": 500}},
+        "radio": {"lifetime": 10, "mass": "20 kg", "embodied": {"climate_change": "500 kg CO2e"}},
         "baseband": {"lifetime": 8, "survival": "weibull", "weibull_shape": 3,
-                     "embodied": {"climate_change": 300, "mineral_resources": 0.01}},
-        "server": {"lifetime": 4, "embodied": {"climate_change": 1200}},
-        "smartphone": {"lifetime": 2.5, "mass": 0.2, "embodied": {"climate_change": 84, "mineral_resources": 2.05e-3}},
+                     "embodied": {"climate_change": "300 kg CO2e", "mineral_resources": "0.01 kg Sb_eq"}},
+        "server": {"lifetime": 4, "embodied": {"climate_change": "1200 kg CO2e"}},
+        "smartphone": {"lifetime": 2.5, "mass": "0.2 kg",
+                       "embodied": {"climate_change": "84 kg CO2e", "mineral_resources": "2.05e-3 kg Sb_eq"}},
     },
-    "grid": {"climate_change": {2000: 0.55, 2030: 0.3}, "water": 0.002},
+    "grid": {"climate_change": {2000: "0.55 kg CO2e/kWh", 2030: "0.3 kg CO2e/kWh"}, "water": "0.002 m**3/kWh"},
 }
 
 

@@ -20,16 +20,24 @@ CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
 LABELS = ["generation", "layer", "device", "service", "equipment", "category", "phase"]
 
 
+def _beside(folder: Path) -> list[str]:
+    """What a folder holds, the outputs' store (its lock and the replaced set) aside; nothing else may be there."""
+    store = sorted(p.name for p in (folder / ".out.jevons").iterdir())
+    assert store in (["lock"], ["lock", "previous"]), store
+    return sorted(p.name for p in folder.iterdir() if p.name != ".out.jevons")
+
+
 def test_run_writes_the_output_contract(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["run", str(CLASSROOM), "--no-plots"]) == 0
     out = tmp_path / "outputs" / "classroom-jevons"
     assert sorted(p.name for p in out.iterdir()) == [
-        "contributions.csv", "manifest.json", "summary.json", "timeseries.csv"]
+        "contributions.csv", "innovations.csv", "manifest.json", "summary.json", "timeseries.csv"]
     table = pd.read_csv(out / "timeseries.csv", keep_default_na=False)
-    assert list(table.columns) == ["time", "variant", "variable", "unit", *LABELS, "value"]
+    assert list(table.columns) == ["time", "variant", "variable", "unit", *LABELS, "value", "note"]
     assert {"actual", "engineering", "frozen"} == set(table["variant"])
-    for variable in ["traffic", "energy", "energy_intensity", "sites", "cost_index", "impact", "rebound"]:
+    for variable in ["traffic", "energy", "energy_intensity", "sites", "cost_index", "impact", "rebound",
+                     "rebound_window", "rebound_marginal"]:
         assert variable in set(table["variable"]), variable
     assert (table["unit"] != "").all()
     energy = table[(table.variable == "energy") & (table.generation == "") & (table.layer == "")
@@ -70,7 +78,7 @@ def test_failure_while_writing_leaves_previous_output_intact(tmp_path, monkeypat
     assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(out),
                  "--set", "demand.services.data.elasticity=0.3"]) == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert [p.name for p in tmp_path.iterdir()] == ["out"], "no temporary folder left behind"
+    assert _beside(tmp_path) == ["out"], "no temporary folder left behind"
 
 
 def test_output_path_that_is_a_file_is_an_input_error(tmp_path, capsys):
@@ -116,7 +124,8 @@ def test_overflow_is_stopped_with_variable_time_and_variant(tmp_path, capsys):
                    "--set", "time.end=2400", "--set", "demand.services.data.growth=9"])
     err = capsys.readouterr().err
     assert status == 2
-    assert "error: traffic at t=2287.5 (actual): found nan;" in err
+    assert ("--set: demand.services.data.growth: found 9.0, which most likely makes the run blow up: "
+            "traffic is nan at t=2287.5 (actual)") in err
     assert "Warning" not in err
     assert not (tmp_path / "o").exists()
 
@@ -175,14 +184,15 @@ def test_interrupted_or_failing_run_keeps_previous_outputs(tmp_path, monkeypatch
     monkeypatch.setattr(where, fail)
     assert main(["run", str(CLASSROOM), "-o", str(out), "--set", "demand.services.data.elasticity=0.2"]) == status
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    assert _beside(tmp_path) == ["out"]
 
 
 def test_output_under_a_file_cannot_be_created(tmp_path, capsys):
     blocker = tmp_path / "file"
     blocker.write_text("keep me")
     assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(blocker / "sub" / "out")]) == 2
-    assert "cannot create its parent folder" in capsys.readouterr().err
+    assert "a part of the path before its name exists and is not a folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
     assert blocker.read_text() == "keep me"
 
 
@@ -201,15 +211,30 @@ def test_tables_are_byte_identical_across_processes(tmp_path):
     (1.003, 0.4, "backfire"), (1.0 + 1e-9, 0.3, "full"), (0.999, 0.3, "partial"), (1e-9, 0.2, "partial"),
     (0.0, 0.0, "none"), (-0.1, -0.01, "negative"), (None, None, "undefined"), (float("nan"), None, "undefined"),
 ])
-def test_one_verdict_for_the_command_line_the_summary_and_the_page(r, induced, kind):
+def test_one_classification_of_a_rebound(r, induced, kind):
     """R = 1.003 was "backfire" on the command line and "full rebound" on the live page: one classification now."""
-    from simulator.cli import _VERDICTS, _verdict
-    from simulator.results import backfires, rebound_verdict
+    from simulator.rebound import backfires, rebound_verdict
 
     assert rebound_verdict(r, induced) == kind
     assert backfires(r) == (kind == "backfire")
-    if r is not None and r == r:
-        summary = {"scenario": "s", "start": 2000, "end": 2050, "notes": [],
-                   "totals": {"energy": {"actual": 2e12, "engineering": 1e12, "frozen": 3e12}},
-                   "rebound": {"energy": r}, "induced": {"energy": induced or 0.0}}
-        assert _VERDICTS[kind] in _verdict(summary)
+
+
+def test_the_command_line_prints_the_summary_verdict_and_what_was_induced(tmp_path, capsys):
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["verdict"]["text"]["en"] in printed
+    assert any(line.startswith("induced by the demand response (energy, actual − engineering estimate): +1.06 TWh")
+               for line in printed)
+    assert not any("not headlined" in line for line in printed), "frozen is meaningful in the classroom"
+
+
+def test_between_sets_the_years_of_the_decomposition(tmp_path, capsys):
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "out"), "--between", "2015", "2025"]) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    d = summary["decomposition"]["energy"]
+    assert (d["from"], d["to"]) == (2015.0, 2025.0)
+    assert sum(d["terms"].values()) == pytest.approx(d["change"], rel=1e-9)
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "bad"), "--between", "2025", "2015"]) == 2
+    assert "--between: found 2025 2015, expected two instants of the run" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()

@@ -12,6 +12,7 @@ import simulator
 from simulator.engine import run_batch, run_samples, schedule_key
 from simulator.model.params import compile_params, compiled_graph
 from simulator.model.state import sum_in_order
+from simulator.model.variants import VARIANTS
 from simulator.scenario.space import derive
 
 POLICIES = [
@@ -107,7 +108,7 @@ def test_single_variant_batches_of_one_fleet():
 def test_each_sample_matches_its_own_simulation(alone):
     batch = run_samples(list(SAMPLES.values()))[1]
     for i, (name, scenario) in enumerate(SAMPLES.items()):
-        results = simulator.simulate(scenario)
+        results = simulator.simulate(scenario, VARIANTS)
         mine = rows(batch, i)
         energy = sum(mine[k].sum(axis=-1) for k in ("gen_energy", "layer_energy", "device_energy"))
         np.testing.assert_allclose(energy, results.all_variants("energy"), rtol=1e-12, err_msg=name)
@@ -188,7 +189,8 @@ def test_record_only_some_fields(alone):
 def test_an_overflow_names_its_sample():
     classroom = simulator.load_scenario(SCENARIOS / "classroom-jevons.yaml", ["time.end=2400"])
     runaway = derive(classroom, {("demand", "services", "data", "growth"): 9.0})
-    with pytest.raises(simulator.SimulatorError, match=r"traffic at t=2287.5 \(actual of sample 1\): found nan"):
+    with pytest.raises(simulator.SimulatorError, match=r"growth: found 9.0, .*traffic is nan at t=2287.5 "
+                       r"\(actual of sample 1\)"):
         run_samples([classroom, runaway])
 
 

@@ -18,6 +18,9 @@ from simulator.ensemble.sampling import draw, uncertain_parameters
 from simulator.ensemble.sensitivity import analyse
 from simulator.ensemble.sweep import sweep
 from simulator.errors import Interrupted, ScenarioError
+from simulator.model.variants import VARIANTS
+from simulator.scenario import space
+from simulator.units import takes_bare_number
 
 UNCERTAIN_CLASSROOM = {
     **copy.deepcopy(CLASSROOM),
@@ -80,9 +83,13 @@ def test_member_equals_its_own_single_run(stacked_u):
     for i, row in enumerate(values):
         overrides = []
         for p, v in zip(params, row, strict=True):
-            overrides += [f"{'.'.join(map(str, path))}={float(v)!r}" for path in p.paths]
+            for path in p.paths:
+                (_, annotation), = space.expand(stacked_u, path)
+                unit = space.unit_of(annotation)
+                written = f"{float(v)!r}" if takes_bare_number(unit) else f"{float(v)!r} {unit}"  # as a person would
+                overrides.append(f"{'.'.join(map(str, path))}={written}")
         data = {k: copy.deepcopy(v) for k, v in UNCERTAIN_STACKED.items() if k != "uncertainty"}
-        single = simulator.simulate(simulator.scenario_from_dict(data, overrides))
+        single = simulator.simulate(simulator.scenario_from_dict(data, overrides), VARIANTS)
         np.testing.assert_allclose(ensemble.energy[i], single.all_variants("energy"), rtol=1e-12)
         np.testing.assert_allclose(ensemble.climate_change[i],
                                    single.all_variants("impact", category="climate_change"), rtol=1e-12)
@@ -106,12 +113,13 @@ def test_sweep_reproduces_the_closed_form_jevons_map():
     """Classroom, ε × efficiency gain: R at the final year = (x^(1-ε) - x) / (1 - x)."""
     scenario = simulator.scenario_from_dict(CLASSROOM)
     sw = sweep(scenario, ["demand.services.data.elasticity=0:2:9", "generations.network.efficiency_gain=0.05:0.3:6"],
-               workers=1, progress=False)
+               workers=1, progress=False, measure="frozen")
     table = sw.table()
     years = scenario.time.end - scenario.time.start
     eps = table["demand.services.data.elasticity"].to_numpy()
     x = (1 - table["generations.network.efficiency_gain"].to_numpy()) ** years
-    np.testing.assert_allclose(table["rebound_final"], (x ** (1 - eps) - x) / (1 - x), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(table["rebound_frozen_energy_final"], (x ** (1 - eps) - x) / (1 - x), rtol=1e-9,
+                               atol=1e-12)
     assert (table["backfire"] == (eps > 1 + 1e-9)).all()
     assert len(table) == 54
 
@@ -138,8 +146,9 @@ def test_morris_ranks_ishigami_x3_last_on_mean_effect():
     assert abs(mu["x3"]) < abs(mu["x1"])
 
 
-def test_percentiles_are_monotone_and_bracket_the_median(stacked_u):
-    mc = monte_carlo(stacked_u, 40, seed=2, workers=1, progress=False)
+@pytest.mark.parametrize("measure", [None, "window"])
+def test_percentiles_are_monotone_and_bracket_the_median(stacked_u, measure):
+    mc = monte_carlo(stacked_u, 40, seed=2, workers=1, progress=False, measure=measure)
     bands = mc.bands()
     cols = [f"p{p}" for p in PERCENTILES]
     values = bands[cols].to_numpy()
@@ -150,7 +159,11 @@ def test_percentiles_are_monotone_and_bracket_the_median(stacked_u):
     for quantity in ("energy", "traffic", "climate_change"):
         stats = summary["cumulative"][quantity]
         assert stats["p5"] <= stats["p25"] <= stats["p50"] <= stats["p75"] <= stats["p95"]
-    assert 0.0 <= summary["probability_of_backfire"]["energy"] <= 1.0
+    if measure is None:  # frozen/actual is far above the limit here: the default is induced, not a rebound
+        assert summary["measure"] == "induced" and "probability_of_backfire" not in summary
+        assert set(bands["quantity"]) == {"energy", "traffic", "climate_change", "induced_energy"}
+    else:
+        assert 0.0 <= summary["probability_of_backfire"]["energy"] <= 1.0
 
 
 def test_probability_of_backfire_matches_the_closed_form(classroom_u):
@@ -182,11 +195,11 @@ def test_ctrl_c_stops_cleanly_and_says_how_many_finished(classroom_u, monkeypatc
     calls = []
     real = runner.run_chunk
 
-    def interrupted(*args):
+    def interrupted(*args, **options):
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return real(*args)
+        return real(*args, **options)
 
     monkeypatch.setattr(runner, "run_chunk", interrupted)
     with pytest.raises(Interrupted) as info:
@@ -233,15 +246,15 @@ def test_progress_bar_when_asked(scenario_file, tmp_path, capsys):
 
 def test_interrupted_command_writes_nothing_and_keeps_old_outputs(scenario_file, tmp_path, monkeypatch, capsys):
     out = tmp_path / "mc"
-    out.mkdir()
-    (out / "keep.txt").write_text("previous")
+    assert main(["montecarlo", str(scenario_file), "-n", "4", "-o", str(out), "--workers", "1", "--no-plots"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
 
-    def stop(*args):
+    def stop(*args, **options):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(runner, "run_chunk", stop)
     assert main(["montecarlo", str(scenario_file), "-n", "10", "-o", str(out), "--workers", "1"]) == 130
-    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert "0 of 10 members had finished" in capsys.readouterr().err
 
 
@@ -329,7 +342,7 @@ def test_real_ctrl_c_on_a_process_pool(scenario_file, tmp_path):
     assert "members had finished; nothing was written" in err
     assert "Traceback" not in err
     assert not out.exists()
-    assert not list(tmp_path.glob(".mc*"))  # no temporary folder left behind
+    assert not list(tmp_path.glob(".mc*")), "nothing written, nothing left beside the target"
 
 
 def test_default_chunk_follows_the_size_of_a_member():

@@ -14,6 +14,17 @@ random ``--set`` options. Every outcome of ``jevons run --no-plots`` must be:
 never a traceback, an escaped exception, another exit status or a hang (each run
 has a hard time limit).
 
+Beyond the scenario text, three campaigns attack what surrounds a run:
+
+- output paths built from ``.``, ``..``, ``~``, long names and the names of a user's
+  files, folders, links and pipes planted in a sandbox (the current folder inside it,
+  HOME pointed at it): exit 0 or 2, and every planted file is left byte for byte, only
+  an empty folder or a previous jevons output being replaced;
+- ``run --from-manifest`` on random JSON, on a real manifest mutated or damaged: exit 0
+  with outputs or 2 with messages naming the manifest;
+- scenario paths that are no scenario (missing, a folder, a pipe, a link loop, empty,
+  binary...): exit 2 with one line naming the path, even with a newline in its name.
+
 The suite runs a few hundred fixed examples (``derandomize``). For a long run:
 
     JEVONS_FUZZ_EXAMPLES=3000 JEVONS_FUZZ_REPORT=fuzz.json python -m pytest tests/test_fuzz.py
@@ -32,7 +43,9 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
+import stat
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -40,7 +53,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from simulator.cli import main
@@ -59,7 +72,7 @@ MULTI: dict[str, Any] = {
         "services": {
             "video": {"usage": "1 GB/month", "growth": 0.2, "elasticity": 0.8, "delay": 1.0,
                       "saturation": "40 GB/yr"},
-            "web": {"usage": 5, "elasticity": 0.4},
+            "web": {"usage": "5 GB/yr", "elasticity": 0.4},
         },
     },
     "cost": {"energy_weight": 0.6, "capital_weight": 0.3},
@@ -67,21 +80,23 @@ MULTI: dict[str, Any] = {
         "4G": {"launch": 2005, "switch_off": 2018, "energy_intensity": "0.5 kWh/GB", "efficiency_gain": 0.1,
                "idle_power": "1 kW", "capacity_per_site": "5000 GB/yr", "coverage_sites": 20,
                "equipment": {"radio": 2}},
-        "5G": {"launch": 2014, "energy_intensity": 0.1, "efficiency_gain": 0.2, "idle_power": 1500,
-               "capacity_per_site": 50000, "capacity_growth": 0.1, "coverage_sites": 10, "buildout": 4,
+        "5G": {"launch": 2014, "energy_intensity": "0.1 kWh/GB", "efficiency_gain": 0.2, "idle_power": "1500 W",
+               "capacity_per_site": "50000 GB/yr", "capacity_growth": 0.1, "coverage_sites": 10, "buildout": 4,
                "adoption_midpoint": 2, "equipment": {"radio": 3}},
     },
-    "layers": {"core": {"energy_intensity": 0.05, "efficiency_gain": 0.1, "pue": {2010: 1.8, 2020: 1.3},
+    "layers": {"core": {"energy_intensity": "0.05 kWh/GB", "efficiency_gain": 0.1, "pue": {2010: 1.8, 2020: 1.3},
                         "traffic_share": 0.9, "equipment": {"server": 2}}},
     "devices": {"phone": {"equipment": "handset", "annual_energy": "4 kWh/yr", "per_user": {2010: 0.5, 2020: 1}}},
     "equipment": {
-        "radio": {"lifetime": 8, "mass": 20, "embodied": {"climate_change": 500}, "components": {"chip": 4}},
-        "chip": {"lifetime": 8, "embodied": {"climate_change": 10, "mineral_resources": 0.001}},
-        "server": {"lifetime": 4, "survival": "weibull", "weibull_shape": 3, "embodied": {"climate_change": 1200}},
-        "handset": {"lifetime": 3, "mass": 0.2, "embodied": {"climate_change": 60},
-                    "end_of_life": {"climate_change": 2}},
+        "radio": {"lifetime": 8, "mass": "20 kg", "embodied": {"climate_change": "500 kg CO2e"},
+                  "components": {"chip": 4}},
+        "chip": {"lifetime": 8, "embodied": {"climate_change": "10 kg CO2e", "mineral_resources": "0.001 kg Sb_eq"}},
+        "server": {"lifetime": 4, "survival": "weibull", "weibull_shape": 3,
+                   "embodied": {"climate_change": "1200 kg CO2e"}},
+        "handset": {"lifetime": 3, "mass": "0.2 kg", "embodied": {"climate_change": "60 kg CO2e"},
+                    "end_of_life": {"climate_change": "2 kg CO2e"}},
     },
-    "grid": {"climate_change": {2010: "500 g CO2e/kWh", 2020: 0.3}, "water": 0.002},
+    "grid": {"climate_change": {2010: "500 g CO2e/kWh", 2020: "0.3 kg CO2e/kWh"}, "water": "0.002 m**3/kWh"},
     "policies": [
         {"type": "switch_off", "at": 2017, "generation": "4G"},
         {"type": "surcharge", "at": 2015, "rate": 0.2},
@@ -103,7 +118,8 @@ def fuzz(examples: int) -> settings:
         deadline=None,  # the hard limit below catches hangs; hypothesis' deadline would flake on a busy machine
         derandomize=not RANDOM,
         database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+                               HealthCheck.function_scoped_fixture],  # each example makes its own sandbox in it
     )
 
 
@@ -382,3 +398,241 @@ def test_the_bases_run():
     for base in (CLASSROOM, MULTI):
         with tempfile.TemporaryDirectory() as tmp:
             assert check_run(_write(Path(tmp), yaml.safe_dump(base, sort_keys=False))) == "ran"
+
+
+# ---- output paths, manifests and scenario paths ------------------------------------------------
+
+CLASSROOM_PATH = ROOT / "scenarios" / "classroom-jevons.yaml"
+
+
+def _cli(args: list[str]) -> tuple[int, str]:
+    """Exit status and stderr of one in-process CLI call."""
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        status = main(args)
+    return status, err.getvalue()
+
+
+def _no_crash(status: int, printed: str) -> None:
+    assert "Traceback" not in printed and "internal error" not in printed, printed
+    assert status in (0, 2), f"exit {status}:\n{printed}"
+    assert status == 0 or printed.strip(), "exit 2 without a message"
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory) -> Path:
+    """The tables-only output folder of a classroom run: a previous jevons output, with a real manifest."""
+    folder = tmp_path_factory.mktemp("recorded") / "out"
+    status, printed = _cli(["run", str(CLASSROOM_PATH), "--no-plots", f"--output={folder}"])
+    assert status == 0, printed
+    return folder
+
+
+def _sandbox(box: Path, recorded: Path) -> Path:
+    """A user's files around a working folder box/home/work (returned): files and folders of theirs,
+    an empty folder, a previous jevons output, a jevons output holding a file of theirs, a link, a
+    link to itself, a named pipe."""
+    work = box / "home" / "work"
+    (work / "data").mkdir(parents=True)
+    (box / "root.txt").write_text("a file above the working folder\n", encoding="utf-8")
+    (box / "home" / ".profile").write_text("export PATH\n", encoding="utf-8")
+    (work / "notes.txt").write_text("my notes\n", encoding="utf-8")
+    (work / "data" / "table.csv").write_text("year,value\n2020,1\n", encoding="utf-8")
+    (work / "empty").mkdir()
+    shutil.copytree(recorded, work / "previous-run")
+    shutil.copytree(recorded, work / "mixed-run")
+    (work / "mixed-run" / "mine.txt").write_text("not written by jevons\n", encoding="utf-8")
+    (work / "link-to-data").symlink_to("data")
+    (work / "loop").symlink_to("loop")
+    os.mkfifo(work / "pipe")
+    return work
+
+
+def _signature(path: Path) -> tuple:
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return ("link", os.readlink(path))
+    if stat.S_ISREG(info.st_mode):
+        return ("file", path.read_bytes())
+    return (stat.S_IFMT(info.st_mode),)
+
+
+def _planted(box: Path, replaceable: tuple[Path, ...]) -> dict[str, tuple]:
+    """What every entry under ``box`` is and holds (links not followed), outside the folders a run may replace."""
+    found = {}
+    for folder, dirs, files in os.walk(box):
+        for name in dirs + files:
+            path = Path(folder) / name
+            if not any(path == r or r in path.parents for r in replaceable):
+                found[str(path.relative_to(box))] = _signature(path)
+    return found
+
+
+#: Parts of output paths: navigation, the planted entries (see _sandbox), new names, names at and
+#: beyond the file system's limit of 255 bytes (the output's store adds 8 to a name).
+PATH_PARTS = ["notes.txt", "data", "mixed-run", "link-to-data", "loop", "pipe", "previous-run", "empty", ".", "..",
+              "~", "", "out", "new", "a b", ".hidden", "é", "-o", "table.csv", "mine.txt", "home", "work", "x" * 247,
+              "y" * 248, "z" * 300]
+
+
+@fuzz(120)
+@example(absolute=False, parts=["mixed-run"], trailing=False)  # a jevons output holding a user's file: refused
+@example(absolute=False, parts=["previous-run"], trailing=True)  # a previous output: replaced
+@example(absolute=False, parts=["empty"], trailing=False)  # an empty folder: replaced
+@example(absolute=False, parts=["data"], trailing=False)  # a user's folder: refused
+@example(absolute=False, parts=["link-to-data"], trailing=False)
+@example(absolute=False, parts=["loop", "x"], trailing=False)
+@example(absolute=False, parts=["pipe", "x"], trailing=False)
+@example(absolute=True, parts=["home"], trailing=False)  # HOME, also a parent of the current folder
+@example(absolute=False, parts=["..", "..", ".."], trailing=False)  # the sandbox itself, a parent of the current folder
+@example(absolute=False, parts=["y" * 248], trailing=False)
+@given(absolute=st.booleans(), parts=st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=4),
+       trailing=st.booleans())
+def test_output_paths_are_used_or_refused_and_never_touch_a_users_files(absolute, parts, trailing, recorded,
+                                                                        tmp_path, monkeypatch):
+    """Any output path inside a sandbox: exit 0 or 2 (never 1, never a traceback), and every file, folder,
+    link and pipe planted there is left as it was, except an empty folder or a previous jevons output."""
+    box = Path(tempfile.mkdtemp(dir=tmp_path))
+    work = _sandbox(box, recorded)
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("HOME", str(box / "home"))
+    path = "/".join(parts) + ("/" if trailing else "")
+    if absolute:
+        path = f"{box}/{path}"
+    target = Path(os.path.abspath(work / path))
+    assume(target == tmp_path or tmp_path in target.parents)
+    before = _planted(box, (work / "empty", work / "previous-run"))
+    existed = os.path.lexists(target)
+    status, printed = _cli(["run", str(CLASSROOM_PATH), "--no-plots", f"--output={path}"])
+    _no_crash(status, printed)
+    for name, signature in before.items():
+        assert os.path.lexists(box / name), f"{name} was deleted by a run into {path!r}"
+        assert _signature(box / name) == signature, f"{name} was modified by a run into {path!r}"
+    if status == 0:
+        assert (target / "manifest.json").is_file()
+        OUTCOMES["output path used"] += 1
+    else:
+        assert all(line.startswith("error: ") for line in printed.splitlines()), printed
+        assert os.path.lexists(target) == existed, f"a refused run created {target}"
+        reason = printed.splitlines()[0].partition(f"{target}: ")[2]
+        OUTCOMES["output path refused: " + " ".join(reason.split()[:4])] += 1
+
+
+MANIFEST_KEYS = ["scenario", "scenario_sha256", "scenario_name", "version", "seed", "command", "contents", "files",
+                 "name", "time", "demand", "generations", "start", "end", "step"]
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-(10**20), 10**20),
+              st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12), st.sampled_from(UNIT_STRINGS)),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.one_of(st.sampled_from(MANIFEST_KEYS), st.text(max_size=8)), inner,
+                                            max_size=5)),
+    max_leaves=15,
+)
+
+
+def _steps(manifest: Any) -> float:
+    """Steps of the horizon a manifest gives, 0 if it does not say (a mutated horizon of 20,000 steps
+    runs for a minute: valid and slow, left out of this quick campaign)."""
+    try:
+        t = manifest["scenario"]["time"]
+        return (float(t["end"]) - float(t["start"])) / float(t.get("step", 0.25))
+    except Exception:
+        return 0.0
+
+
+@fuzz(150)
+@given(how=st.sampled_from(["random", "random scenario", "mutated", "damaged text"]), data=st.data())
+def test_random_manifests_rerun_or_are_refused(how, data, recorded, tmp_path, monkeypatch):
+    """``run --from-manifest`` on random JSON, on a real manifest mutated (with or without its sha256) or
+    with its text damaged: exit 0 with outputs, or exit 2 with every line naming the manifest (or an
+    ``error:`` of the numerical guard), never 1, never a traceback."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    monkeypatch.chdir(folder)
+    real = json.loads((recorded / "manifest.json").read_text(encoding="utf-8"))
+    if how == "random":
+        text = json.dumps(data.draw(JSON_VALUES, label="manifest"))
+    elif how == "random scenario":
+        text = json.dumps({**real, "scenario": data.draw(JSON_VALUES, label="scenario")})
+    elif how == "mutated":
+        manifest = copy.deepcopy(real)
+        where = manifest["scenario"] if data.draw(st.booleans(), label="in the scenario") else manifest
+        for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+            if _nodes(where):
+                mutate(data.draw, where)
+        if data.draw(st.booleans(), label="without its sha256"):
+            manifest.pop("scenario_sha256", None)
+        assume(_steps(manifest) <= 2000)
+        text = json.dumps(manifest, default=str)
+    else:
+        text = json.dumps(real, indent=2)
+        for _ in range(data.draw(st.integers(1, 3), label="damages")):
+            text = damage(data.draw, text)
+    path = folder / "manifest.json"
+    path.write_text(text, encoding="utf-8")
+    out = folder / "rerun"
+    chosen = [] if data.draw(st.integers(0, 3), label="default output") == 0 else [f"--output={out}"]
+    with hard_limit(HANG_SECONDS, path, chosen):
+        status, printed = _cli(["run", "--from-manifest", str(path), "--no-plots", *chosen])
+    _no_crash(status, printed)
+    if status == 0:
+        written = [out] if chosen else [p for p in (folder / "outputs").iterdir() if (p / "manifest.json").is_file()]
+        assert len(written) == 1 and (written[0] / "manifest.json").is_file()
+        OUTCOMES["manifest rerun"] += 1
+    else:
+        assert all(line.startswith((f"{path}:", "error: ")) for line in printed.splitlines()), printed
+        assert not out.exists() and not (folder / "outputs").exists()
+        OUTCOMES["manifest refused"] += 1
+
+
+def _escaped(text: str) -> str:
+    """A path as messages show it: control characters escaped, so a message stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+FILE_KINDS = ["missing", "folder", "fifo", "symlink loop", "dangling symlink", "link to a folder", "link to a fifo",
+              "empty", "blank", "byte order mark only", "binary", "not UTF-8", "inside a file",
+              "inside a missing folder"]
+
+
+def _plant(kind: str, box: Path, name: str) -> Path:
+    """A scenario path of ``kind`` named ``name`` in ``box``."""
+    path = box / name
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink loop":
+        path.symlink_to(name)
+    elif kind == "dangling symlink":
+        path.symlink_to(box / "nowhere.yaml")
+    elif kind in ("link to a folder", "link to a fifo"):
+        (box / "other").mkdir() if kind == "link to a folder" else os.mkfifo(box / "other")
+        path.symlink_to(box / "other")
+    elif kind in ("empty", "blank", "byte order mark only", "binary", "not UTF-8"):
+        path.write_bytes({"empty": b"", "blank": b"  \n# nothing but a comment\n\n", "byte order mark only":
+                          b"\xef\xbb\xbf", "binary": b"name: x\x00\x01\x02", "not UTF-8": b"name: caf\xe9\n"}[kind])
+    elif kind == "inside a file":
+        (box / "file.yaml").write_text("name: x\n", encoding="utf-8")
+        path = box / "file.yaml" / name
+    elif kind == "inside a missing folder":
+        path = box / "nowhere" / name
+    return path
+
+
+@fuzz(60)
+@given(kind=st.sampled_from(FILE_KINDS), command=st.sampled_from(["run", "validate"]),
+       name=st.text(alphabet="ab.-_ é~\n", min_size=1, max_size=12).filter(lambda n: n not in (".", "..")))
+def test_scenario_paths_that_are_no_scenario_are_refused_in_one_line(kind, command, name, tmp_path):
+    """A scenario path that is missing, a folder, a pipe, a link loop, empty, binary...: exit 2 with one
+    line that names the path (escaped, even with a newline in the name), and nothing written."""
+    box = Path(tempfile.mkdtemp(dir=tmp_path))
+    path = _plant(kind, box, name)
+    out = box / "out"
+    extra = ["--no-plots", f"--output={out}"] if command == "run" else []
+    status, printed = _cli([command, str(path), *extra])
+    _no_crash(status, printed)
+    assert status == 2
+    lines = printed.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{_escaped(str(path))}:"), printed
+    assert not out.exists()
+    OUTCOMES[f"scenario path: {kind}"] += 1

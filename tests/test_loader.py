@@ -22,7 +22,7 @@ demand:
   users: {2010: 1000, 2030: "3000 users"}
   services:
     data: {usage: "2 GB/month", elasticity: 0.5}
-    web: {usage: 1.0}
+    web: {usage: "1.0 GB/yr"}
 generations:
   network: {launch: 2010, energy_intensity: "250 Wh/GB", idle_power: "1.2 kW"}
 """

@@ -16,7 +16,10 @@ from matplotlib.text import Text
 from test_plots import RICH  # noqa: I001  (a sibling test module: its scenario has observations)
 
 import simulator
+import simulator.rebound
 from simulator.compare import compare
+from simulator.display.i18n import FRENCH, NBSP, NNBSP, unit_text
+from simulator.display.style import KIND_COLOURS, PHASE_NAMES, VARIANT_NAMES
 from simulator.plots import (
     COMPARISON_FIGURES,
     FIGURES,
@@ -29,12 +32,10 @@ from simulator.plots import (
     save_all,
     save_comparison,
     source_text,
-    waterfall,
 )
-from simulator.plots.analysis import BREAKDOWNS, NOT_ATTRIBUTED, QUANTITY_NAMES, STEP_LEGEND
-from simulator.plots.figures import PHASE_NAMES, VARIANT_NAMES
-from simulator.plots.i18n import FRENCH, NBSP, NNBSP, unit_text
-from simulator.plots.style import KIND_COLOURS, SOURCE_GID, root_figure
+from simulator.plots.analysis import BREAKDOWNS, NOT_ATTRIBUTED, QUANTITY_NAMES
+from simulator.plots.measures import INNOVATION_BARS, TERM_STYLE
+from simulator.plots.style import SOURCE_GID, root_figure
 from simulator.scenario.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,9 +106,11 @@ def test_french_numbers_have_a_decimal_comma_and_spaces_before_percent(
     top = FIGURES["rebound"](classroom, lang="fr")
     fig = root_figure(top)
     bottom = [a for a in fig.axes if a is not top][0]
-    assert bottom.get_title() == f"Rebond R(t){NNBSP}; sur 2010–2030{NBSP}: 158{NNBSP}% (retour de flamme)"
+    title = bottom.get_title().replace("\n", " ")
+    assert title == (f"Rebond R(t), rebond direct (prix){NBSP}; en titre{NBSP}: 158{NNBSP}% "
+                     "(par rapport à la technologie de départ, 2010–2030)")
     decomposition = FIGURES["decomposition"](classroom, lang="fr")
-    assert "(×1,92)" in decomposition.get_title("left")
+    assert decomposition.get_title("left").startswith(f"Énergie{NBSP}: +")
     assert unit_text("thousand units/yr", "fr") == "milliers d’unités/an"
     assert unit_text("EB/yr", "fr") == "Eo/an"
     assert unit_text("t Sb eq", "fr") == "t éq. Sb"
@@ -116,14 +119,15 @@ def test_french_numbers_have_a_decimal_comma_and_spaces_before_percent(
 def test_every_text_of_the_figures_has_a_french_translation() -> None:
     """Keys given to tr() in the code, and the tables of words, are all in the French table."""
     keys: set[str] = set()
-    for path in PLOTS.glob("*.py"):
+    for path in [*PLOTS.glob("*.py"), *(PLOTS.parent / "display").glob("*.py")]:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "tr" and node.args
                     and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
                 keys.add(node.args[0].value)
     assert len(keys) > 60
     keys |= set(PHASE_NAMES.values()) | set(VARIANT_NAMES.values()) | set(BREAKDOWNS.values())
-    keys |= set(STEP_LEGEND.values()) | {name for _, name in CATEGORIES.values()}
+    keys |= {label for label, _ in TERM_STYLE.values()} | {label for _, label, _ in INNOVATION_BARS}
+    keys |= {name for _, name in CATEGORIES.values()}
     keys |= set(QUANTITY_NAMES.values()) | set(KIND_COLOURS) | {"users", "traffic", "electricity"}
     missing = sorted(k for k in keys if k not in FRENCH)
     assert not missing
@@ -194,28 +198,28 @@ def test_contribution_shares_add_up_to_100_per_category_and_breakdown(
 
 
 @pytest.mark.parametrize("name", ["classroom", "rich", "baseline"])
-@pytest.mark.parametrize("quantity", ["energy", "climate_change"])
-def test_waterfall_bars_add_up(name: str, quantity: str, request: pytest.FixtureRequest) -> None:
+def test_decomposition_bars_are_the_lmdi_terms_and_add_up(name: str, request: pytest.FixtureRequest) -> None:
+    """Every bar is a term of the exact decomposition, in one unit on one plain axis (no broken axis)."""
     results = request.getfixturevalue(name)
-    steps, parts = waterfall(results, quantity)
-    assert [s.key for s in steps] == ["start", "growth", "efficiency", "rebound", "end"]
-    start, growth, efficiency, rebound, end = (s.value for s in steps)
-    assert start + growth + efficiency + rebound == pytest.approx(end, rel=1e-9)
-    level = start
-    for step in steps[1:-1]:  # each change starts where the previous one ended
-        assert level in (pytest.approx(step.low, rel=1e-12), pytest.approx(step.high, rel=1e-12))
-        level += step.value
-    assert level == pytest.approx(steps[-1].high, rel=1e-9)
-    assert 0.0 <= parts["stacking"] <= end
-
-
-def test_waterfall_marks_the_stacking_of_older_generations(baseline: simulator.Results) -> None:
-    ax = FIGURES["decomposition"](baseline)
+    ax = FIGURES["decomposition"](results)
     fig = root_figure(ax)
-    labels = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
-    assert "stacking: idle load of generations other than 6G" in labels
-    # The frozen run dwarfs the start and end: the energy waterfall is on a broken axis.
-    assert len([a for a in fig.axes if a.figure is ax.figure]) == 2
+    panels = [a for a in fig.axes if a.patches]
+    assert len(panels) == 2 and all(a.get_xscale() == "linear" for a in panels)
+    parts = results.decomposition("energy")
+    drawn = sum(bar.get_width() for bar in panels[0].patches)
+    scale = parts["change"] / sum(parts["terms"].values())
+    assert scale == pytest.approx(1.0, rel=1e-9)
+    unit = panels[0].get_xlabel()
+    factor = {"(kWh/yr)": 1.0, "(MWh/yr)": 1e3, "(GWh/yr)": 1e6, "(TWh/yr)": 1e9, "(PWh/yr)": 1e12}[unit.split()[-1]]
+    assert drawn * factor == pytest.approx(parts["change"], rel=1e-6)
+
+
+def test_innovations_figure_has_a_row_per_innovation(baseline: simulator.Results) -> None:
+    ax = FIGURES["innovations"](baseline)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names[0] == "3G launched" and "5G idle power" in names
+    assert len(names) == len(simulator.rebound.innovation_names(baseline))
+    assert any(t.get_text() == "saved nothing before demand reacted: R undefined" for t in ax.texts)
 
 
 def test_validation_figure_only_with_observations(
@@ -245,21 +249,24 @@ def test_forced_traffic_keeps_validation_and_drops_the_decomposition() -> None:
     assert "contributions" in stems
 
 
-def test_rebound_figure_spells_out_the_paradox_on_backfire() -> None:
+def test_rebound_figure_states_the_one_verdict() -> None:
     backfire = simulator.run(CLASSROOM, ["demand.services.data.elasticity=1.5"])
     partial = simulator.run(CLASSROOM, ["demand.services.data.elasticity=0.5"])
-    flat = simulator.run(CLASSROOM, ["demand.services.data.elasticity=1"])
-    assert rebound_callout(backfire).startswith("Efficiency up, consumption up (Jevons paradox)")
-    assert "energy per GB ÷25.8" in rebound_callout(backfire)
-    assert rebound_callout(flat).startswith("Efficiency up, consumption flat")
-    assert rebound_callout(partial).startswith("Efficiency up, consumption down")
+    for results in (backfire, partial):
+        verdict = simulator.rebound.verdict(results)
+        assert rebound_callout(results) == verdict["text"]["en"]
+        assert rebound_callout(results, "fr") == verdict["text"]["fr"]
+    assert "backfire (Jevons paradox)" in rebound_callout(backfire)
+    assert "partial rebound" in rebound_callout(partial)
     top = FIGURES["rebound"](backfire)
-    assert any(t.get_text().startswith("Efficiency up, consumption up") for t in top.texts)
-    assert rebound_callout(backfire, "fr").startswith("Plus d’efficacité, plus de consommation")
+    assert any(t.get_text().startswith("Energy 2030 vs 2010") for t in top.texts)
 
 
-def test_no_callout_when_energy_grows_through_demand(baseline: simulator.Results) -> None:
-    assert rebound_callout(baseline) is None
+def test_the_baseline_rebound_figure_does_not_draw_the_extreme_frozen_run(baseline: simulator.Results) -> None:
+    top = FIGURES["rebound"](baseline)
+    labels = [line.get_label() for line in top.get_lines()]
+    assert not any(label.startswith("frozen (") for label in labels)
+    assert any("frozen 2000 technology not shown: it would use 214× the actual energy" in label for label in labels)
 
 
 # --- comparison -------------------------------------------------------------------------
@@ -300,7 +307,8 @@ def test_comparison_notes_appear_under_the_figures(classroom: simulator.Results,
     assert comparison.notes
     fig = root_figure(COMPARISON_FIGURES["compare_climate"](comparison))
     notes = [t.get_text() for t in fig.texts if t.get_gid() == "note"]
-    assert len(notes) == len(comparison.notes) and notes[0].startswith("Note: horizons differ")
+    assert len(notes) == len(comparison.figure_notes) and notes[0].startswith("Note: horizons differ")
+    assert len(comparison.figure_notes) < len(comparison.notes)  # the table's notes are not repeated
     fig = root_figure(COMPARISON_FIGURES["compare_climate"](comparison, lang="fr"))
     notes = [t.get_text() for t in fig.texts if t.get_gid() == "note"]
     assert notes[0].startswith(f"Note{NBSP}: les horizons diffèrent")

@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import LogNorm, SymLogNorm
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
+from simulator.display.i18n import FRENCH, NNBSP, UNCERTAINTY_FRENCH
+from simulator.display.style import source_date
 from simulator.plots import uncertainty
-from simulator.plots.i18n import FRENCH, NNBSP, UNCERTAINTY_FRENCH
-from simulator.plots.style import NOTE_GID, SOURCE_GID, source_date
+from simulator.plots.style import NOTE_GID, SOURCE_GID
 from simulator.plots.uncertainty import (
     cell_edges,
     jevons_grid,
@@ -130,7 +133,7 @@ def sensitivity_table(method: str, n: int = len(PARAMETERS), seed: int = 3) -> p
 
 
 def _texts(fig: Figure) -> list[str]:
-    found = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))]
+    found = [t.get_text() for t in fig.findobj(Text)]
     return [t for t in found if t]
 
 
@@ -290,6 +293,104 @@ def test_jevons_map_without_contour_and_all_nan_does_not_crash() -> None:
     fig.canvas.draw()
 
 
+# --- the measure shown (--measure) -------------------------------------------------------------------
+
+#: The measure of a classroom ensemble, as the ensemble commands give it in ``meta``.
+WINDOW = {"name": "window", "column": "rebound_window_energy", "window": 5.0, "start": 2010.0, "end": 2030.0}
+INDUCED = {"name": "induced", "column": "induced_energy", "window": 5.0, "start": 2010.0, "end": 2030.0}
+
+
+def _renamed(bands: pd.DataFrame, quantity: str) -> pd.DataFrame:
+    return bands.assign(quantity=bands["quantity"].replace({"rebound": quantity}))
+
+
+def test_fan_chart_names_the_measure_and_draws_induced_without_backfire() -> None:
+    window = plot_fan_chart(_renamed(fan_bands(members=40), "rebound_window_energy"), {**META, "measure": WINDOW})
+    ax = window.axes[3]
+    assert ax.get_title() == "Rolling rebound R₅(t)" and ax.get_ylabel() == "R₅ (%)"
+    assert "backfire above 100 %" in [t.replace("\n", " ") for t in _texts(window)]
+    bands = _renamed(fan_bands(members=40), "induced_energy")
+    induced = bands["quantity"] == "induced_energy"
+    bands.loc[induced, ["p5", "p25", "p50", "p75", "p95", "nominal"]] *= 0.3  # (A − E)/E, 0 to ~40 %
+    fig = plot_fan_chart(bands, {**META, "measure": INDUCED})
+    ax = fig.axes[3]
+    assert ax.get_title() == "Induced energy (A − E)/E" and ax.get_ylabel() == "(A − E)/E (%)"
+    assert ax.get_yscale() == "linear" and ax.get_ylim()[0] == 0.0
+    texts = " ".join(_texts(fig)).replace("\n", " ")
+    assert "backfire" not in texts and "no rebound" not in texts
+    notes = [t.get_text().replace("\n", " ") for t in fig.texts if t.get_gid() == NOTE_GID]
+    assert any("E: engineering estimate" in n for n in notes)
+    empty = plot_fan_chart(fan_bands(members=40), {**META, "measure": INDUCED})  # no induced_energy rows
+    assert "not in this ensemble" in _texts(empty)
+
+
+def _induced_table() -> pd.DataFrame:
+    """(A − E)/E of the closed form at the final year over the classroom's map: x^(−ε) − 1, from 0 (ε = 0 or
+    no gain) to 1.5 million (ε = 2, 30 %/yr: x = 0.7^20)."""
+    table = map_table()
+    ratio = (1 - table["efficiency_gain"]) ** 20.0
+    return table.assign(induced_energy=ratio ** -table["elasticity"] - 1).drop(columns="rebound_cumulative")
+
+
+def test_jevons_map_of_induced_is_sequential_without_backfire() -> None:
+    table = _induced_table()
+    table = table[(table["elasticity"] <= 0.5) & (table["efficiency_gain"] <= 0.1)]  # 0 to 188 %: linear
+    fig = plot_jevons_map(table, "elasticity", "efficiency_gain", "price elasticity (1)",
+                          "efficiency gain (fraction per year)", {**META, "measure": INDUCED, "nominal": (1.2, 0.15)})
+    ax = _value_axes(fig)[0]
+    assert not [c for c in ax.collections if c.get_gid() == "backfire_contour"]
+    assert [c for c in ax.collections if c.get_gid() == "induced_contours"]
+    texts = " ".join(_texts(fig)).replace("\n", " ")
+    assert "backfire" not in texts and "R = 100 %" not in texts
+    assert fig.axes[0].get_title() == "Energy induced by the demand response, 2010–2030"
+    bar = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    assert bar.get_ylabel().replace("\n", " ") == "Induced energy (actual − engineering) / engineering, %"
+    mesh = ax.collections[0]
+    assert not isinstance(mesh.norm, LogNorm)
+    low, high = mesh.norm.vmin, mesh.norm.vmax
+    rgba = mesh.cmap(mesh.norm(np.linspace(low, high, 5)))
+    luminance = rgba[:, :3] @ [0.2126, 0.7152, 0.0722]
+    assert np.all(np.diff(luminance) < 0), "one hue, darker as the demand response adds more"
+    huge = plot_jevons_map(_induced_table(), "elasticity", "efficiency_gain", "ε (1)", "g (1/yr)",
+                           {**META, "measure": INDUCED})
+    assert isinstance(_value_axes(huge)[0].collections[0].norm, SymLogNorm)  # 0 (ε = 0) to 10⁸ %: decades
+    bar = next(a for a in huge.axes if a.get_label() == "<colorbar>")
+    assert bar.get_ylabel().replace("\n", " ").endswith("% (log scale)")
+    assert {"0", "100", "1,000", "10⁴", "10⁸"} <= {t.get_text() for t in bar.get_yticklabels()}
+
+
+def test_jevons_map_of_another_rebound_keeps_the_backfire_line_and_names_it() -> None:
+    table = map_table().rename(columns={"rebound_cumulative": "rebound_window_energy"})
+    fig = plot_jevons_map(table, "elasticity", "efficiency_gain", "price elasticity (1)",
+                          "efficiency gain (fraction per year)", {**META, "measure": WINDOW})
+    ax = _value_axes(fig)[0]
+    assert [c for c in ax.collections if c.get_gid() == "backfire_contour"]
+    assert ax.get_title() == "Where efficiency backfires: rolling rebound R₅ at 2030"
+    bar = next(a for a in fig.axes if a.get_label() == "<colorbar>")
+    assert bar.get_ylabel().startswith("Rolling rebound R₅ at 2030 (%")
+    french = plot_jevons_map(table, "elasticity", "efficiency_gain", "ε (1)", "g (1/yr)",
+                             {**META, "measure": WINDOW}, lang="fr")
+    assert _value_axes(french)[0].get_title() == "Quand l’efficacité se retourne\u00a0: rebond glissant R₅ en 2030"
+
+
+def test_sweep_lines_and_sensitivity_name_the_measure() -> None:
+    table = sweep_table().rename(columns={"induced": "induced_energy"}).drop(columns="rebound_cumulative")
+    fig = plot_sweep_lines(table, "elasticity", "price elasticity (1)", {**META, "measure": INDUCED})
+    ax = fig.axes[3]
+    assert ax.get_title() == "Induced energy (A − E)/E" and ax.get_ylabel() == "(A − E)/E (%)"
+    assert "backfire" not in " ".join(_texts(fig))
+    indices = sensitivity_table("morris").replace({"output": {"rebound_cumulative": "rebound_marginal_energy"}})
+    marginal = {"name": "marginal", "column": "rebound_marginal_energy", "window": 5.0, "start": 2010.0,
+                "end": 2030.0}
+    fig = plot_sensitivity(indices, "morris", {**META, "measure": marginal})
+    assert [ax.get_title().replace("\n", " ") for ax in fig.axes] == ["Energy", "Climate change",
+                                                                   "Marginal rebound at 2030"]
+    assert fig.axes[2].get_xlabel() == "μ*, σ\n(percentage points)"
+    innovation = {**marginal, "name": "innovation:launch:5G", "column": "rebound_innovation:launch:5G_energy"}
+    assert uncertainty.measure_texts({"measure": innovation}, "fr").value == (
+        "Rebond cumulé R, innovation\u00a0: lancement (5G)")
+
+
 # --- sensitivity ----------------------------------------------------------------------------------
 
 
@@ -377,7 +478,8 @@ def test_every_text_has_a_french_translation() -> None:
     keys |= {name for _, name, _ in uncertainty.SWEEP_OUTPUTS} | set(uncertainty._FAN_NAMES.values())
     keys |= {name for name, _ in uncertainty.SENSITIVITY_OUTPUTS.values()}
     keys |= {"Monte Carlo simulations", "parameter sweep", "sensitivity analysis", "backfire above 100 %",
-             "no rebound (0 %)", "backfire\n(R > 100 %)", "partial rebound\n(R < 100 %)"}
+             "no rebound (0 %)", "backfire\n(R > 100 %)", "partial rebound\n(R < 100 %)", uncertainty.INDUCED_NOTE}
+    keys |= set(uncertainty._INNOVATION_WORDS.values())
     assert sorted(k for k in keys if k not in FRENCH) == []
     for key, french in UNCERTAINTY_FRENCH.items():
         assert set(re.findall(r"{(\w+)}", key)) == set(re.findall(r"{(\w+)}", french)), key

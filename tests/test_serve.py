@@ -90,7 +90,8 @@ def test_a_move_reruns_the_scenario_with_its_counterfactuals(url, values, verdic
 
 
 def test_the_answer_is_small_and_rounded_to_four_digits(url):
-    request = urllib.request.Request(url + "api/run", data=b'{"values": {"elasticity": 1.3}}', method="POST")
+    request = urllib.request.Request(url + "api/run", data=b'{"values": {"elasticity": 1.3}}', method="POST",
+                                     headers={"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=30) as answer:
         raw = answer.read()
         assert answer.headers["Content-Security-Policy"].startswith("default-src 'none'")
@@ -103,17 +104,20 @@ def test_a_small_r_over_a_long_horizon_is_still_called_a_rebound():
     """The baseline's frozen run dwarfs the others, so R is ~0.1 %: the verdict says partial, not
     none, and its detail gives the extra energy over the engineering estimate."""
     said = verdict(Explorer(load_scenario(SCENARIOS / "baseline.yaml")).run({"video_elasticity": 0.5}))
-    assert said["kind"] == "partial" and said["text"].startswith("Savings, partial rebound 0.")
+    assert said["kind"] == "partial" and said["text"].startswith("Energy 2050 vs 2000: ×")
+    assert "Direct price rebound of the efficiency gained 2045–2050: " in said["text"]
     assert re.fullmatch(r"Energy use \+\d+ % vs the engineering estimate \(no rebound\), 2000–2050\.", said["detail"])
 
 
 def test_the_verdict_speaks_french(url):
     status, answer = post(url, {"values": {"elasticity": 1.5}, "lang": "fr"})
     assert status == 200
-    assert answer["verdict"]["text"].startswith("Retour de flamme\u00a0: la consommation augmente avec l’efficacité")
+    assert answer["verdict"]["text"].startswith("Énergie 2030 par rapport à 2010\u00a0: ×")
+    assert "effet boomerang (paradoxe de Jevons)\u00a0: le gain d’efficacité a augmenté la consommation" in (
+        answer["verdict"]["text"])
     assert "\u202f%" in answer["verdict"]["text"]
     status, answer = post(url, {"values": {"elasticity": 0.5}, "lang": "fr"})
-    assert answer["verdict"]["text"].startswith("Économies, rebond partiel de ")
+    assert "rebond partiel\u00a0: l’usage accru a repris une partie du gain d’efficacité" in answer["verdict"]["text"]
 
 
 @pytest.mark.parametrize("body, message", [
@@ -191,7 +195,8 @@ def test_the_page_language_is_the_servers_unless_asked(explorer):
             assert '<html lang="en">' in answer.read().decode()
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(base + "?lang=<b>de</b>", timeout=10)
-    assert refused.value.code == 400 and refused.value.read() == b"lang: expected one of en, fr"
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read()) == {"error": "lang: found '<b>de</b>', expected one of en, fr"}
 
 
 def test_tabs_do_not_interfere(url):
@@ -354,14 +359,18 @@ def test_export_html_with_bad_input_writes_nothing(tmp_path, capsys, args, messa
         assert message in capsys.readouterr().err
 
 
-def test_export_html_into_a_missing_folder_is_refused(tmp_path, capsys):
-    assert main(["export-html", str(CLASSROOM), "-o", str(tmp_path / "no" / "page.html")]) == 2
-    assert "expected a file in an existing folder" in capsys.readouterr().err
+def test_export_html_over_a_folder_or_a_users_file_is_refused(tmp_path, capsys):
+    assert main(["export-html", str(CLASSROOM), "-o", str(tmp_path)]) == 2
+    assert "is a folder; give a file name" in capsys.readouterr().err
+    mine = tmp_path / "page.html"
+    mine.write_text("previous", encoding="utf-8")
+    assert main(["export-html", str(CLASSROOM), "-o", str(mine)]) == 2
+    assert "was not written by jevons" in capsys.readouterr().err
+    assert mine.read_text(encoding="utf-8") == "previous"
 
 
 def test_export_html_writes_one_small_self_contained_file(tmp_path, capsys):
     out = tmp_path / "page.html"
-    out.write_text("previous", encoding="utf-8")
     assert main(["export-html", str(CLASSROOM), "-o", str(out), "--params", "elasticity", "--lang", "fr"]) == 0
     text = out.read_text(encoding="utf-8")
     assert list(tmp_path.iterdir()) == [out]

@@ -112,7 +112,8 @@ def test_the_page_loads_with_sliders_verdict_and_four_charts(page, url):
     assert page.inner_text("label[for=slider-elasticity]") == "Price elasticity of demand"
     assert page.inner_text("#slider-elasticity + output") == "1.2"
     assert page.get_attribute("#verdict", "data-kind") == "backfire"
-    assert page.inner_text("#verdict-text").startswith("Backfire: consumption rises with efficiency (rebound 158 %)")
+    assert page.inner_text("#verdict-text").startswith("Energy 2030 vs 2010: ×1.9, up. Direct price rebound of the "
+                                                       "efficiency gained 2010–2030: 158 %, backfire (Jevons paradox)")
     for chart in SUBPLOTS:
         assert lines(page, chart)
     assert page.locator("#plot-under .xaxislayer-above text").count() >= 4 * 5  # years under the four charts
@@ -124,11 +125,11 @@ def test_elasticity_from_half_to_one_and_a_half_turns_to_backfire(page, url):
     open_page(page, url)
     move(page, "elasticity", "0.5")
     assert page.get_attribute("#verdict", "data-kind") == "partial"
-    assert page.inner_text("#verdict-text").startswith("Savings, partial rebound")
+    assert "partial rebound: more use took back part of the efficiency gain" in page.inner_text("#verdict-text")
     before = {chart: lines(page, chart) for chart in SUBPLOTS}
     move(page, "elasticity", "1.5")
     assert page.get_attribute("#verdict", "data-kind") == "backfire"
-    assert page.inner_text("#verdict-text").startswith("Backfire: consumption rises with efficiency")
+    assert "backfire (Jevons paradox)" in page.inner_text("#verdict-text")
     assert page.inner_text("#slider-elasticity + output") == "1.5"
     after = {chart: lines(page, chart) for chart in before}
     assert all(after[chart] != before[chart] for chart in before)  # every chart was redrawn
@@ -140,12 +141,14 @@ def test_the_french_page_speaks_french(page, url):
     assert page.inner_text("label[for=slider-elasticity]") == "Élasticité-prix de la demande"
     assert page.inner_text("#slider-elasticity + output") == "1,2"
     assert page.inner_text("#title-stack") == "Énergie par génération (empilée)"
-    assert page.inner_text("#verdict-text").startswith("Retour de flamme\u00a0: la consommation augmente")
+    assert page.inner_text("#verdict-text").startswith("Énergie 2030 par rapport à 2010\u00a0: ×1,9, en hausse.")
+    assert "effet boomerang (paradoxe de Jevons)" in page.inner_text("#verdict-text")
     assert page.inner_text("#reset") == "Réinitialiser"
     assert "Énergie (GWh/an)" in page.inner_text("#chart-energy")
     assert "estimation d’ingénieur (sans rebond)" in page.inner_text("#legend-energy")
     move(page, "elasticity", "0.5")
-    assert page.inner_text("#verdict-text").startswith("Économies, rebond partiel de ")
+    assert "rebond partiel\u00a0: l’usage accru a repris une partie du gain d’efficacité" in (
+        page.inner_text("#verdict-text"))
 
 
 def boxes(page: Page, selector: str) -> list[dict]:
@@ -262,7 +265,7 @@ def test_the_exported_file_works_from_file_url(browser, page, tmp_path):
     assert main(["export-html", str(CLASSROOM), "-o", str(out), "--params", "elasticity"]) == 0
     browser.requests.clear()
     open_page(page, out.as_uri())
-    assert page.inner_text("#verdict-text").startswith("Backfire")
+    assert "backfire (Jevons paradox)" in page.inner_text("#verdict-text")
     assert page.locator("input[type=range]").count() == 1
     move(page, "elasticity", "5")  # the 6th position: 0.5
     assert page.inner_text("#slider-elasticity + output") == "0.5"

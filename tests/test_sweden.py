@@ -1,7 +1,7 @@
-"""Sweden 2003-2014 against the Ericsson Mobility Report (Nov 2015), traffic forced to PTS.
+"""Sweden 2003-2014 against the Ericsson Mobility Report (Nov 2015) [ericsson2015nov], traffic forced to PTS.
 
 The report's feature "Mobile traffic growth has little impact on networks' energy
-consumption" describes Sweden 2003-2014 (REFERENCE-DATA.md, quoted there as [E]): "over six
+consumption" describes Sweden 2003-2014 (as printed, [E]): "over six
 years data traffic grew more than 13x while the networks' energy grew about 40 %; 2G energy
 roughly constant (coverage already built); 3G energy rose fast 2004-2006 during build-out,
 then flattened even as traffic grew; 4G added its own layer on top ('stacking')".
@@ -70,7 +70,7 @@ def test_traffic_grows_13_fold_2009_2014(sweden):
 
 
 def test_energy_per_gb_falls_9_4_fold_2009_2014(sweden):
-    """13x traffic for +40 % energy: energy per GB fell 13.1 / 1.40 = 9.4x (REFERENCE-DATA.md [A]).
+    """13x traffic for +40 % energy: energy per GB fell 13.1 / 1.40 = 9.4x ([A]).
 
     Not independent of the two tests above (it is their ratio, here as the mean of the
     quarterly kWh/GB of each year: 9.8).

@@ -6,6 +6,8 @@ import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..output_folder import claim
+
 #: Most members (or runs) one command may ask for.
 MAX_MEMBERS = 1_000_000
 
@@ -44,6 +46,9 @@ def _add_common(p: argparse.ArgumentParser, formats: Callable, dpi: Callable, la
     bar.add_argument("--progress", dest="progress", action="store_true", default=None,
                      help="show a progress bar (default: only on a terminal)")
     bar.add_argument("--no-progress", dest="progress", action="store_false")
+    p.add_argument("--measure", metavar="MEASURE",
+                   help="what each member reports: induced, frozen, window, marginal or innovation:KIND:NAME "
+                   "(default: frozen where the scenario's run headlines it, else induced)")
     p.add_argument("--format", type=formats, default=("png",), help="figure formats: png,svg,pdf")
     p.add_argument("--dpi", type=dpi, default=300)
     p.add_argument("--lang", choices=languages, default="en")
@@ -83,10 +88,21 @@ def _run_options(args: argparse.Namespace) -> dict:
     return options
 
 
-def _load(args: argparse.Namespace):
-    from ..scenario.load import load_scenario
+def _reach_scheduler(args: argparse.Namespace) -> None:
+    """Refuse an unreachable --scheduler before anything slow (imports, loading, drawing)."""
+    if args.scheduler is not None:
+        from .scheduler import reach
 
-    return load_scenario(args.scenario, args.overrides)
+        reach(args.scheduler)
+
+
+def _load(args: argparse.Namespace):
+    """The scenario and the measure (checked, or chosen by default) before any output folder is claimed."""
+    from ..scenario.load import load_scenario
+    from .measures import choose_measure
+
+    scenario = load_scenario(args.scenario, args.overrides)
+    return scenario, choose_measure(scenario, args.measure)
 
 
 def _plot_options(args: argparse.Namespace, argv: Sequence[str]) -> dict:
@@ -99,22 +115,32 @@ def _fmt(value: float | None, scale: float = 1.0, unit: str = "") -> str:
 
 
 def _montecarlo(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    _reach_scheduler(args)
     from .export import write_montecarlo
     from .montecarlo import monte_carlo
 
-    scenario = _load(args)
+    scenario, measure = _load(args)
     output = args.output or Path("outputs") / f"{scenario.name}-montecarlo"
-    mc = monte_carlo(scenario, args.members, seed=args.seed, keys=args.params, **_run_options(args))
-    write_montecarlo(mc, output, **_plot_options(args, argv))
+    with claim(output):
+        mc = monte_carlo(scenario, args.members, seed=args.seed, keys=args.params, measure=measure,
+                         **_run_options(args))
+        write_montecarlo(mc, output, **_plot_options(args, argv))
     s = mc.summary()
     energy = s["cumulative"]["energy"]
     print(f"{scenario.name}: {s['members']:,} members (seed {s['seed']}); cumulative energy median "
           f"{_fmt(energy['p50'], 1e9)} TWh, 90 % of members between {_fmt(energy['p5'], 1e9)} and "
           f"{_fmt(energy['p95'], 1e9)} TWh (nominal {_fmt(energy['nominal'], 1e9)})")
-    r, p = s["rebound"]["energy"], s["probability_of_backfire"]["energy"]
-    if p is not None:
-        print(f"energy rebound R: median {_fmt(100 * r['p50'])} %, 5-95 % {_fmt(100 * r['p5'])} to "
-              f"{_fmt(100 * r['p95'])} %; probability of backfire {100 * p:.3g} %")
+    print(f"measure: {s['measure_label']}")
+    if mc.measure.is_rebound:
+        r, p = s["rebound"]["energy"], s["probability_of_backfire"]["energy"]
+        if p is not None:
+            print(f"energy rebound R ({s['measure']}): median {_fmt(100 * r['p50'])} %, 5-95 % "
+                  f"{_fmt(100 * r['p5'])} to {_fmt(100 * r['p95'])} %; probability of backfire {100 * p:.3g} %")
+    else:
+        r = s["induced"]["energy"]
+        if r["defined_members"]:
+            print(f"induced energy (actual - engineering)/engineering: median {_fmt(100 * r['p50'])} %, 5-95 % "
+                  f"{_fmt(100 * r['p5'])} to {_fmt(100 * r['p95'])} %")
     for note in s["notes"]:
         print(f"note: {note}")
     print(f"outputs written to {output}")
@@ -122,17 +148,19 @@ def _montecarlo(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    _reach_scheduler(args)
     from .export import write_sweep
     from .sweep import sweep
 
-    scenario = _load(args)
+    scenario, measure = _load(args)
     output = args.output or Path("outputs") / f"{scenario.name}-sweep"
-    sw = sweep(scenario, args.grid, **_run_options(args))
-    write_sweep(sw, output, **_plot_options(args, argv))
+    with claim(output):
+        sw = sweep(scenario, args.grid, measure=measure, **_run_options(args))
+        write_sweep(sw, output, **_plot_options(args, argv))
     summary = sw.summary()
+    where = f"; backfire (R > 1) at {summary['backfire_points']:,} of them" if measure.is_rebound else ""
     print(f"{scenario.name}: {summary['points']:,} grid points over "
-          f"{', '.join(g['key'] for g in summary['grid'])}; backfire (cumulative R > 1) at "
-          f"{summary['backfire_points']:,} of them")
+          f"{', '.join(g['key'] for g in summary['grid'])}{where}; measure: {measure.label}")
     if len(sw.parameters) > 2:
         print("note: no figure for more than two swept parameters; grid.csv holds every point")
     print(f"outputs written to {output}")
@@ -140,16 +168,18 @@ def _sweep(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def _sensitivity(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    _reach_scheduler(args)
     from .export import write_sensitivity
     from .sensitivity import sensitivity
 
-    scenario = _load(args)
+    scenario, measure = _load(args)
     output = args.output or Path("outputs") / f"{scenario.name}-sensitivity-{args.method}"
-    sens = sensitivity(scenario, args.method, args.members, keys=args.params, seed=args.seed,
-                       **_run_options(args))
-    write_sensitivity(sens, scenario, output, **_plot_options(args, argv))
+    with claim(output):
+        sens = sensitivity(scenario, args.method, args.members, keys=args.params, seed=args.seed, measure=measure,
+                           **_run_options(args))
+        write_sensitivity(sens, scenario, output, **_plot_options(args, argv))
     key = "ST" if args.method == "sobol" else "mu_star"
-    print(f"{scenario.name}: {args.method}, {sens.runs:,} runs")
+    print(f"{scenario.name}: {args.method}, {sens.runs:,} runs; measure: {measure.label}")
     for output_name, ranked in sens.summary()["ranking"].items():
         top = ", ".join(f"{r['parameter']} ({key} {r[key]:.3g})" for r in ranked[:3])
         print(f"  {output_name}: {top}")

@@ -12,11 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-from .. import __version__
-from ..export import CSV_FLOAT, _write_json, atomic_folder, scenario_manifest
+from ..export import CSV_FLOAT, atomic_folder, scenario_manifest, write_json
 from ..scenario.schema import Scenario
+from ..version import __version__
 from .montecarlo import MonteCarlo
-from .sensitivity import OUTPUTS, Sensitivity
+from .sensitivity import Sensitivity
 from .sweep import Sweep
 
 
@@ -30,9 +30,11 @@ def _meta(scenario: Scenario, **extra: Any) -> dict[str, Any]:
 
 MONTECARLO_FILES = {
     "members.parquet": "headline series of every member: member, time, variable, variant, unit, value",
-    "members.csv": "per member: parameter values and cumulative totals (units in column names)",
-    "bands.csv": "per year: percentiles 5/25/50/75/95 across members and the nominal run",
-    "summary.json": "percentiles of cumulative totals and of R, probability of backfire, parameters",
+    "members.csv": "per member: parameter values, cumulative totals, induced and the measure (units in column names)",
+    "bands.csv": "per year: percentiles 5/25/50/75/95 across members and the nominal run, the measure's series "
+                 "included",
+    "summary.json": "the measure, percentiles of cumulative totals, of induced and of the measure, probability of "
+                    "backfire (rebound measures), parameters",
     "manifest.json": "resolved scenario, its sha256, seed, versions, command line",
 }
 
@@ -47,21 +49,23 @@ def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, 
         mc.member_series().to_parquet(tmp / "members.parquet", index=False)
         _csv(mc.totals(), tmp / "members.csv")
         _csv(bands, tmp / "bands.csv")
-        _write_json(tmp / "summary.json", mc.summary())
-        _write_json(tmp / "manifest.json", scenario_manifest(
-            scenario, __version__, command, MONTECARLO_FILES, seed=mc.seed, members=mc.ensemble.members))
+        write_json(tmp / "summary.json", mc.summary())
+        write_json(tmp / "manifest.json", scenario_manifest(
+            scenario, __version__, command, MONTECARLO_FILES, seed=mc.seed, members=mc.ensemble.members,
+            measure=mc.measure.name))
         if plots:
             from ..plots.uncertainty import plot_fan_chart, save_uncertainty_figures
 
-            meta = _meta(scenario, members=mc.ensemble.members, seed=mc.seed)
+            meta = _meta(scenario, members=mc.ensemble.members, seed=mc.seed, measure=mc.measure.describe())
             save_uncertainty_figures({"fan_chart": plot_fan_chart(bands, meta, lang=lang)}, tmp / "plots",
                                      formats=formats, dpi=dpi)
     return folder
 
 
 SWEEP_FILES = {
-    "grid.csv": "one row per grid point: parameter values, cumulative totals, rebound (units in column names)",
-    "summary.json": "the grid, column units, number of backfire points",
+    "grid.csv": "one row per grid point: parameter values, cumulative totals, induced and the measure (units in "
+                "column names)",
+    "summary.json": "the measure, the grid, column units, number of backfire points (rebound measures)",
     "manifest.json": "resolved scenario, its sha256, versions, command line",
 }
 
@@ -75,18 +79,23 @@ def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats=("
     units = sw.units()
     with atomic_folder(folder) as tmp:
         _csv(table.rename(columns={c: f"{c} [{u}]" if u else c for c, u in units.items()}), tmp / "grid.csv")
-        _write_json(tmp / "summary.json", sw.summary())
-        _write_json(tmp / "manifest.json", scenario_manifest(scenario, __version__, command, SWEEP_FILES))
+        write_json(tmp / "summary.json", sw.summary())
+        write_json(tmp / "manifest.json", scenario_manifest(scenario, __version__, command, SWEEP_FILES,
+                                                                   measure=sw.measure.name))
         if plots and len(sw.parameters) <= 2:
             from ..plots.uncertainty import plot_jevons_map, plot_sweep_lines, save_uncertainty_figures
 
-            meta = _meta(scenario, points=len(table))
+            nominal = tuple(p.nominal for p in sw.parameters)
+            meta = _meta(scenario, points=len(table), measure=sw.measure.describe(),
+                         nominal=nominal[0] if len(nominal) == 1 else nominal)
             labels = [p.label for p in sw.parameters]
             if len(sw.parameters) == 1:
-                figures = {"sweep": plot_sweep_lines(table, sw.parameters[0].key, labels[0], meta, lang=lang)}
+                figures = {"sweep": plot_sweep_lines(table, sw.parameters[0].key, labels[0], meta, lang=lang,
+                                                     value=sw.value_column)}
             else:
                 x, y = (p.key for p in sw.parameters)
-                figures = {"jevons_map": plot_jevons_map(table, x, y, labels[0], labels[1], meta, lang=lang)}
+                figures = {"jevons_map": plot_jevons_map(table, x, y, labels[0], labels[1], meta, lang=lang,
+                                                         value=sw.value_column)}
             save_uncertainty_figures(figures, tmp / "plots", formats=formats, dpi=dpi)
     return folder
 
@@ -94,7 +103,7 @@ def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats=("
 SENSITIVITY_FILES = {
     "indices.csv": "per output and parameter: S1, S1_conf, ST, ST_conf (Sobol) or mu_star, mu_star_conf, sigma, mu "
                    "(Morris); dimensionless for Sobol, in the output's unit for Morris",
-    "summary.json": "method, number of runs, parameters ranked per output",
+    "summary.json": "method, measure, number of runs, parameters ranked per output",
     "manifest.json": "resolved scenario, its sha256, seed, versions, command line",
 }
 
@@ -105,15 +114,16 @@ def write_sensitivity(sens: Sensitivity, scenario: Scenario, folder: str | Path,
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
         indices = sens.indices.copy()
-        indices.insert(1, "output_unit", indices["output"].map(OUTPUTS))
+        indices.insert(1, "output_unit", indices["output"].map(sens.outputs))
         _csv(indices, tmp / "indices.csv")
-        _write_json(tmp / "summary.json", sens.summary())
-        _write_json(tmp / "manifest.json", scenario_manifest(
-            scenario, __version__, command, SENSITIVITY_FILES, seed=sens.seed, method=sens.method, runs=sens.runs))
+        write_json(tmp / "summary.json", sens.summary())
+        write_json(tmp / "manifest.json", scenario_manifest(
+            scenario, __version__, command, SENSITIVITY_FILES, seed=sens.seed, method=sens.method, runs=sens.runs,
+            measure=sens.measure.name))
         if plots:
             from ..plots.uncertainty import plot_sensitivity, save_uncertainty_figures
 
-            meta = _meta(scenario, runs=sens.runs, method=sens.method)
+            meta = _meta(scenario, runs=sens.runs, method=sens.method, measure=sens.measure.describe())
             save_uncertainty_figures({"sensitivity": plot_sensitivity(sens.indices, sens.method, meta, lang=lang)},
                                      tmp / "plots", formats=formats, dpi=dpi)
     return folder

@@ -2,40 +2,49 @@
 
 Members are cut into chunks of a fixed number of members, in member order; a
 chunk is the unit of work sent to a worker. Inside a chunk, members run as one
-batch of the engine, each with its two counterfactuals: their parameter arrays
+batch of the engine, each with its counterfactuals: their parameter arrays
 are written from the values (:mod:`simulator.model.draws`), or, for parameters
 that module cannot write, each member is derived and members are grouped by
 event schedule (policy dates, order of launch). The engine guarantees that a member's numbers do not
 depend on the other members of its batch, and chunks never depend on the
 number of workers, so the same values give the same results, bit for bit,
-whatever ``workers``, ``chunk`` or scheduler.
+whatever ``workers``, ``chunk`` or scheduler. Every aggregate (sums over time,
+percentiles, means over members) is computed after the chunks are joined in
+member order into C-ordered arrays: numpy's order of summation follows the
+memory layout, which differs between a batch and a chunk sent back by a worker.
 
 Each member keeps only its headline series (what Monte Carlo, sweeps and
 sensitivity analyse), per year: energy (kWh/yr) and climate change
-(kg CO2e/yr) of the actual, engineering and frozen variants, and traffic
-(GB/yr) of the actual run.
+(kg CO2e/yr) of every variant run — the actual, engineering and frozen runs,
+and the counterfactuals the chosen measure needs (:mod:`.measures`) — and
+traffic (GB/yr) of the actual run. Variants are read by name, never by position.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
+import pickle
 import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from typing import Any
 
 import numpy as np
 
 from ..engine import run_params, run_samples, schedule_key
-from ..errors import Interrupted, Problem, ScenarioError
+from ..errors import Interrupted, Problem, ScenarioError, SimulatorError
+from ..interrupts import STOP_SIGNALS
 from ..model.draws import compile_samples, draw_samples, suspects
-from ..model.params import VARIANTS
-from ..results import rebound_ratio
+from ..model.variants import VARIANTS
 from ..scenario import space
 from ..scenario.checks import semantic_problems
 from ..scenario.schema import CATEGORIES, Scenario
 from .sampling import Parameter, member_scenario
+from .scheduler import SCHEDULER_ANSWER, reach, unreachable
 
 #: Members per chunk by default, times steps × (1 + equipment types) of the scenario: a chunk large
 #: enough to amortise a simpy run's fixed cost per step, small enough that the fleets' install log stays
@@ -56,14 +65,15 @@ RECORDED = ("gen_energy", "layer_energy", "device_energy", "manufacturing", "use
 
 @dataclass
 class Ensemble:
-    """Headline series of every member: arrays (N, T+1), N members in order."""
+    """Headline series of every member: arrays (N, V, T+1) or (N, T+1), N members in order, V variants."""
 
     scenario: Scenario
     parameters: list[Parameter]
     values: np.ndarray  # (N, K) in the parameters' units
     times: np.ndarray  # (T+1,) years
-    energy: np.ndarray  # (N, 3, T+1) kWh/yr for actual, engineering, frozen
-    climate_change: np.ndarray  # (N, 3, T+1) kg CO2e/yr
+    variants: tuple[str, ...]  # names of the V variants, in the order of the second axis below
+    energy: np.ndarray  # (N, V, T+1) kWh/yr
+    climate_change: np.ndarray  # (N, V, T+1) kg CO2e/yr
     traffic: np.ndarray  # (N, T+1) GB/yr, actual
     forced_traffic: bool = False
     notes: list[str] = field(default_factory=list)
@@ -76,45 +86,37 @@ class Ensemble:
     def dt(self) -> float:
         return float(self.times[1] - self.times[0]) if len(self.times) > 1 else self.scenario.time.step
 
+    def variant(self, quantity: str, name: str) -> np.ndarray:
+        """The series (N, T+1) of ``quantity`` (``energy``, ``climate_change``) in the variant ``name``."""
+        if name not in self.variants:
+            raise KeyError(f"no variant {name!r} in this ensemble; it ran {', '.join(self.variants)}")
+        return getattr(self, quantity)[:, self.variants.index(name)]
+
     def cumulative(self, values: np.ndarray) -> np.ndarray:
-        """Integral over [start, end) of a rate series (..., T+1) → (...)."""
-        return values[..., :-1].sum(axis=-1) * self.dt
+        """Integral over [start, end) of a rate series (..., T+1) → (...).
 
-    def rebound(self, quantity: str = "energy") -> np.ndarray:
-        """R(t) of every member (N, T+1); NaN where undefined (or with forced traffic)."""
-        v = getattr(self, quantity)
-        if self.forced_traffic:
-            return np.full(v[:, 0].shape, np.nan)
-        return rebound_ratio(v[:, 2], v[:, 1], v[:, 0])
-
-    def induced(self, quantity: str = "energy") -> np.ndarray:
-        """(A − E)/E of the totals over the horizon (N,): how much more the actual run uses than the
-        engineering estimate; NaN where the engineering total is 0."""
-        v = self.cumulative(getattr(self, quantity))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(v[:, 1] > 0, (v[:, 0] - v[:, 1]) / np.where(v[:, 1] > 0, v[:, 1], 1.0), np.nan)
-
-    def cumulative_rebound(self, quantity: str = "energy") -> np.ndarray:
-        """R of the totals over the horizon (N,); NaN where undefined."""
-        v = self.cumulative(getattr(self, quantity))
-        if self.forced_traffic:
-            return np.full(len(v), np.nan)
-        return rebound_ratio(v[:, 2], v[:, 1], v[:, 0])
+        Summed from a C-ordered copy: numpy's order of summation follows the memory layout,
+        and the layout of gathered chunks is not that of one batch (last bits would differ).
+        """
+        return np.ascontiguousarray(values[..., :-1]).sum(axis=-1) * self.dt
 
 
-def _headline(rec: dict[str, np.ndarray], n: int) -> dict[str, np.ndarray]:
-    m = len(VARIANTS)
+def _headline(rec: dict[str, np.ndarray], n: int, variants: tuple[str, ...]) -> dict[str, np.ndarray]:
+    m = len(variants)
     energy = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
     c = list(CATEGORIES).index("climate_change")
     climate = rec["manufacturing"][..., c] + rec["use"][..., c] + rec["end_of_life"][..., c]
     t = energy.shape[-1]
-    return {"energy": energy.reshape(n, m, t), "climate_change": climate.reshape(n, m, t),
-            "traffic": rec["traffic"].sum(axis=-1).reshape(n, m, t)[:, 0]}
+    actual = variants.index("actual")
+    return {"energy": np.ascontiguousarray(energy.reshape(n, m, t)),
+            "climate_change": np.ascontiguousarray(climate.reshape(n, m, t)),
+            "traffic": np.ascontiguousarray(rec["traffic"].sum(axis=-1).reshape(n, m, t)[:, actual])}
 
 
-def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int = 0
-              ) -> dict[str, np.ndarray]:
-    """Headline arrays of the members ``values`` (n, K); ``first`` numbers them in messages.
+def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int = 0,
+              variants: tuple[str, ...] = VARIANTS) -> dict[str, np.ndarray]:
+    """Headline arrays of the members ``values`` (n, K), each run with ``variants`` (names of
+    :mod:`simulator.model.variants`, ``actual`` among them); ``first`` numbers them in messages.
 
     When every parameter is a number :mod:`simulator.model.draws` can write,
     the members' arrays are written from ``values`` at once and only the
@@ -124,11 +126,11 @@ def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarra
     """
     samples = draw_samples(scenario, [p.paths for p in parameters], values) if len(values) else None
     if samples is None:
-        return _run_derived(scenario, parameters, values, first)
+        return _run_derived(scenario, parameters, values, first, variants)
     for i in suspects(samples, scenario.time.step):
         _check(member_scenario(scenario, parameters, values[i]), parameters, values[i], first + i)
-    rec = run_params(compile_samples(samples, VARIANTS), record=RECORDED)
-    return _headline(rec, len(values))
+    rec = run_params(compile_samples(samples, variants), record=RECORDED)
+    return _headline(rec, len(values), variants)
 
 
 def _check(member: Scenario, parameters: list[Parameter], row: np.ndarray, number: int) -> None:
@@ -140,8 +142,8 @@ def _check(member: Scenario, parameters: list[Parameter], row: np.ndarray, numbe
                              for loc, msg in problems])
 
 
-def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int
-                 ) -> dict[str, np.ndarray]:
+def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int,
+                 variants: tuple[str, ...]) -> dict[str, np.ndarray]:
     """run_chunk for parameters the draws module cannot write: derive, check and group every member."""
     members = [member_scenario(scenario, parameters, row) for row in values]
     for i, member in enumerate(members):
@@ -151,25 +153,12 @@ def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.nda
         groups.setdefault(schedule_key(member), []).append(i)
     out: dict[str, np.ndarray] = {}
     for index in groups.values():
-        _, rec = run_samples([members[i] for i in index], VARIANTS, record=RECORDED)
-        for name, array in _headline(rec, len(index)).items():
+        _, rec = run_samples([members[i] for i in index], variants, record=RECORDED)
+        for name, array in _headline(rec, len(index), variants).items():
             if name not in out:
                 out[name] = np.empty((len(members), *array.shape[1:]))
             out[name][index] = array
     return out
-
-
-_WORKER_STATE: dict[str, Any] = {}
-
-
-def _init_worker(scenario: Scenario, parameters: list[Parameter]) -> None:
-    """Keep the scenario in the worker; leave Ctrl-C to the parent, which stops the workers."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_STATE.update(scenario=scenario, parameters=parameters)
-
-
-def _pool_chunk(values: np.ndarray, first: int) -> dict[str, np.ndarray]:
-    return run_chunk(_WORKER_STATE["scenario"], _WORKER_STATE["parameters"], values, first)
 
 
 def _progress(total: int, enabled: bool | None):
@@ -195,8 +184,10 @@ def run_members(
     scheduler: str | None = None,
     dask_local: int | None = None,
     progress: bool | None = None,
+    variants: tuple[str, ...] = VARIANTS,
 ) -> Ensemble:
-    """Run every row of ``values`` (N, K) as a member with its counterfactuals.
+    """Run every row of ``values`` (N, K) as a member with its counterfactuals ``variants`` (default
+    the actual, engineering and frozen runs; a measure's :attr:`~.measures.Measure.variants`).
 
     ``workers``: local processes (default: all cores; 1 runs in this process).
     ``chunk``: members per batch sent to a worker (default :func:`default_chunk`).
@@ -220,47 +211,140 @@ def run_members(
 
     try:
         if scheduler is not None or dask_local is not None:
-            _run_dask(scenario, parameters, values, slices, collect, scheduler, dask_local)
+            _run_dask(scenario, parameters, variants, values, slices, collect, scheduler, dask_local)
         else:
             workers = workers or os.cpu_count() or 1
             if workers <= 1 or len(slices) == 1:
                 for i, s in enumerate(slices):
-                    collect(i, run_chunk(scenario, parameters, values[s], s.start))
+                    collect(i, run_chunk(scenario, parameters, values[s], s.start, variants=variants))
             else:
-                _run_pool(scenario, parameters, values, slices, collect, workers)
-    except KeyboardInterrupt:
-        raise Interrupted(done, n) from None
+                _run_pool(scenario, parameters, variants, values, slices, collect, workers)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM raised as one (simulator.interrupts)
+        raise Interrupted(done, n) from exc
     finally:
         bar.close()
-    return _assemble(scenario, parameters, values, [results[i] for i in range(len(slices))])
+    return _assemble(scenario, parameters, variants, values, [results[i] for i in range(len(slices))])
 
 
-def _pool_task(task: tuple[int, np.ndarray, int]) -> tuple[int, dict[str, np.ndarray]]:
-    index, values, first = task
-    return index, _pool_chunk(values, first)
+#: Linux prctl option: the signal the kernel sends a process when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
-def _run_pool(scenario, parameters, values, slices, collect: Callable, workers: int) -> None:
-    """Chunks on a ``multiprocessing`` pool; on any error or Ctrl-C the workers are terminated."""
-    import multiprocessing
+def _die_with_parent(parent: int) -> bool:
+    """Ask Linux to kill this process when its parent dies, however it dies; False if it already has."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the parent's clean-up and closed pipes remain
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    return os.getppid() == parent
 
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    pool = context.Pool(processes=min(workers, len(slices)), initializer=_init_worker,
-                        initargs=(scenario, parameters))
+
+def _worker(conn: Connection, scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...],
+            parent: int, inherited: list[Connection]) -> None:
+    """A worker process: run the chunks received on ``conn`` until told to stop (``None``) or the parent is gone.
+
+    Ctrl-C is left to the parent (a terminal sends it to every process of the group, and the
+    parent stops the workers); SIGTERM kills at once, silently. Both are blocked when this
+    starts (see :func:`_run_pool`) and unblocked once those handlers are set. Errors of a
+    chunk are sent back, never printed: the parent reports them.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    for other in inherited:  # the other workers' pipes, copied by fork: their ends must close with the parent
+        other.close()
+    if not _die_with_parent(parent):
+        return
     try:
-        tasks = [(i, values[s], s.start) for i, s in enumerate(slices)]
-        for index, part in pool.imap_unordered(_pool_task, tasks):
-            collect(index, part)
-    except BaseException:
-        pool.terminate()
-        raise
-    else:
-        pool.close()
+        while (task := conn.recv()) is not None:
+            conn.send(_attempt(scenario, parameters, variants, *task))
+    except (EOFError, OSError):  # the parent is gone: nobody to report to
+        pass
+
+
+def _attempt(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], index: int,
+             values: np.ndarray, first: int) -> tuple[int, dict[str, np.ndarray] | None, BaseException | None]:
+    """(index, headline arrays, None), or (index, None, the error) for the parent to raise."""
+    try:
+        return index, run_chunk(scenario, parameters, values, first, variants=variants), None
+    except Exception as exc:
+        try:
+            pickle.dumps(exc)
+        except Exception:  # an error that cannot cross the pipe: send its text
+            exc = SimulatorError(f"{type(exc).__name__}: {exc}")
+        return index, None, exc
+
+
+def _stopped(process) -> SimulatorError:
+    process.join(1.0)
+    code = process.exitcode
+    how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+    return SimulatorError(f"worker process {process.pid} stopped before finishing its members ({how}): killed "
+                          "from outside, or out of memory; try fewer --workers or a smaller --chunk")
+
+
+def _run_pool(scenario, parameters, variants, values, slices, collect: Callable, workers: int) -> None:
+    """Chunks on worker processes, one chunk at a time each, through a pipe per worker.
+
+    Not ``multiprocessing.Pool``: its workers share a queue lock, and a worker killed while
+    holding it (SIGTERM sent to the process group) makes ``Pool.terminate`` wait forever.
+    Here workers share nothing: on any error, Ctrl-C or SIGTERM they are killed and joined,
+    and Linux kills them with the parent if the parent dies first (no orphan).
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    tasks = iter([(i, values[s], s.start) for i, s in enumerate(slices)])
+    started: list[tuple[Any, Connection]] = []
+    running: dict[Connection, Any] = {}
+    finished = False
+
+    def give(process, conn: Connection) -> None:
+        task = next(tasks, None)
+        try:
+            conn.send(task)
+        except OSError:
+            raise _stopped(process) from None
+        if task is not None:
+            running[conn] = process
+
+    try:  # stop signals wait while workers start: none lands in a worker before it sets its handlers
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _ in range(min(workers, len(slices))):
+                ours, theirs = context.Pipe()
+                inherited = [c for _, c in started] if method == "fork" else []
+                process = context.Process(target=_worker, daemon=True, name="jevons-worker",
+                                          args=(theirs, scenario, parameters, variants, os.getpid(), inherited))
+                process.start()
+                theirs.close()
+                started.append((process, ours))
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        for process, conn in started:
+            give(process, conn)
+        while running:
+            for conn in wait(list(running)):
+                process = running.pop(conn)
+                try:
+                    index, part, error = conn.recv()
+                except (EOFError, OSError):
+                    raise _stopped(process) from None
+                if error is not None:
+                    raise error
+                collect(index, part)
+                give(process, conn)
+        finished = True
     finally:
-        pool.join()
+        for process, conn in started:
+            if finished:
+                process.join(5.0)
+            process.kill()
+            process.join()
+            conn.close()
 
 
-def _run_dask(scenario, parameters, values, slices, collect: Callable, scheduler: str | None,
+def _run_dask(scenario, parameters, variants, values, slices, collect: Callable, scheduler: str | None,
               dask_local: int | None) -> None:
     from distributed import Client, LocalCluster, as_completed
 
@@ -268,11 +352,18 @@ def _run_dask(scenario, parameters, values, slices, collect: Callable, scheduler
     if scheduler is None:
         cluster = LocalCluster(n_workers=dask_local, threads_per_worker=1, processes=True,
                                dashboard_address=None, host="127.0.0.1")
-    client = Client(cluster if cluster is not None else scheduler, timeout="20s")
+        client = Client(cluster)
+    else:
+        host = reach(scheduler)
+        try:
+            client = Client(scheduler, timeout=f"{SCHEDULER_ANSWER}s")
+        except OSError as exc:
+            raise unreachable(scheduler, host, f"something listens there but no Dask scheduler answered within "
+                               f"{SCHEDULER_ANSWER:g} s ({exc})") from None
     futures = []
     try:
         shared = client.scatter([scenario, parameters], broadcast=True)
-        futures = [client.submit(run_chunk, shared[0], shared[1], values[s], s.start, pure=False)
+        futures = [client.submit(run_chunk, shared[0], shared[1], values[s], s.start, variants=variants, pure=False)
                    for s in slices]
         index = {f.key: i for i, f in enumerate(futures)}
         for future in as_completed(futures):
@@ -286,13 +377,12 @@ def _run_dask(scenario, parameters, values, slices, collect: Callable, scheduler
             cluster.close()
 
 
-def _assemble(scenario: Scenario, parameters: list[Parameter], values: np.ndarray,
+def _assemble(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
               parts: list[dict[str, np.ndarray]]) -> Ensemble:
     t = scenario.time
     times = t.start + t.step * np.arange(scenario.n_steps + 1)
-    joined = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]} if parts else {
-        "energy": np.zeros((0, 3, len(times))), "climate_change": np.zeros((0, 3, len(times))),
+    joined = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]} if parts else {
+        "energy": np.zeros((0, len(variants), len(times))), "climate_change": np.zeros((0, len(variants), len(times))),
         "traffic": np.zeros((0, len(times)))}
-    return Ensemble(scenario=scenario, parameters=parameters, values=values, times=times,
+    return Ensemble(scenario=scenario, parameters=parameters, values=values, times=times, variants=tuple(variants),
                     forced_traffic=scenario.demand.traffic is not None, **joined)
-

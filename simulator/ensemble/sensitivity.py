@@ -4,7 +4,8 @@ Parameters are those of ``uncertainty:`` (or the ones named). SALib samples the
 unit hypercube; each column goes through its parameter's quantile function
 (:func:`.sampling.unit_to_values`), so the indices refer to the distributions
 of the scenario, not to uniform ranges. Outputs: cumulative energy (kWh),
-cumulative climate change (kg CO2e) and the cumulative rebound R of energy.
+cumulative climate change (kg CO2e) and the value of the measure for energy
+(:mod:`.measures`: ``induced_energy``, ``rebound_window_energy``...; unit 1).
 
 * Sobol (Saltelli sampling, ``N × (K + 2)`` runs): first-order S1 and total ST
   indices with 95 % confidence intervals (bootstrap).
@@ -22,12 +23,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import Problem, ScenarioError
 from ..scenario.schema import Scenario
+from .measures import Measure, choose_measure
 from .runner import Ensemble, run_members
 from .sampling import Parameter, uncertain_parameters, unit_to_values
 
 METHODS = ("sobol", "morris")
-OUTPUTS = {"energy_cumulative": "kWh", "climate_change_cumulative": "kg CO2e", "rebound_cumulative": "1"}
+#: Outputs analysed besides the measure's value (unit 1), with their units.
+OUTPUTS = {"energy_cumulative": "kWh", "climate_change_cumulative": "kg CO2e"}
 MORRIS_LEVELS = 4
 
 
@@ -38,6 +42,12 @@ class Sensitivity:
     indices: pd.DataFrame
     runs: int
     seed: int
+    measure: Measure
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        """Every output analysed, with its unit."""
+        return {**OUTPUTS, self.measure.column("energy"): "1"}
 
     def summary(self) -> dict[str, Any]:
         ranking = {}
@@ -45,9 +55,11 @@ class Sensitivity:
         for output, frame in self.indices.groupby("output", sort=False):
             ranked = frame.sort_values(key, ascending=False)
             ranking[output] = [{"parameter": r.parameter, key: float(getattr(r, key))} for r in ranked.itertuples()]
+        outputs = {k: u for k, u in self.outputs.items() if k in set(self.indices["output"])}
         return {"method": self.method, "runs": self.runs, "seed": self.seed,
+                "measure": self.measure.name, "measure_label": self.measure.label,
                 "parameters": [{"key": p.key, "unit": p.unit} for p in self.parameters],
-                "outputs": OUTPUTS, "ranking": ranking}
+                "outputs": outputs, "ranking": ranking}
 
 
 def _problem(names: list[str]) -> dict[str, Any]:
@@ -82,7 +94,10 @@ def analyse(names: list[str], to_values: Callable[[np.ndarray], np.ndarray],
         if not np.all(np.isfinite(y)):
             raise ValueError(f"{output} is undefined for some members; it cannot be analysed")
         if method == "sobol":
-            res = analyze.analyze(problem, y, calc_second_order=False, conf_level=0.95, seed=seed)
+            # A Generator, not the int: SALib's Sobol analysis ignores a seed of 0 (``if seed:``) and
+            # then draws its bootstrap from numpy's global state, so its intervals changed run to run.
+            res = analyze.analyze(problem, y, calc_second_order=False, conf_level=0.95,
+                                  seed=np.random.default_rng(seed))
             cols = ("S1", "S1_conf", "ST", "ST_conf")
         else:
             res = analyze.analyze(problem, u, y, conf_level=0.95, num_levels=MORRIS_LEVELS, seed=seed)
@@ -92,26 +107,34 @@ def analyse(names: list[str], to_values: Callable[[np.ndarray], np.ndarray],
     return pd.DataFrame(rows), len(u)
 
 
-def _outputs(e: Ensemble) -> dict[str, np.ndarray]:
-    return {"energy_cumulative": e.cumulative(e.energy)[:, 0],
-            "climate_change_cumulative": e.cumulative(e.climate_change)[:, 0],
-            "rebound_cumulative": e.cumulative_rebound("energy")}
+def _outputs(e: Ensemble, measure: Measure) -> dict[str, np.ndarray]:
+    outputs = {"energy_cumulative": e.cumulative(e.variant("energy", "actual")),
+               "climate_change_cumulative": e.cumulative(e.variant("climate_change", "actual"))}
+    if not e.forced_traffic:  # forced traffic: demand does not respond, no rebound nor induced to analyse
+        outputs[measure.column("energy")] = measure.values(e)
+    return outputs
 
 
 def sensitivity(scenario: Scenario, method: str, n: int, *, keys: list[str] | None = None, seed: int | None = None,
-                **run: Any) -> Sensitivity:
-    """Sobol or Morris indices of the scenario's uncertain parameters; ``run`` goes to run_members."""
+                measure: str | Measure | None = None, **run: Any) -> Sensitivity:
+    """Sobol or Morris indices of the scenario's uncertain parameters for cumulative energy, climate
+    change and the measure (as for :func:`~.montecarlo.monte_carlo`); ``run`` goes to run_members."""
     if method not in METHODS:
         raise ValueError(f"found method {method!r}, expected one of {', '.join(METHODS)}")
     parameters = uncertain_parameters(scenario, keys)
+    chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
     seed = scenario.seed if seed is None else seed
 
     def model(values: np.ndarray) -> dict[str, np.ndarray]:
-        outputs = _outputs(run_members(scenario, parameters, values, **run))
-        if scenario.demand.traffic is not None:
-            outputs.pop("rebound_cumulative")
+        outputs = _outputs(run_members(scenario, parameters, values, variants=chosen.variants, **run), chosen)
+        undefined = int(np.isnan(outputs.get(chosen.column("energy"), np.zeros(0))).sum())
+        if undefined:
+            raise ScenarioError([Problem(
+                f"found {chosen.name} undefined for {undefined} of {len(values)} runs (no savings expected before "
+                "demand reacts), expected a value for every run: choose another --measure (induced is always "
+                "defined)", "--measure")])
         return outputs
 
     indices, runs = analyse([p.key for p in parameters], lambda u: unit_to_values(parameters, u), model,
                             method, n, seed)
-    return Sensitivity(method, parameters, indices, runs, seed)
+    return Sensitivity(method, parameters, indices, runs, seed, chosen)

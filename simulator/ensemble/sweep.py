@@ -1,10 +1,10 @@
 """Parameter sweeps: a full grid of one or more parameters, and the Jevons map.
 
-``sweep(scenario, ["PATH=LO:HI:N", ...])`` runs every combination of the grid
-(each point with its counterfactuals) and tabulates, per point, cumulative
-energy, climate change and traffic, the cumulative rebound R, R at the final
-year and ``induced``. With two parameters the table is the *Jevons map*: where
-R > 1, efficiency backfires.
+``sweep(scenario, ["PATH=LO:HI:N", ...], measure=...)`` runs every combination of the grid
+(each point with the counterfactuals of the measure, :mod:`.measures`) and tabulates, per
+point, cumulative energy, climate change and traffic, ``induced`` and the value of the
+measure. With two parameters the table is the *Jevons map*: for a rebound measure, where
+R > 1 efficiency backfires.
 """
 
 from __future__ import annotations
@@ -15,59 +15,81 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..results import backfires
+from ..rebound import backfires
 from ..scenario.schema import Scenario
+from .measures import Measure, choose_measure
 from .runner import Ensemble, run_members
 from .sampling import Parameter, full_grid, grid_parameters
 
-#: Columns of the grid table besides the parameters, with their units.
-GRID_COLUMNS = {
-    "energy_cumulative": "kWh", "climate_change_cumulative": "kg CO2e", "traffic_cumulative": "GB",
-    "rebound_cumulative": "1", "rebound_final": "1", "induced": "1", "backfire": "",
-}
+#: Columns of the grid table besides the parameters and the measure's, with their units.
+GRID_COLUMNS = {"energy_cumulative": "kWh", "climate_change_cumulative": "kg CO2e", "traffic_cumulative": "GB",
+                "induced_energy": "1"}
 
 
 @dataclass
 class Sweep:
-    """A grid and the ensemble of its points (last parameter varying fastest)."""
+    """A grid and the ensemble of its points (last parameter varying fastest), with the measure."""
 
     parameters: list[Parameter]
     axes: list[np.ndarray]
     ensemble: Ensemble
+    measure: Measure
+
+    @property
+    def value_column(self) -> str:
+        """The column of the measure's value (the Jevons map's colours)."""
+        return self.measure.column("energy")
 
     def table(self) -> pd.DataFrame:
-        """One row per grid point; parameter columns are named by their key (see ``units``)."""
-        e = self.ensemble
+        """One row per grid point; parameter columns are named by their key (see ``units``). For a
+        measure over the horizon, ``<column>_final`` is its series at ``time.end``; for a rebound
+        measure, ``backfire`` says whether R > 1."""
+        e, m = self.ensemble, self.measure
         frame = pd.DataFrame({p.key: e.values[:, k] for k, p in enumerate(self.parameters)})
-        energy = e.cumulative(e.energy)
-        frame["energy_cumulative"] = energy[:, 0]
-        frame["climate_change_cumulative"] = e.cumulative(e.climate_change)[:, 0]
+        frame["energy_cumulative"] = e.cumulative(e.variant("energy", "actual"))
+        frame["climate_change_cumulative"] = e.cumulative(e.variant("climate_change", "actual"))
         frame["traffic_cumulative"] = e.cumulative(e.traffic)
-        frame["rebound_cumulative"] = e.cumulative_rebound("energy")
-        frame["rebound_final"] = e.rebound("energy")[:, -1]
-        frame["induced"] = e.induced("energy")
-        frame["backfire"] = backfires(frame["rebound_cumulative"].to_numpy())
+        frame["induced_energy"] = Measure("induced", m.window, m.start, m.end).values(e)
+        frame[self.value_column] = m.values(e)
+        if m.cumulative:
+            frame[f"{self.value_column}_final"] = m.series(e)[:, -1]
+        if m.is_rebound:
+            frame["backfire"] = backfires(frame[self.value_column].to_numpy())
         return frame
 
     def units(self) -> dict[str, str]:
         """Unit of every column of :meth:`table`."""
-        return {**{p.key: p.unit for p in self.parameters}, **GRID_COLUMNS}
+        units = {**{p.key: p.unit for p in self.parameters}, **GRID_COLUMNS, self.value_column: "1"}
+        if self.measure.cumulative:
+            units[f"{self.value_column}_final"] = "1"
+        if self.measure.is_rebound:
+            units["backfire"] = ""
+        return units
 
     def summary(self) -> dict[str, Any]:
         table = self.table()
-        return {
+        m = self.measure
+        out = {
             "scenario": self.ensemble.scenario.name, "points": len(table),
+            "measure": m.name, "measure_label": m.label,
             "grid": [{"key": p.key, "unit": p.unit, "nominal": p.nominal, "values": a.tolist()}
                      for p, a in zip(self.parameters, self.axes, strict=True)],
             "columns": self.units(),
-            "backfire_points": int(table["backfire"].sum()),
-            "notes": ["rebound is energy's: R = 1 - (F - A)/(F - E) over the horizon (cumulative) and at "
-                      "time.end (final); backfire where cumulative R > 1"],
         }
+        if m.is_rebound:
+            out["backfire_points"] = int(table["backfire"].sum())
+            final = f"; {self.value_column}_final: its R(t) at time.end" if m.cumulative else ""
+            out["notes"] = [f"{self.value_column}: {m.label}{final}; backfire where it is above 1"]
+        else:
+            out["notes"] = [f"{self.value_column}: {m.label}; {self.value_column}_final: (A − E)/E at time.end; "
+                            "not a rebound, so no backfire"]
+        return out
 
 
-def sweep(scenario: Scenario, specs: list[str], **run: Any) -> Sweep:
-    """Run the full grid of ``PATH=LO:HI:N`` specs; ``run`` goes to :func:`~.runner.run_members`."""
+def sweep(scenario: Scenario, specs: list[str], *, measure: str | Measure | None = None, **run: Any) -> Sweep:
+    """Run the full grid of ``PATH=LO:HI:N`` specs; ``measure`` as for :func:`~.montecarlo.monte_carlo`;
+    ``run`` goes to :func:`~.runner.run_members`."""
     parameters, axes = grid_parameters(scenario, specs)
-    ensemble = run_members(scenario, parameters, full_grid(axes), **run)
-    return Sweep(parameters, axes, ensemble)
+    chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
+    ensemble = run_members(scenario, parameters, full_grid(axes), variants=chosen.variants, **run)
+    return Sweep(parameters, axes, ensemble, chosen)

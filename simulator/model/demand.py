@@ -21,7 +21,10 @@ are thus not counted as cheaper gigabytes, so a scenario without technology
 change has a constant cost index and its counterfactuals coincide with it.
 Since C before surcharges depends on technology alone, the technology process
 computes it (``State.cost_mix``, :func:`~simulator.model.network.technology_block`);
-this one applies surcharges and holds it at 1 for frozen members.
+this one applies surcharges and holds it at 1 for frozen members. A twin variant
+(``window/engineering``, ``without:X/engineering``) reads the cost of a GB of
+another member of its sample (``Params.cost_source``): the actual technology with
+demand held at the cost of the run it is the twin of.
 
 Like every process, this one runs under ``np.errstate(all="ignore")`` (set by
 the engine): divisions by an unlimited capacity give 0 as they should, and an
@@ -70,7 +73,7 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
         if s.step == 0:
             s.cost_index = np.ones(p.members)
         else:
-            s.cost_index = np.where(p.cost_frozen, 1.0, s.cost_mix * (1.0 + s.surcharge))
+            s.cost_index = np.where(p.cost_frozen, 1.0, s.cost_mix[p.cost_source] * (1.0 + s.surcharge))
         if p.forced_traffic is not None:
             s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target

@@ -42,7 +42,6 @@ from .params import (
     VARIANTS,
     Params,
     _assemble,
-    _check_variants,
     _names,
     _oldest_ages,
     _read,
@@ -133,7 +132,6 @@ def compile_draws(base: Scenario, paths: Sequence[Sequence[space.Path]], values:
 
 def compile_samples(samples: _Samples, variants: tuple[str, ...] = VARIANTS) -> Params:
     """Params of the variants of samples from :func:`draw_samples`."""
-    _check_variants(variants)
     return _assemble(samples, variants)
 
 

@@ -53,6 +53,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..scenario.schema import Scenario
 from .clock import Clock
 from .network import layer_equipment_driver
 from .params import Params
@@ -73,18 +74,48 @@ def survival(p: Params, lifetime: np.ndarray, fleets: np.ndarray | slice = slice
     0 from the oldest age each member tracks for the fleet's equipment on. When
     every member has the same lifetimes and laws for these fleets, the member
     axis has length 1 and broadcasts.
+
+    Weibull curves are raised to each distinct shape as a Python float, on the
+    rows of that shape: ``np.power`` with an array of exponents may round a value
+    differently with the layout of the array (the number of fleets and members),
+    and a member's curve must be the same, bit for bit, in any batch.
     """
     eq = p.fleet_equipment[fleets]
-    life, shape, tracked = lifetime[:, eq], p.weibull[:, eq], p.age_steps[:, eq]
+    life, shape, tracked = np.broadcast_arrays(lifetime[:, eq], p.weibull[:, eq], p.age_steps[:, eq])
     if np.all(life == life[:1]) and np.all(shape == shape[:1]) and np.all(tracked == tracked[:1]):
         life, shape, tracked = life[:1], shape[:1], tracked[:1]
     ages = p.dt * np.arange(p.max_age_steps)
-    life, shape = life[:, :, None], shape[:, :, None]  # (M|1,F,1)
-    fixed = (ages < life - 1e-9).astype(float)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        scale = _weibull_scale(life, np.where(shape > 0, shape, 1.0))
-        curve = np.where(shape > 0, np.exp(-np.power(ages / scale, np.where(shape > 0, shape, 1.0))), fixed)
+    curve = (ages < life[:, :, None] - 1e-9).astype(float)  # fixed lives (M|1,F,A)
+    weibull = shape > 0
+    if weibull.any():
+        ratio = ages / _weibull_scale(life[weibull], shape[weibull])[:, None]  # (W,A)
+        with np.errstate(over="ignore"):
+            for k in np.unique(shape[weibull]):
+                rows = shape[weibull] == k
+                ratio[rows] = np.exp(-np.power(ratio[rows], float(k)))
+        curve[weibull] = ratio
     return np.where(np.arange(p.max_age_steps) < (tracked - 1)[:, :, None], curve, 0.0)  # the oldest retires all
+
+
+def fixed_life_policies(scenario: Scenario) -> list[str]:
+    """A warning for each equipment type of fixed survival that a lifetime policy changes within the horizon.
+
+    With a fixed life, the units of a cohort all retire the same step: a longer
+    lifetime stops retirements, hence production, until the first cohort reaches
+    it (about 1.5 years for smartphones going from 2.5 to 4 years), and production then
+    comes back in waves that echo forever. A Weibull law (the default) spreads them.
+    """
+    at: dict[str, list[float]] = {}
+    for policy in scenario.policies:
+        if policy.type == "lifetime" and policy.at < scenario.time.end:
+            item = scenario.equipment.get(policy.equipment)
+            if item is not None and item.survival == "fixed":
+                at.setdefault(policy.equipment, []).append(policy.at)
+    return [f"equipment.{name}.survival is fixed and a lifetime policy changes it in "
+            f"{', '.join(f'{y:g}' for y in years)}: every unit of a cohort retires the same step, so production "
+            "stops, then comes back in waves (gaps and spikes are artefacts of the fixed life); "
+            f"set equipment.{name}.survival: weibull to spread lifetimes"
+            for name, years in at.items()]
 
 
 def member_laws(p: Params) -> np.ndarray:

@@ -5,6 +5,9 @@
   (PUE is already in the layers' energy), scaled by grid policies;
 * end of life — units retired × end-of-life impact per unit (e-waste: their mass).
 
+A phase the scenario gives no factor for is computed as 0 here but is *not
+assessed*: :func:`not_assessed` says which, and results report them as such.
+
 Sums over fleets are elementwise products added fleet after fleet, not matrix
 products: BLAS may round a product differently with the number of members,
 and a member's results must not depend on the batch it runs in.
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..scenario.schema import CATEGORIES, PHASES, GridFactors, Scenario
 from .clock import Clock
 from .params import Params
 from .state import State, sum_in_order
@@ -51,3 +55,67 @@ def impact_accounting(env, clock: Clock, p: Params, s: State):
             s.manufacturing = over_streams(s.stream_installed, made)
             s.end_of_life = over_streams(s.stream_retired, discarded)
         s.use = s.total_energy[:, None] * p.grid[:, s.step] * s.grid_scale
+
+
+#: Phases of a category that are zero by construction, whatever the scenario: electricity
+#: makes no e-waste in this model, so the use phase of e-waste is a real 0, not a gap.
+ZERO_BY_CONSTRUCTION: dict[str, tuple[str, ...]] = {"e_waste": ("use",)}
+
+
+def used_equipment(scenario: Scenario) -> list[str]:
+    """Equipment types the networks and devices of ``scenario`` use, their components (at any depth)
+    included, in the order of ``scenario.equipment``."""
+    used = {e for g in scenario.generations.values() for e in g.equipment}
+    used |= {e for layer in scenario.layers.values() for e in layer.equipment}
+    used |= {d.equipment for d in scenario.devices.values()}
+    todo = list(used)
+    while todo:
+        item = scenario.equipment.get(todo.pop())
+        for part in item.components if item is not None else ():
+            if part not in used:
+                used.add(part)
+                todo.append(part)
+    return [e for e in scenario.equipment if e in used]
+
+
+def not_assessed(scenario: Scenario) -> dict[str, dict[str, str]]:
+    """Phases of each impact category that ``scenario`` gives no factor for: category → phase → why.
+
+    "Not assessed" is not zero. A phase is not assessed when nothing in the
+    scenario gives a factor for it at all:
+
+    * manufacturing — no equipment used (components included) sets ``embodied.<category>``;
+    * end of life — none sets ``end_of_life.<category>`` (for e-waste, none sets it nor a ``mass``);
+    * use — ``grid.<category>`` is not set (primary energy has a default, 3.6 MJ/kWh, so is always
+      assessed; e-waste's use phase is zero by construction, :data:`ZERO_BY_CONSTRUCTION`).
+
+    A factor written as 0, for any one contributor, makes the phase assessed: then the 0 is real,
+    and contributors without a factor count for 0 beside it (``Impacts``: missing = 0). The model
+    still computes a phase not assessed as 0 (nothing else would change); results report it as
+    NaN, "not assessed", never as a zero. Categories with every phase assessed are left out.
+    """
+    equipment = [scenario.equipment[e] for e in used_equipment(scenario)]
+    grid_set = scenario.grid.model_fields_set
+    out: dict[str, dict[str, str]] = {}
+    for cat in CATEGORIES:
+        missing: dict[str, str] = {}
+        if not any(cat in item.embodied.model_fields_set for item in equipment):
+            missing["manufacturing"] = (f"no equipment sets embodied.{cat}" if equipment
+                                        else "the scenario has no equipment")
+        grid_factor = GridFactors.model_fields.get(cat)
+        if grid_factor is not None and grid_factor.default == 0.0 and cat not in grid_set:
+            missing["use"] = f"grid.{cat} is not set"
+        eol_set = [item.end_of_life is not None and cat in item.end_of_life.model_fields_set
+                   or (cat == "e_waste" and "mass" in item.model_fields_set) for item in equipment]
+        if not any(eol_set):
+            what = f"end_of_life.{cat} or mass" if cat == "e_waste" else f"end_of_life.{cat}"
+            missing["end_of_life"] = (f"no equipment sets {what}" if equipment
+                                      else "the scenario has no equipment")
+        if missing:
+            out[cat] = {ph: missing[ph] for ph in PHASES if ph in missing}
+    return out
+
+
+def wholly_not_assessed(category: str, missing: dict[str, str]) -> bool:
+    """True when no phase of ``category`` is assessed (those zero by construction do not count)."""
+    return all(ph in missing or ph in ZERO_BY_CONSTRUCTION.get(category, ()) for ph in PHASES)

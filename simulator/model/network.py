@@ -49,6 +49,12 @@ def traffic_shares(adoption: np.ndarray, on: np.ndarray) -> np.ndarray:
     return share
 
 
+def technology_years(p: Params, times: np.ndarray) -> np.ndarray:
+    """The year whose technology each member uses at each of ``times`` (B,M): the time itself, ``tech_lag``
+    years earlier but not before the start (the window variant), or the start (frozen members)."""
+    return np.where(p.tech_frozen, p.start, np.maximum(p.start, times[:, None] - p.tech_lag))
+
+
 def energy_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
     """Energy per GB of the technology in use at full usable capacity (..., M) in kWh/GB."""
     idle = tech["idle_power"] * KWH_PER_WATT_YEAR / tech["gen_capacity"]  # 0 where capacity is unlimited
@@ -80,10 +86,9 @@ def technology_block(p: Params, switch_off: np.ndarray, steps: slice,
     block, which must then start at step 0, when not given); they turn both
     into the cost of a GB relative to the start (``cost_mix``, before surcharges).
     """
-    times = p.times[steps]
-    tech_year = np.where(p.tech_frozen, p.start, times[:, None])  # (B,M)
+    tech_year = technology_years(p, p.times[steps])  # (B,M)
     tech = tech_year[:, :, None]
-    active = (p.launch <= tech) & (times[:, None, None] < switch_off)  # (B,M,G)
+    active = (p.launch <= tech) & (tech < switch_off)  # (B,M,G)
     adoption = logistic((tech - p.launch - p.adoption_mid) / p.adoption_width)
     since_launch = np.where(active, tech - p.launch, 0.0)
     rates = np.stack([np.log1p(-p.gain), np.log1p(-p.idle_gain), np.log1p(p.capacity_growth)])
@@ -92,17 +97,19 @@ def technology_block(p: Params, switch_off: np.ndarray, steps: slice,
         np.concatenate([np.log1p(-p.layer_gain), -np.log1p(p.layer_capacity_growth), np.log1p(-p.device_gain)],
                        axis=1) * (tech_year - p.start)[:, :, None])
     n_layers = len(p.layers)
+    scale = p.efficiency_scale[:, None]
     out = {
         "tech_year": tech_year, "active": active, "share": traffic_shares(adoption, active),
-        "gen_intensity": p.ei0 * intensity, "idle_power": p.idle0 * idle,
+        "gen_intensity": p.ei0 * intensity / scale, "idle_power": p.idle0 * idle / scale,
         "gen_capacity": p.capacity0 * capacity * p.utilisation,
-        "layer_intensity": p.layer_ei0 * since_start[..., :n_layers] * np.moveaxis(p.layer_pue[:, steps], 1, 0),
+        "layer_intensity": (p.layer_ei0 * since_start[..., :n_layers] * np.moveaxis(p.layer_pue[:, steps], 1, 0)
+                            / scale),
         "layer_units_per_pb": since_start[..., n_layers:2 * n_layers],
-        "device_unit_energy": p.device_energy0 * since_start[..., 2 * n_layers:],
+        "device_unit_energy": p.device_energy0 * since_start[..., 2 * n_layers:] / scale,
     }
     energy, capital = energy_per_gb(p, out), capital_per_gb(p, out)
-    if reference is None:
-        reference = energy[0], capital[0]
+    if reference is None:  # of the unscaled efficiency: the marginal member's cost falls by 1/(1 + h)
+        reference = energy[0] * p.efficiency_scale, capital[0]
     out["reference"] = reference
     other = 1.0 - p.energy_weight - p.capital_weight
     out["cost_mix"] = (p.energy_weight * _relative(energy, reference[0])
@@ -116,7 +123,8 @@ TECHNOLOGY_FIELDS = ("tech_year", "active", "share", "gen_intensity", "idle_powe
 
 
 #: Params fields :func:`technology_block` reads per member (with the switch-off dates of the state).
-TECHNOLOGY_INPUTS = ("tech_frozen", "launch", "adoption_mid", "adoption_width", "gain", "idle_gain",
+TECHNOLOGY_INPUTS = ("tech_frozen", "tech_lag", "efficiency_scale", "launch", "adoption_mid", "adoption_width",
+                     "gain", "idle_gain",
                      "capacity_growth", "ei0", "idle0", "capacity0", "utilisation", "layer_gain",
                      "layer_capacity_growth", "device_gain", "layer_ei0", "layer_pue", "device_energy0",
                      "layer_share", "capex_per_site", "energy_weight", "capital_weight")
@@ -171,7 +179,8 @@ def generation_rollout(env, clock: Clock, p: Params, s: State, g: int):
         return
     yield clock.at(first_launch)
     half, scale = p.buildout[:, g] / 2.0, p.buildout[:, g] / (2.0 * _LN19)
-    coverage = p.coverage[:, g] * logistic((p.times[:, None] - launch - half) / scale)  # (T+1,M) sites
+    years = np.maximum(p.start, p.times[:, None] - p.tech_lag)  # the window variant builds out Δ years late
+    coverage = p.coverage[:, g] * logistic((years - launch - half) / scale)  # (T+1,M) sites
     last, version = math.inf, -1
     while True:
         yield clock.tick("network")

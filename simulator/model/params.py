@@ -41,8 +41,7 @@ from ..graph import Compiled, build_graph, compile_graph
 from ..scenario.checks import age_span
 from ..scenario.schema import CATEGORIES, Logistic, Scenario
 from ..scenario.types import evaluate
-
-VARIANTS = ("actual", "engineering", "frozen")
+from .variants import VARIANTS, apply_variants, check_variants
 
 #: The field holding the value of each type of policy (it may differ between members);
 #: every other field of a policy (its type, target and date) belongs to the shared schedule.
@@ -84,6 +83,9 @@ class Params:
     categories: tuple[str, ...]
     tech_frozen: np.ndarray  # (M,) bool
     cost_frozen: np.ndarray  # (M,) bool
+    tech_lag: np.ndarray  # (M,) yr: technology of t − lag (the window variant)
+    cost_source: np.ndarray  # (M,) int: the member whose cost of a GB this member's demand responds to
+    efficiency_scale: np.ndarray  # (M,) every efficiency path × this after the start (the marginal variant)
     users: np.ndarray  # (M|1, T+1) users
     forced_traffic: np.ndarray | None  # (M|1, T+1) GB/yr, replaces the demand model when given
     usage0: np.ndarray  # (M,S) GB/yr per user
@@ -494,15 +496,8 @@ def compile_params(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VA
 
     Raises ValueError if the scenarios do not share their structure (:func:`schedule_key`).
     """
-    _check_variants(variants)
     check_batchable(scenarios)
     return _assemble(_read(scenarios), variants)
-
-
-def _check_variants(variants: tuple[str, ...]) -> None:
-    unknown = set(variants) - set(VARIANTS)
-    if unknown:
-        raise ValueError(f"unknown variants {sorted(unknown)}, expected some of {VARIANTS}")
 
 
 def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
@@ -515,7 +510,8 @@ def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
     equipment = names["equipment"]
     policies = samples.policies
     lives = lifetime_policies(policies, equipment)
-    variant_is = {name: np.tile([x == name for x in variants], n) for name in VARIANTS}
+    check_variants(tuple(variants), names["generations"], names["layers"], names["devices"])
+    m = n * v
 
     def table(field: str) -> np.ndarray:
         return tables.shared([row[field] for row in samples.rows])
@@ -524,7 +520,8 @@ def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
         variants=tuple(variants), samples=n, start=t.start, dt=t.step, n_steps=first.n_steps, times=times,
         services=names["services"], generations=names["generations"], layers=names["layers"],
         devices=names["devices"], equipment=equipment, categories=tuple(CATEGORIES),
-        tech_frozen=variant_is["frozen"], cost_frozen=variant_is["frozen"].copy(),
+        tech_frozen=np.zeros(m, dtype=bool), cost_frozen=np.zeros(m, dtype=bool), tech_lag=np.zeros(m),
+        cost_source=np.arange(m), efficiency_scale=np.ones(m),
         users=table("users")[..., 0],
         forced_traffic=None if first.demand.traffic is None else table("forced_traffic")[..., 0],
         **{name: np.repeat(values, v, axis=0) for name, values in samples.numbers.items()},
@@ -535,14 +532,5 @@ def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
         age_steps=np.repeat(_age_steps(samples.lifetime, samples.weibull, lives, t.step), v, axis=0),
         policies=[ScheduledPolicy(q, None if values is None else _shared(values, v)) for q, values in policies],
     )
-    _apply_variants(p, variant_is)
+    apply_variants(p, float(first.rebound.window))
     return p
-
-
-def _apply_variants(p: Params, variant_is: dict[str, np.ndarray]) -> None:
-    """Stop the technology clock of frozen members at the start; make engineering members' demand rigid."""
-    frozen = variant_is["frozen"]
-    if frozen.any():
-        p.launch[frozen[:, None] & (p.launch > p.start)] = math.inf
-        p.switch_off[frozen[:, None] & (p.switch_off > p.start)] = math.inf
-    p.elasticity[variant_is["engineering"]] = 0.0

@@ -8,13 +8,13 @@ Plots read :class:`~simulator.results.Results` (or a
 write them as ``<stem>.png`` (or ``.svg``, ``.pdf``), in English or French (``lang``).
 """
 
+from ..display.i18n import LANGUAGES
+from ..display.style import Scale, generation_colours, scale_for, source_date, source_text
 from .analysis import (
     contribution_shares,
     observed_and_simulated,
     plot_contributions,
-    plot_decomposition,
     plot_validation,
-    waterfall,
 )
 from .comparison import (
     COMPARISON_FIGURES,
@@ -36,7 +36,7 @@ from .figures import (
     plot_sites,
     rebound_callout,
 )
-from .i18n import LANGUAGES
+from .measures import plot_decomposition, plot_innovations
 from .output import (
     FIGURES,
     FORMATS,
@@ -46,7 +46,7 @@ from .output import (
     save_figure,
     save_graph,
 )
-from .style import Scale, add_source, generation_colours, scale_for, source_date, source_text
+from .style import add_source
 
 __all__ = [
     "COMPARISON_FIGURES",
@@ -69,6 +69,7 @@ __all__ = [
     "plot_compare_traffic",
     "plot_contributions",
     "plot_decomposition",
+    "plot_innovations",
     "plot_energy_by_generation",
     "plot_equipment_manufactured",
     "plot_graph",
@@ -84,5 +85,4 @@ __all__ = [
     "scale_for",
     "source_date",
     "source_text",
-    "waterfall",
 ]

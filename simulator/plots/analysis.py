@@ -1,14 +1,13 @@
-"""Figures that explain a run: contributions, the decomposition of the change, validation.
+"""Figures that explain a run: contributions and validation (the decomposition of the change
+is in :mod:`simulator.plots.measures`).
 
 * ``contributions`` — which services, generations/layers/devices and equipment the
   cumulative impacts of each category come from (shares, from ``Results.contributions()``);
-* ``decomposition`` — a waterfall of the change of the yearly energy and climate change
-  between the first and last years: growth, efficiency, rebound, and the idle load of the
-  generations kept alive (stacking) within the end bar (from ``Results.decomposition()``);
 * ``validation`` — the simulated series against the scenario's observations.
 
 The data each figure draws is computed by a public function (:func:`contribution_shares`,
-:func:`waterfall`, :func:`observed_and_simulated`) so that tests check what is drawn.
+:func:`observed_and_simulated`) so that tests check what is drawn.
+Impacts not assessed are said so ("not assessed", "excl. end of life"), never drawn as 0.
 """
 
 from __future__ import annotations
@@ -21,37 +20,30 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure, SubFigure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator
+from matplotlib.ticker import FixedLocator, FuncFormatter
 from matplotlib.transforms import blended_transform_factory
 
-from ..results import Results
-from ..scenario.schema import CATEGORIES, OBSERVABLE, Observation
-from .common import OTHER_COLOUR, factor_text, formatter, log_y, note, plain_number, three_figures, year_axis
-from .figures import category_name, finish
-from .i18n import data_name, number, percent, tr
-from .style import (
+from ..display.i18n import data_name, percent, tr
+from ..display.numbers import plain_number, three_figures
+from ..display.style import (
     DEVICE_COLOURS,
     LAYER_COLOURS,
     LAYER_HATCH,
     PHASE_COLOURS,
-    STEP_COLOURS,
     VARIANT_STYLES,
     cycled,
     equipment_style,
     generation_colours,
     launch_order,
-    new_figure,
-    own_axes,
-    place_legend,
     results_period,
-    root_figure,
-    row_major,
     scale_for,
-    with_style,
 )
+from ..results import NOT_ASSESSED, Results
+from ..scenario.schema import CATEGORIES, OBSERVABLE, Observation
+from .common import OTHER_COLOUR, formatter, log_y, note, year_axis
+from .figures import category_name, finish, not_assessed_text
+from .style import new_figure, own_axes, place_legend, root_figure, row_major, with_style
 
 # --- contributions --------------------------------------------------------------------
 
@@ -68,6 +60,8 @@ NOT_ATTRIBUTED = "not attributed"
 #: Services (Paul Tol's "vibrant" scheme, colour-blind safe); devices keep their yellow.
 SERVICE_COLOURS = ("#0077BB", "#33BBEE", "#009988", "#EE7733", "#CC3311", "#EE3377")
 FIGSIZE_CONTRIBUTIONS = (6.4, 8.2)
+#: Taller, for category labels of three lines (a partial total says what it leaves out).
+FIGSIZE_CONTRIBUTIONS_PARTIAL = (6.4, 10.4)
 
 
 def contribution_shares(results: Results, others_below: float = OTHERS_BELOW) -> dict[str, pd.DataFrame]:
@@ -77,7 +71,8 @@ def contribution_shares(results: Results, others_below: float = OTHERS_BELOW) ->
     category (in :data:`CATEGORIES` order), a column per item, in the order of the bars.
     Items whose share is below ``others_below`` % in every category are summed into
     ``others``; whatever the items leave of the total is ``not attributed``. A row adds
-    up to 100, or is all zero for a category that is zero in the scenario.
+    up to 100 (of a partial total when a phase is not assessed), or is all zero for a
+    category that is zero, or not assessed, in the scenario.
     """
     frame = results.contributions()
     categories = list(CATEGORIES)
@@ -87,13 +82,14 @@ def contribution_shares(results: Results, others_below: float = OTHERS_BELOW) ->
         names = _item_order(results, by, list(dict.fromkeys(part["name"])))
         table = pd.DataFrame(0.0, index=categories, columns=names)
         for row in part.itertuples():
-            table.loc[row.category, row.name] += 100.0 * row.share
+            if np.isfinite(row.share):
+                table.loc[row.category, row.name] += 100.0 * row.share
         small = [n for n in names if bool((table[n].abs() < others_below).all())]
         if len(small) > 1:
             table[OTHERS] = table[small].sum(axis=1)
             table = table.drop(columns=small)
         totals = _category_totals(results)
-        rest = pd.Series({c: (100.0 - table.loc[c].sum()) if totals[c] > 0 else 0.0
+        rest = pd.Series({c: (100.0 - table.loc[c].sum()) if bool(totals[c] > 0) else 0.0
                           for c in categories})
         if bool((rest > 1e-6).any()):
             table[NOT_ATTRIBUTED] = rest.clip(lower=0.0)
@@ -156,13 +152,16 @@ def _dark(colour: str) -> bool:
 
 
 def _category_label(results: Results, category: str, lang: str) -> str:
-    """``Climate change`` over its cumulative total, e.g. ``9.7 Gt CO₂e``."""
+    """``Climate change`` over its cumulative total, e.g. ``9.7 Gt CO₂e``, and what it leaves
+    out (``excl. end of life``) when a phase is not assessed."""
     unit = results.unit("impact", category=category).removesuffix("/yr")
     total = results.total("impact", category=category)
-    if total <= 0:
+    scope = not_assessed_text(results, category, lang)
+    if not total > 0:
         return category_name(category, lang)
     scale = scale_for(unit, total, lang=lang)
-    return f"{category_name(category, lang)}\n{three_figures(float(scale(total)), lang)} {scale.unit}"
+    label = f"{category_name(category, lang)}\n{three_figures(float(scale(total)), lang)} {scale.unit}"
+    return f"{label}\n({scope})" if scope else label
 
 
 def _contribution_panel(ax: Axes, results: Results, by: str, table: pd.DataFrame,
@@ -187,10 +186,14 @@ def _contribution_panel(ax: Axes, results: Results, by: str, table: pd.DataFrame
             labels.append(label)
         left += values
     for y, c in enumerate(table.index):
-        if results.total("impact", category=c) <= 0:
+        if results.note("impact", category=c) == NOT_ASSESSED:
+            ax.text(2.0, y, tr("not assessed in this scenario", lang), ha="left", va="center",
+                    fontsize=9, color="#555555")
+        elif results.total("impact", category=c) <= 0:
             ax.text(2.0, y, tr("zero in this scenario", lang), ha="left", va="center",
                     fontsize=9, color="#555555")
-    ax.set_yticks(rows, [_category_label(results, c, lang) for c in table.index], fontsize=9)
+    names = [_category_label(results, c, lang) for c in table.index]
+    ax.set_yticks(rows, names, fontsize=9 if max(name.count("\n") for name in names) < 2 else 7.5)
     ax.set_ylim(len(rows) - 0.5, -0.5)  # first category at the top
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_locator(FixedLocator([0, 25, 50, 75, 100]))
@@ -232,7 +235,8 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
         place_legend(ax, owned, handles, labels)
         finish(ax, owned, results, lang)
         return ax
-    fig = new_figure(FIGSIZE_CONTRIBUTIONS)
+    partial = any(_category_label(results, c, lang).count("\n") >= 2 for c in CATEGORIES)
+    fig = new_figure(FIGSIZE_CONTRIBUTIONS_PARTIAL if partial else FIGSIZE_CONTRIBUTIONS)
     axes = fig.subplots(len(BREAKDOWNS), 1, sharex=True)
     for panel, by_ in zip(axes, BREAKDOWNS, strict=True):
         handles, labels = _contribution_panel(panel, results, by_, tables[by_], lang)
@@ -242,232 +246,6 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
                     period=results_period(results)), fontweight="bold")
     finish(axes[0], True, results, lang)
     return axes[0]
-
-
-# --- decomposition (waterfall) ----------------------------------------------------------
-
-#: The quantities of the decomposition figure, top to bottom.
-DECOMPOSED = ("energy", "climate_change")
-STEPS = ("start", "growth", "efficiency", "rebound", "end")
-STEP_LEGEND = {"growth": "growth of demand (start-year technology)",
-               "efficiency": "efficiency gains (engineering − frozen)",
-               "rebound": "rebound (actual − engineering)"}
-#: A waterfall is drawn on a broken axis when its highest level exceeds this many times the
-#: start, end and other levels (a frozen run that dwarfs everything else).
-BREAK_RATIO = 4.0
-
-
-@dataclass(frozen=True)
-class Step:
-    """One bar of a waterfall: from ``low`` to ``high`` (canonical unit); ``value`` is the
-    change it stands for (the level itself for the start and end bars)."""
-
-    key: str
-    low: float
-    high: float
-    value: float
-
-
-def waterfall(results: Results, quantity: str = "energy") -> tuple[list[Step], dict[str, Any]]:
-    """The bars of the waterfall of ``quantity`` (``energy`` or an impact category) and the
-    decomposition they come from (:meth:`Results.decomposition`): start, + growth,
-    + efficiency (negative), + rebound, end. Each change starts where the previous bar ended."""
-    parts = results.decomposition(quantity)
-    level = parts["start"]
-    steps = [Step("start", 0.0, level, level)]
-    for key in ("growth", "efficiency", "rebound"):
-        after = level + parts[key]
-        steps.append(Step(key, min(level, after), max(level, after), parts[key]))
-        level = after
-    steps.append(Step("end", 0.0, parts["end"], parts["end"]))
-    return steps, parts
-
-
-def _quantity_name(quantity: str, lang: str) -> str:
-    return tr("Energy", lang) if quantity == "energy" else category_name(quantity, lang)
-
-
-def _value_text(value: float, lang: str, sign: bool) -> str:
-    """``+84,134`` (whole numbers from 1,000), ``−7.32`` (3 significant figures below)."""
-    size = abs(value)
-    text = number(size, ",.0f", lang) if size >= 1000 else three_figures(size, lang)
-    if not sign:
-        return text if value >= 0 else f"−{text}"
-    return f"{'+' if value >= 0 else '−'}{text}"
-
-
-def _draw_steps(ax: Axes, steps: list[Step], scale: Any, stacking: float) -> None:
-    """The bars, thin connectors from each bar's end to the next bar, the stacking hatch."""
-    for i, step in enumerate(steps):
-        colour = STEP_COLOURS["level"] if step.key in ("start", "end") else STEP_COLOURS[step.key]
-        low, high = float(scale(step.low)), float(scale(step.high))
-        ax.bar(i, high - low, bottom=low, width=0.62, color=colour, edgecolor="white", linewidth=0.6,
-               zorder=2)
-        if i + 1 < len(steps):
-            level = step.high if step.key == "start" or step.value >= 0 else step.low
-            ax.plot([i + 0.31, i + 1 - 0.31], [float(scale(level))] * 2, color="#555555",
-                    linewidth=0.8, linestyle=(0, (2, 2)), zorder=3)
-    if stacking > 0:
-        ax.bar(len(steps) - 1, float(scale(stacking)), width=0.62, facecolor="none",
-               edgecolor=STEP_COLOURS["stacking"], hatch="xx", linewidth=0.0, zorder=3)
-
-
-def _label_steps(axes: list[Axes], steps: list[Step], scale: Any, parts: dict[str, Any],
-                 lang: str) -> None:
-    """The value of each bar, above a rise and below a fall, in the panel that shows that
-    point; the stacking share inside the end bar when it is tall enough."""
-    for i, step in enumerate(steps):
-        up = step.key in ("start", "end") or step.value >= 0
-        y = float(scale(step.high if up else step.low))
-        value = float(scale(step.value))
-        if step.key in ("start", "end"):
-            text = _value_text(value, lang, sign=False)
-        else:
-            text = "0" if step.value == 0 else _value_text(value, lang, sign=True)
-        for ax in axes:
-            low, high = ax.get_ylim()
-            if not low <= y <= high:
-                continue
-            style: dict[str, Any] = {"ha": "center", "fontsize": 9,
-                                     "fontweight": "bold" if step.key in ("start", "end") else "normal"}
-            if not up and (y - low) / (high - low) < 0.1:
-                # A fall that ends near the axis: the value goes inside the bar, at its middle
-                # (in the panel that shows the bar's lower end).
-                middle = (max(low, float(scale(step.low))) + min(high, float(scale(step.high)))) / 2
-                ax.text(i, middle, text, va="center", color="white", zorder=4,
-                        **{**style, "fontweight": "bold"})
-            else:
-                ax.annotate(text, (i, y), xytext=(0, 3 if up else -3), textcoords="offset points",
-                            va="bottom" if up else "top", **style)
-            break
-    stacking, end = parts["stacking"], parts["end"]
-    if stacking > 0 and end > 0:
-        ax = axes[-1]
-        height = float(scale(stacking)) / (ax.get_ylim()[1] - ax.get_ylim()[0])
-        if height > 0.12:
-            ax.text(len(steps) - 1, float(scale(stacking)) / 2, percent(stacking / end, lang),
-                    ha="center", va="center", fontsize=8.5, color="#5A1846", zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none",
-                          "alpha": 0.85})
-
-
-def _break_marks(upper: Axes, lower: Axes) -> None:
-    """The two diagonal strokes of a broken y axis."""
-    kwargs: dict[str, Any] = {"marker": [(-1, -0.5), (1, 0.5)], "markersize": 9, "linestyle": "none",
-                              "color": "#333333", "mec": "#333333", "mew": 1, "clip_on": False}
-    upper.plot([0], [0], transform=upper.transAxes, **kwargs)
-    lower.plot([0], [1], transform=lower.transAxes, **kwargs)
-    upper.spines["bottom"].set_visible(False)
-    upper.tick_params(axis="x", which="both", bottom=False, labelbottom=False)
-
-
-def _waterfall_panel(target: Figure | SubFigure | Axes, results: Results, quantity: str,
-                     lang: str) -> list[Axes]:
-    """The waterfall of one quantity: in the given axes, or in a subfigure (one axes, or two
-    on a broken axis when one level dwarfs the others). Returns the axes, top first."""
-    steps, parts = waterfall(results, quantity)
-    levels = [parts["start"], steps[1].high if parts["growth"] >= 0 else steps[1].low,
-              steps[2].low if parts["efficiency"] < 0 else steps[2].high, parts["end"]]
-    peak = max(max(s.high for s in steps), 0.0)
-    # Broken when a level (the frozen run's, in practice) dwarfs the start and the end.
-    reference = max(parts["start"], parts["end"])
-    small = max([v for v in levels if v <= BREAK_RATIO * reference] or [0.0])
-    broken = isinstance(target, (Figure, SubFigure)) and reference > 0 and peak > BREAK_RATIO * reference
-    unit = parts["unit"]
-    scale = scale_for(unit, small if broken else peak, lang=lang)
-    if isinstance(target, Axes):
-        axes = [target]
-    elif broken:
-        axes = list(target.subplots(2, 1, sharex=True, height_ratios=(1, 2.6)))
-    else:
-        axes = [target.subplots()]
-    for ax in axes:
-        _draw_steps(ax, steps, scale, parts["stacking"])
-    if broken:
-        upper, lower = axes
-        top = float(scale(peak))
-        upper.set_ylim(0.72 * top, 1.12 * top)
-        upper.yaxis.set_major_locator(MaxNLocator(nbins=2))
-        lower.set_ylim(0, 1.3 * float(scale(small)))
-        _break_marks(upper, lower)
-    else:
-        low = min(0.0, min(float(scale(s.low)) for s in steps))
-        axes[0].set_ylim(low, 1.15 * float(scale(peak)) if peak > 0 else 1.0)
-    for ax in axes:
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, lang) if v else "0"))
-        ax.grid(axis="x", visible=False)
-        ax.axhline(0, color="#333333", linewidth=0.8, zorder=1)
-    _label_steps(axes, steps, scale, parts, lang)
-    bottom = axes[-1]
-    start, end = f"{parts['start_year']:g}", f"{parts['end_year']:g}"
-    names = [start, tr("demand\ngrowth", lang), tr("efficiency", lang), tr("rebound", lang), end]
-    bottom.set_xticks(range(len(STEPS)), names)
-    bottom.set_xlim(-0.6, len(STEPS) - 0.4)
-    ratio = parts["end"] / parts["start"] if parts["start"] > 0 else math.nan
-    axes[0].set_title(tr("{quantity}: {start} → {end} ({factor})", lang,
-                         quantity=_quantity_name(quantity, lang),
-                         start=_value_text(float(scale(parts["start"])), lang, False),
-                         end=f"{_value_text(float(scale(parts['end'])), lang, False)} {scale.unit}",
-                         factor=factor_text(ratio, lang)), fontsize=10.5, loc="left")
-    label = scale.label(_quantity_name(quantity, lang))
-    if broken:
-        target.supylabel(label, fontsize=10.5)  # type: ignore[union-attr]
-    else:
-        axes[0].set_ylabel(label)
-    return axes
-
-
-def _decomposition_legend(parts: dict[str, Any], lang: str) -> tuple[list[Any], list[str]]:
-    handles: list[Any] = [Patch(facecolor=STEP_COLOURS["level"])]
-    labels = [tr("start and end", lang)]
-    for key, text in STEP_LEGEND.items():
-        handles.append(Patch(facecolor=STEP_COLOURS[key]))
-        labels.append(tr(text, lang))
-    if parts["stacking"] > 0 and parts["main_generation"] is not None:
-        handles.append(Patch(facecolor="white", edgecolor=STEP_COLOURS["stacking"], hatch="xx"))
-        labels.append(tr("stacking: idle load of generations other than {main}", lang,
-                         main=data_name(parts["main_generation"], lang)))
-    return handles, labels
-
-
-@with_style
-def plot_decomposition(results: Results, ax: Axes | None = None, lang: str = "en",
-                       quantity: str | None = None) -> Axes:
-    """Waterfalls of the change in yearly energy and climate change between the first and last
-    years: start → + demand growth → − efficiency → + rebound → end, the idle load of the
-    generations other than the main one hatched in the end bar (stacking). A level that
-    dwarfs the others (the frozen run over a long horizon) is shown on a broken axis. With
-    ``ax`` given, one waterfall: ``quantity`` (default energy), on a plain axis."""
-    if not results.has_rebound:
-        ax, owned = own_axes(ax)
-        reason = "traffic is forced" if results.forced_traffic else "no counterfactual runs"
-        note(ax, tr("no rebound decomposition: {reason}", lang, reason=tr(reason, lang)))
-        ax.set_axis_off()
-        ax.set_title(tr("Is it Jevons or just growth? Change per year, {start} → {end}", lang,
-                        start=f"{float(results.times[0]):g}", end=f"{float(results.times[-1]):g}"))
-        finish(ax, owned, results, lang)
-        return ax
-    if ax is not None or quantity is not None:
-        chosen = quantity or "energy"
-        ax, owned = own_axes(ax)
-        _waterfall_panel(ax, results, chosen, lang)
-        _, parts = waterfall(results, chosen)
-        place_legend(ax, owned, *_decomposition_legend(parts, lang), ncol=2)
-        finish(ax, owned, results, lang)
-        return ax
-    fig = new_figure((6.4, 7.4))
-    panels = fig.subfigures(len(DECOMPOSED), 1, hspace=0.04)
-    axes = []
-    for panel, q in zip(panels, DECOMPOSED, strict=True):
-        axes.append(_waterfall_panel(panel, results, q, lang))
-    _, parts = waterfall(results, "energy")
-    fig.suptitle(tr("Is it Jevons or just growth? Change per year, {start} → {end}", lang,
-                    start=f"{parts['start_year']:g}", end=f"{parts['end_year']:g}"),
-                 fontweight="bold")
-    place_legend(axes[0][0], True, *_decomposition_legend(parts, lang), ncol=2,
-                 row_major_order=False)
-    finish(axes[0][0], True, results, lang)
-    return axes[0][0]
 
 
 # --- validation -------------------------------------------------------------------------
@@ -635,6 +413,6 @@ def plot_validation(results: Results, ax: Axes | None = None, lang: str = "en",
 
 
 __all__ = [
-    "BREAKDOWNS", "Compared", "Step", "contribution_shares", "observed_and_simulated",
-    "plot_contributions", "plot_decomposition", "plot_validation", "waterfall",
+    "BREAKDOWNS", "Compared", "contribution_shares", "observed_and_simulated",
+    "plot_contributions", "plot_validation",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -10,8 +9,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullFormatter
 
-from .i18n import NNBSP, number, percent, tr
-from .style import Scale
+from ..display.i18n import tr
+from ..display.numbers import count_in_words, plain_number
+from ..display.style import Scale
 
 #: Band of the energy stack drawn for energy that no generation, layer or device accounts for.
 OTHER_COLOUR = "#E0E0E0"
@@ -24,29 +24,6 @@ def year_axis(ax: Axes, times: np.ndarray, lang: str = "en") -> None:
     ax.set_xlim(float(times[0]), float(times[-1]))
     ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", steps=[1, 2, 5, 10], integer=True))
     ax.set_xlabel(tr("Year", lang))
-
-
-def plain_number(value: float, lang: str = "en") -> str:
-    """1, 2.5, 10, 1,000 (1 000 in French), 0.5 (0,5)."""
-    if abs(value) >= 1000:
-        return number(value, ",.0f", lang)
-    return number(value, ".3g", lang)
-
-
-_COUNT_WORDS = {
-    "en": ((1e9, "billion", "billion"), (1e6, "million", "million"), (1e3, "thousand", "thousand")),
-    # French writes thousands as digits (10 000) and puts million, milliard in the plural from 2.
-    "fr": ((1e9, "milliard", "milliards"), (1e6, "million", "millions")),
-}
-
-
-def count_in_words(value: float, lang: str = "en") -> str:
-    """A count as read aloud: 500, 10 thousand, 2 million, 1 billion (500, 10 000, 2 millions)."""
-    for factor, one, many in _COUNT_WORDS.get(lang, _COUNT_WORDS["en"]):
-        if value >= factor:
-            shown = value / factor
-            return f"{number(shown, 'g', lang)} {many if shown >= 2 else one}"
-    return plain_number(value, lang)
 
 
 def formatter(function: Callable[[float, str], str], lang: str) -> FuncFormatter:
@@ -69,41 +46,6 @@ def log_y(ax: Axes, words: bool = False, lang: str = "en", fine_below: float = 1
 def note(ax: Axes, text: str) -> None:
     """A grey note in the middle of the axes (for a panel with nothing to draw)."""
     ax.text(0.5, 0.5, text, transform=ax.transAxes, **NOTE_STYLE)
-
-
-def three_figures(value: float, lang: str = "en") -> str:
-    """3 significant figures, thousands separated: 5.46, 13.1, 7,140 (5,46 ; 13,1 ; 7 140)."""
-    if abs(value) >= 1000:
-        return number(float(f"{value:.3g}"), ",.0f", lang)
-    return number(value, ".3g", lang)
-
-
-def factor_text(ratio: float, lang: str = "en") -> str:
-    """``×13.1`` for growth, ``÷9.4`` for a fall."""
-    if not math.isfinite(ratio) or ratio <= 0:
-        return "n/a" if lang == "en" else "n.d."
-    if ratio >= 1:
-        return f"×{three_figures(ratio, lang)}"
-    return f"÷{three_figures(1 / ratio, lang)}"
-
-
-def percent_text(value: float | None, lang: str = "en") -> str:
-    """``158 %``; two significant figures below 10 % (``0.1 %``); ``undefined`` for None."""
-    if value is None:
-        return tr("undefined", lang)
-    return percent(value, lang, ".0f" if abs(value) >= 0.1 else ".2g")
-
-
-def signed(value: float, lang: str = "en") -> str:
-    """``+84,100`` or ``−46.1`` (3 significant figures, a true minus sign)."""
-    text = three_figures(abs(value), lang)
-    return f"+{text}" if value >= 0 else f"−{text}"
-
-
-def signed_percent(value: float, lang: str = "en") -> str:
-    """``+27 %``, ``−3 %`` (a fraction in per cent, sign always shown)."""
-    space = NNBSP if lang == "fr" else " "
-    return f"{'+' if value >= 0 else '−'}{number(abs(100 * value), '.0f', lang)}{space}%"
 
 
 #: A band of a stacked area: label, values (canonical unit), colour, hatch or None.

@@ -11,34 +11,41 @@ a source line naming the scenarios.
 from __future__ import annotations
 
 import math
+import textwrap
 from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from .. import rebound as measures
 from ..compare import Comparison
-from ..results import Results
+from ..display.i18n import data_name, note_text, tr
+from ..display.numbers import percent_text, signed_percent, three_figures
+from ..display.style import (
+    MEASURE_NAMES,
+    PHASE_COLOURS,
+    PHASE_NAMES,
+    comparison_source_text,
+    generation_colours,
+    scale_for,
+    scenario_style,
+)
+from ..results import NOT_ASSESSED, Results
 from ..scenario.schema import PHASES
-from .common import percent_text, signed_percent, three_figures, year_axis
-from .figures import PHASE_NAMES, category_name, rate_limits, shade_backfire, sites_panel
-from .i18n import data_name, note_text, tr
+from .common import year_axis
+from .figures import category_name, not_assessed_text, rate_limits, shade_backfire, sites_panel
 from .style import (
     FIGSIZE,
-    PHASE_COLOURS,
     add_note_text,
     add_source_text,
-    comparison_source_text,
     fit_titles,
-    generation_colours,
     localise_figure,
     localise_ticks,
     new_figure,
     own_axes,
     place_legend,
     root_figure,
-    scale_for,
-    scenario_style,
     with_style,
 )
 
@@ -56,7 +63,7 @@ def _finish(ax: Axes, owned: bool, comparison: Comparison, lang: str) -> None:
 
 def add_comparison_footer(fig: Figure, comparison: Comparison, lang: str = "en") -> None:
     """The comparison's notes (if any) and its source line under ``fig``."""
-    for text in comparison.notes:
+    for text in comparison.figure_notes:
         add_note_text(fig, tr("Note: {text}", lang, text=note_text(text, lang)))
     add_source_text(fig, comparison_source_text(comparison.labels, comparison.runs[0].version,
                                                 comparison.start, comparison.end, lang))
@@ -109,7 +116,9 @@ def plot_compare_traffic(comparison: Comparison, ax: Axes | None = None, lang: s
 
 @with_style
 def plot_compare_rebound(comparison: Comparison, ax: Axes | None = None, lang: str = "en") -> Axes:
-    """The energy rebound R(t) of every scenario (%), with the 0 % and 100 % lines; scenarios
+    """The energy rebound R(t) of every scenario (%), each by its headline measure
+    (:func:`simulator.rebound.headline`: against start-year technology where that is meaningful,
+    else of the efficiency gained over the window), with the 0 % and 100 % lines; scenarios
     without a rebound (forced traffic) are named in the plot."""
     ax, owned = own_axes(ax)
     curves = []
@@ -118,11 +127,12 @@ def plot_compare_rebound(comparison: Comparison, ax: Axes | None = None, lang: s
         if not run.has_rebound:
             missing.append(comparison.labels[i])
             continue
-        r = 100.0 * run.rebound("energy")
+        measure, whole, (a, b) = measures.headline(run, "energy")
+        r = 100.0 * (measures.window(run, "energy") if measure == "window" else run.rebound("energy"))
         curves.append(r)
-        whole = run.cumulative_rebound("energy")
-        label = tr("{label} (R over {period}: {value})", lang, label=comparison.labels[i],
-                   period=f"{comparison.start:g}–{comparison.end:g}", value=percent_text(whole, lang))
+        label = tr("{label} ({measure}, {period}: {value})", lang, label=comparison.labels[i],
+                   measure=tr(MEASURE_NAMES[measure], lang), period=f"{a:g}–{b:g}",
+                   value=percent_text(whole, lang))
         ax.plot(run.times, r, label=label, **scenario_style(i))
     low, high = rate_limits(*curves)
     ax.set_ylim(low, high)
@@ -142,7 +152,8 @@ def plot_compare_rebound(comparison: Comparison, ax: Axes | None = None, lang: s
 
 
 def climate_by_phase(comparison: Comparison) -> list[dict[str, float]]:
-    """Cumulative climate change (kg CO2e) of each scenario's actual run by phase."""
+    """Cumulative climate change (kg CO2e) of each scenario's actual run by phase; NaN for a phase
+    the scenario does not assess."""
     return [{ph: run.total("impact", category="climate_change", phase=ph) for ph in PHASES}
             for run in comparison.runs]
 
@@ -150,25 +161,34 @@ def climate_by_phase(comparison: Comparison) -> list[dict[str, float]]:
 @with_style
 def plot_compare_climate(comparison: Comparison, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Cumulative climate change over the common years, one bar per scenario stacked by
-    life-cycle phase, with its total and its difference to the reference."""
+    life-cycle phase, with its total and its difference to the reference. Phases a scenario
+    does not assess are not drawn, and its label says what its total leaves out; a difference
+    between totals of different scope is not given."""
     ax, owned = own_axes(ax)
     phases = climate_by_phase(comparison)
-    totals = [sum(p.values()) for p in phases]
+    totals = [float(np.nansum(list(p.values()))) for p in phases]
+    scopes = [not_assessed_text(run, "climate_change", lang) for run in comparison.runs]
+    assessed = [run.note("impact", category="climate_change") != NOT_ASSESSED for run in comparison.runs]
     unit = comparison.runs[0].unit("impact", category="climate_change").removesuffix("/yr")
     scale = scale_for(unit, *totals, lang=lang)
     x = np.arange(len(phases))
     bottom = np.zeros(len(phases))
     for ph in PHASES:
-        values = scale(np.array([p[ph] for p in phases]))
+        values = np.nan_to_num(scale(np.array([p[ph] for p in phases])))
         ax.bar(x, values, bottom=bottom, width=0.6, color=PHASE_COLOURS[ph],
                label=tr(PHASE_NAMES[ph], lang), edgecolor="white", linewidth=0.6)
         bottom += values
     for i, total in enumerate(totals):
+        if not assessed[i]:
+            ax.text(i, 0.0, tr("not assessed", lang), ha="center", va="bottom", fontsize=9.5, color="#555555")
+            continue
         text = three_figures(float(scale(total)), lang)
-        if i > 0 and totals[0] > 0:
+        if i > 0 and totals[0] > 0 and scopes[i] == scopes[0]:
             text += f"\n({signed_percent(total / totals[0] - 1, lang)})"
         ax.text(i, float(scale(total)), text, ha="center", va="bottom", fontsize=9.5)
-    ax.set_xticks(x, comparison.labels, rotation=0 if len(x) <= 3 else 20,
+    names = [f"{label}\n{textwrap.fill(f'({scope})', 20)}" if scope and ok else label
+             for label, scope, ok in zip(comparison.labels, scopes, assessed, strict=True)]
+    ax.set_xticks(x, names, rotation=0 if len(x) <= 3 else 20,
                   ha="center" if len(x) <= 3 else "right")
     ax.set_xlim(-0.6, len(x) - 0.4)
     ax.set_ylim(0, 1.2 * float(scale(max(totals))) if max(totals) > 0 else 1.0)

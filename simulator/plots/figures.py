@@ -21,59 +21,50 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .. import __version__
-from ..results import Results
-from ..scenario.schema import CATEGORIES, PHASES, Scenario
-from .common import (
-    OTHER_COLOUR,
-    Band,
-    factor_text,
-    log_y,
-    nonzero,
-    note,
-    percent_text,
-    signed_percent,
-    stack,
-    three_figures,
-    year_axis,
-)
-from .i18n import data_name, date_text, tr
-from .style import (
+from .. import rebound as measures
+from ..display.i18n import data_name, date_text, number, tr
+from ..display.numbers import factor_text, percent_text, signed_percent, three_figures
+from ..display.style import (
     DEVICE_COLOURS,
-    FIGSIZE_GRAPH,
-    FIGSIZE_SMALL_MULTIPLES,
-    FIGSIZE_TWO_PANELS,
     KIND_COLOURS,
     LAYER_COLOURS,
     LAYER_HATCH,
+    MEASURE_NAMES,
     PHASE_COLOURS,
+    PHASE_NAMES,
     QUANTITY_COLOURS,
     REGION_COLOURS,
+    SHORT_PHASE_NAMES,
+    VARIANT_NAMES,
     VARIANT_STYLES,
-    add_source,
-    add_source_text,
     cycled,
     equipment_style,
-    fit_titles,
     generation_colours,
     launch_order,
+    results_period,
+    scale_for,
+    source_date,
+    source_text,
+)
+from ..results import NOT_ASSESSED, Results
+from ..scenario.schema import CATEGORIES, PHASES, Scenario
+from ..version import __version__
+from .common import OTHER_COLOUR, Band, log_y, nonzero, note, stack, year_axis
+from .style import (
+    FIGSIZE_GRAPH,
+    FIGSIZE_SMALL_MULTIPLES,
+    FIGSIZE_TWO_PANELS,
+    add_source,
+    add_source_text,
+    fit_titles,
     localise_figure,
     localise_ticks,
     new_figure,
     own_axes,
     place_legend,
-    results_period,
     root_figure,
-    scale_for,
-    source_date,
-    source_text,
     with_style,
 )
-
-PHASE_NAMES = {"manufacturing": "manufacturing", "use": "use (electricity)",
-               "end_of_life": "end of life"}
-VARIANT_NAMES = {"actual": "actual", "engineering": "engineering estimate (no rebound)",
-                 "frozen": "frozen (start-year technology)"}
 
 
 def category_name(category: str, lang: str = "en") -> str:
@@ -193,7 +184,10 @@ def _label_backfire(ax: Axes, times: np.ndarray, frozen: np.ndarray, actual: np.
                     fontweight="bold", color="#6A1B4D", transform=ax.transAxes,
                     bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
                           "alpha": 0.8})
-    renderer = root_figure(ax).canvas.get_renderer()  # type: ignore[attr-defined]
+    canvas = root_figure(ax).canvas
+    if not hasattr(canvas, "get_renderer"):  # a caller's figure without a drawing canvas: keep the corner
+        return
+    renderer = canvas.get_renderer()
     box, frame = label.get_window_extent(renderer), ax.get_window_extent(renderer)
     # Margins: the layout still shrinks the axes (legend and source line come later).
     half, needed = 0.6 * box.width / frame.width, 1.45 * box.height / frame.height
@@ -221,34 +215,12 @@ def _label_backfire(ax: Axes, times: np.ndarray, frozen: np.ndarray, actual: np.
 
 
 def rebound_callout(results: Results, lang: str = "en") -> str | None:
-    """What the run shows, in words and two numbers, when its energy per GB fell: on backfire
-    (R > 1 over the horizon) with energy use up, "efficiency up, consumption up"; with R = 1
-    and energy use flat, "the rebound takes back all the savings"; with a partial rebound and
-    energy use down, "consumption down, less than expected". None otherwise (e.g. energy use
-    up through demand growth, not through the rebound)."""
+    """The one verdict (:func:`simulator.rebound.verdict`) in words, for the rebound figure: the
+    real change of energy first, then the headline rebound and what it is measured against.
+    None without a rebound to measure."""
     if not results.has_rebound:
         return None
-    whole = results.cumulative_rebound("energy")
-    energy, intensity = results.series("energy"), results.series("energy_intensity")
-    engineering = results.series("energy", "engineering")
-    if whole is None or not (energy[0] > 0 and intensity[0] > 0 and engineering[0] > 0):
-        return None
-    energy_ratio, intensity_ratio = energy[-1] / energy[0], intensity[-1] / intensity[0]
-    numbers = {"intensity": factor_text(intensity_ratio, lang),
-               "energy": factor_text(energy_ratio, lang), "period": results_period(results)}
-    if intensity_ratio >= 1:
-        return None
-    if whole > 1.02 and energy_ratio > 1.02:
-        return tr("Efficiency up, consumption up (Jevons paradox):\nenergy per GB {intensity}, "
-                  "energy used {energy}, {period}", lang, **numbers)
-    if abs(whole - 1) <= 0.02 and abs(energy_ratio - 1) <= 0.02:
-        return tr("Efficiency up, consumption flat: the rebound takes back all the savings\n"
-                  "energy per GB {intensity}, energy used {energy}, {period}", lang, **numbers)
-    if 0 < whole < 1 and energy_ratio < 0.98:
-        return tr("Efficiency up, consumption down, but less than expected:\nenergy per GB "
-                  "{intensity}, energy used {energy} (engineering estimate {expected}), {period}",
-                  lang, expected=factor_text(engineering[-1] / engineering[0], lang), **numbers)
-    return None
+    return measures.verdict(results, "energy")["text"][lang]
 
 
 def _place_callout(ax: Axes, times: np.ndarray, curves: list[np.ndarray], text: str,
@@ -260,7 +232,10 @@ def _place_callout(ax: Axes, times: np.ndarray, curves: list[np.ndarray], text: 
                      color="#6A1B4D", linespacing=1.35, zorder=5,
                      bbox={"boxstyle": "round,pad=0.35", "facecolor": "white",
                            "edgecolor": "#B0649A", "linewidth": 0.8, "alpha": 0.92})
-    renderer = root_figure(ax).canvas.get_renderer()  # type: ignore[attr-defined]
+    canvas = root_figure(ax).canvas
+    if not hasattr(canvas, "get_renderer"):  # a caller's figure without a drawing canvas: keep the corner
+        return
+    renderer = canvas.get_renderer()
     box, frame = artist.get_window_extent(renderer), ax.get_window_extent(renderer)
     # Size in axes fractions, with room for the padding of the box and later layout changes.
     width, height = 1.15 * box.width / frame.width + 0.02, 1.3 * box.height / frame.height + 0.02
@@ -295,7 +270,17 @@ def _rebound_top(ax: Axes, results: Results, lang: str) -> tuple[list[Any], list
     scale = scale_for(results.unit("energy"), *runs.values(), lang=lang)
     shown = {v: scale(values) for v, values in runs.items()}
     log = False
-    if results.has_rebound:
+    frozen_shown = results.has_rebound and measures.frozen_meaningful(results)
+    if results.has_rebound and not frozen_shown:
+        shown.pop("frozen")
+        e, a = shown["engineering"], shown["actual"]
+        ax.fill_between(times, e, a, where=a > e, interpolate=True, color=REGION_COLOURS["rebound"], linewidth=0,
+                        label=tr("induced by the demand response", lang))
+        ratio = measures.frozen_ratio(results, "energy")
+        ax.plot([], [], linestyle="none", label=tr(
+            "frozen {year} technology not shown: it would use {ratio}× the actual energy", lang,
+            year=f"{times[0]:g}", ratio=number(ratio or math.nan, ",.0f", lang)))
+    if frozen_shown:
         f, e, a = shown["frozen"], shown["engineering"], shown["actual"]
         eaten = np.minimum(a, f)
         # Expected savings [E, F]; the rebound [E, min(A, F)] is drawn over them, so the green
@@ -330,7 +315,7 @@ def _rebound_top(ax: Axes, results: Results, lang: str) -> tuple[list[Any], list
     callout = rebound_callout(results, lang)
     if callout:
         _place_callout(ax, times, list(shown.values()), callout, log)
-    if results.has_rebound and np.any(shown["actual"] > shown["frozen"] * (1 + 1e-9)):
+    if frozen_shown and np.any(shown["actual"] > shown["frozen"] * (1 + 1e-9)):
         _label_backfire(ax, times, shown["frozen"], shown["actual"], log, lang)
     ax.set_ylabel(scale.label(tr("Energy", lang)))
     ax.set_title(tr("Rebound: energy with and without demand response", lang))
@@ -353,20 +338,33 @@ def _rebound_bottom(ax: Axes, results: Results, lang: str) -> None:
         ax.set_ylabel(tr("Rebound R (%)", lang))
         year_axis(ax, times, lang)
         return
-    r = 100.0 * results.rebound("energy")
-    ax.plot(times, r, color="#222222", linewidth=2.0)
-    low, high = rate_limits(r)
+    curves = {}
+    window = results.scenario.rebound.window
+    if results.has_measure("window"):
+        curves[tr("of the efficiency gained over the previous {years} years", lang, years=f"{window:g}")] = (
+            100.0 * measures.window(results, "energy"), {"color": "#222222", "linewidth": 2.0})
+    if results.has_measure("marginal"):
+        curves[tr("marginal (one more % of efficiency)", lang)] = (
+            100.0 * measures.marginal(results, "energy"), {"color": "#0072B2", "linewidth": 1.4, "linestyle": "--"})
+    if measures.frozen_meaningful(results):
+        curves[tr("against {year} technology", lang, year=f"{times[0]:g}")] = (
+            100.0 * results.rebound("energy"), {"color": "#CC79A7", "linewidth": 1.4, "linestyle": ":"})
+    for label, (values, style) in curves.items():
+        ax.plot(times, values, label=label, **style)
+    low, high = rate_limits(*(values for values, _ in curves.values()))
     ax.set_ylim(low, high)
     shade_backfire(ax, high)
-    _label_line(ax, times, r, 100.0, tr("backfire above 100 %", lang), (low, high), above=True)
-    _label_line(ax, times, r, 0.0, tr("no rebound (0 %)", lang), (low, high), above=None)
+    first = next(iter(curves.values()))[0] if curves else np.zeros_like(times)
+    _label_line(ax, times, first, 100.0, tr("backfire above 100 %", lang), (low, high), above=True)
     ax.set_ylabel(tr("Rebound R (%)", lang))
-    whole = results.cumulative_rebound("energy")
-    verdict = tr(" (backfire)", lang) if whole is not None and whole > 1 else ""
-    ax.set_title(tr("Rebound R(t); over {period}: {value}{verdict}", lang,
-                    period=results_period(results), value=percent_text(whole, lang),
-                    verdict=verdict), fontsize=10.5)
+    measure, r, (a, b) = measures.headline(results, "energy")
+    ax.set_title(tr("Rebound R(t), direct price rebound; headline: {value} ({measure}, {period})", lang,
+                    value=percent_text(r, lang), measure=tr(MEASURE_NAMES[measure], lang),
+                    period=f"{a:g}–{b:g}"), fontsize=10.5)
+    ax.legend(loc="lower right", fontsize=8.5, frameon=False)
     year_axis(ax, times, lang)
+
+
 
 
 def rate_limits(*curves: np.ndarray) -> tuple[float, float]:
@@ -439,28 +437,50 @@ def plot_rebound(results: Results, ax: Axes | None = None, lang: str = "en") -> 
 # --- (d) impacts ------------------------------------------------------------------------
 
 
+def not_assessed_text(results: Results, category: str, lang: str = "en") -> str:
+    """``excl. end of life`` when some phases of ``category`` are not assessed (its totals are
+    partial), ``not assessed`` when none is, else empty."""
+    note = results.note("impact", category=category)
+    if not note:
+        return ""
+    if note == NOT_ASSESSED:
+        return tr("not assessed", lang)
+    missing = [tr(SHORT_PHASE_NAMES[ph], lang) for ph in results.not_assessed[category]]
+    return tr("excl. {phases}", lang, phases=tr(" and ", lang).join(missing))
+
+
 def _impact_panel(ax: Axes, results: Results, category: str, lang: str) -> list[Any]:
-    """One stacked bar of cumulative actual impacts by phase, in the category's unit."""
+    """One stacked bar of cumulative actual impacts by phase, in the category's unit; phases not
+    assessed are not drawn, and the panel says so (never a 0)."""
     unit = results.unit("impact", category=category).removesuffix("/yr")
-    totals = {ph: results.total("impact", category=category, phase=ph) for ph in PHASES}
+    missing = results.not_assessed.get(category, {})
+    totals = {ph: results.total("impact", category=category, phase=ph) for ph in PHASES if ph not in missing}
     total = sum(totals.values())
-    scale = scale_for(unit, total, lang=lang)
-    bottom = 0.0
-    handles = []
-    for ph in PHASES:
-        value = float(scale(totals[ph]))
-        handles.append(ax.bar(0.0, value, bottom=bottom, width=0.62, color=PHASE_COLOURS[ph],
-                              label=tr(PHASE_NAMES[ph], lang), edgecolor="white", linewidth=0.6))
-        if total > 0 and totals[ph] / total >= 0.1:
-            ax.text(0.0, bottom + value / 2, percent_text(totals[ph] / total, lang), ha="center",
-                    va="center", color="white" if ph != "use" else "black", fontsize=9.5,
-                    fontweight="bold")
-        bottom += value
+    handles = [Patch(facecolor=PHASE_COLOURS[ph], edgecolor="white", linewidth=0.6) for ph in PHASES]
     ax.set_xlim(-0.7, 0.7)
     ax.set_xticks([])
     ax.grid(axis="x", visible=False)
     ax.set_title(category_name(category, lang), fontsize=10.5)
+    if results.note("impact", category=category) == NOT_ASSESSED:
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        note(ax, tr("not assessed in\nthis scenario", lang))
+        return handles
+    scale = scale_for(unit, total, lang=lang)
+    bottom = 0.0
+    for ph, amount in totals.items():
+        value = float(scale(amount))
+        ax.bar(0.0, value, bottom=bottom, width=0.62, color=PHASE_COLOURS[ph], edgecolor="white", linewidth=0.6)
+        if total > 0 and amount / total >= 0.1:
+            ax.text(0.0, bottom + value / 2, percent_text(amount / total, lang), ha="center",
+                    va="center", color="white" if ph != "use" else "black", fontsize=9.5,
+                    fontweight="bold")
+        bottom += value
     ax.set_ylabel(scale.unit)
+    if missing:
+        missing_names = tr(" and ", lang).join(tr(SHORT_PHASE_NAMES[ph], lang) for ph in missing)
+        ax.set_xlabel(textwrap.fill(tr("not assessed: {phases}", lang, phases=missing_names), 26), fontsize=8.5,
+                      color="#555555")
     if total > 0:
         ax.set_ylim(0, 1.12 * float(scale(total)))
         ax.text(0.0, float(scale(total)), three_figures(float(scale(total)), lang), ha="center",

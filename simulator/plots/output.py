@@ -19,9 +19,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..compare import Comparison
+from ..display.i18n import check_lang
+from ..rebound import innovation_names
 from ..results import Results
 from ..scenario.schema import Scenario
-from .analysis import plot_contributions, plot_decomposition, plot_validation
+from .analysis import plot_contributions, plot_validation
 from .comparison import COMPARISON_FIGURES
 from .figures import (
     plot_energy_by_generation,
@@ -32,7 +34,7 @@ from .figures import (
     plot_rebound,
     plot_sites,
 )
-from .i18n import check_lang
+from .measures import plot_decomposition, plot_innovations
 from .style import SOURCE_GID, root_figure, styled
 
 
@@ -52,12 +54,14 @@ FIGURES: dict[str, FigureFunction] = {
     "sites": plot_sites,
     "contributions": plot_contributions,
     "decomposition": plot_decomposition,
+    "innovations": plot_innovations,
     "validation": plot_validation,
 }
 
 #: Figures drawn only for some runs: stem → whether it applies.
 CONDITIONS: dict[str, Callable[[Results], bool]] = {
     "decomposition": lambda results: results.has_rebound,
+    "innovations": lambda results: results.has_rebound and bool(innovation_names(results)),
     "validation": lambda results: bool(results.scenario.observations),
 }
 
@@ -90,7 +94,7 @@ def save_figure(fig: Figure, folder: Path, stem: str, formats: Iterable[str], dp
 
     ``source`` (default: the figure's source line) goes into the file's metadata.
     """
-    chosen = _check_formats(formats)
+    chosen = check_formats(formats)
     written = []
     axes = fig.get_axes()
     title = fig.get_suptitle() or (axes[0].get_title() or axes[0].get_title("left") if axes else stem)
@@ -108,7 +112,7 @@ def save_figure(fig: Figure, folder: Path, stem: str, formats: Iterable[str], dp
     return written
 
 
-def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
+def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     """Formats in lower case without a dot; ValueError naming the first unknown one."""
     if isinstance(formats, str):
         formats = (formats,)
@@ -121,7 +125,7 @@ def _check_formats(formats: Iterable[str]) -> tuple[str, ...]:
 
 
 def _prepare(folder: str | os.PathLike[str], formats: Iterable[str], lang: str) -> tuple[Path, tuple[str, ...]]:
-    chosen = _check_formats(formats)
+    chosen = check_formats(formats)
     check_lang(lang)
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)

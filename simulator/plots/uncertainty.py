@@ -21,7 +21,16 @@ legend under the plots and a source line:
 * ``members`` — the number of Monte Carlo runs (fan chart title);
 * ``nominal`` — the scenario as written: the swept parameter's value (sweep) or its
   ``(x, y)`` point (map);
-* ``confidence`` — the level of the confidence intervals of the indices (default 0.95).
+* ``confidence`` — the level of the confidence intervals of the indices (default 0.95);
+* ``measure`` — what the rebound panels and the map show (:func:`measure_texts`): a mapping
+  with ``name`` (``induced``, ``frozen``, ``window``, ``marginal`` or
+  ``innovation:KIND:NAME``), ``column`` (its quantity in the tables), ``window`` (Δ, years),
+  ``start`` and ``end`` (the horizon). Without it, the cumulative rebound R against frozen
+  start-year technology, in the column ``rebound_cumulative`` (quantity ``rebound`` of the bands).
+
+A rebound measure is drawn around R = 100 %, with the backfire zone and the R = 100 % line;
+``induced`` ((actual − engineering) / engineering) is not a rebound: it is drawn on a plain
+% axis, on a sequential colour scale in the map, with no backfire.
 
 A rebound far above 100 % (a strong price response: R = 10 000 % is possible) is drawn on
 an axis that is linear up to 100 % and logarithmic above, so that the line R = 100 %
@@ -42,31 +51,35 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from matplotlib import colormaps
 from matplotlib.axes import Axes
-from matplotlib.colors import LinearSegmentedColormap, ListedColormap, TwoSlopeNorm
+from matplotlib.colors import (
+    LinearSegmentedColormap,
+    ListedColormap,
+    LogNorm,
+    Normalize,
+    SymLogNorm,
+    TwoSlopeNorm,
+)
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLocator
 
-from .common import note, plain_number, year_axis
+from ..display.i18n import NNBSP, check_lang, data_name, date_text, note_text, percent, period_text, tr
+from ..display.numbers import plain_number
+from ..display.style import OKABE_ITO, QUANTITY_COLOURS, REGION_COLOURS, Scale, scale_for, source_date
+from .common import note, year_axis
 from .figures import category_name
-from .i18n import check_lang, date_text, note_text, percent, period_text, tr
-from .output import _check_formats, save_figure
+from .output import check_formats, save_figure
 from .style import (
     FIGSIZE,
-    OKABE_ITO,
-    QUANTITY_COLOURS,
-    REGION_COLOURS,
-    Scale,
     add_note_text,
     add_source_text,
     fit_titles,
     localise_figure,
     new_figure,
     place_legend,
-    scale_for,
-    source_date,
     with_style,
 )
 
@@ -92,17 +105,23 @@ JEVONS_CMAP = ListedColormap(
      *[(0.97, 0.97, 0.97, 1.0)] * 2,
      *LinearSegmentedColormap.from_list("backfire", ["#E7D4E8", "#AF8DC3", "#762A83"])(np.linspace(0, 1, 127))],
     name="jevons_rebound")
+#: ``induced`` in the map: ColorBrewer YlOrBr (light: the demand response adds little; dark: much; orange
+#: as the "rebound" region of the single-run figures), without its palest tint (too close to white) and its
+#: darkest (contour lines must stay visible).
+INDUCED_CMAP = ListedColormap(colormaps["YlOrBr"](np.linspace(0.08, 0.85, 256)), name="jevons_induced")
+#: Induced is mapped on a logarithmic scale when it reaches :data:`LOG_ABOVE_FROM` % and its largest value
+#: is at least this many times its smallest (a symmetric-log scale, linear near 0, when it reaches 0).
+INDUCED_LOG_RATIO = 100.0
 PARTIAL_TEXT_COLOUR = "#14592A"
 BACKFIRE_TEXT_COLOUR = "#5A1F63"
 
-#: Quantities of the fan chart, in panel order (left to right, top to bottom).
-FAN_QUANTITIES = ("energy", "traffic", "climate_change", "rebound")
-#: Outputs of a sweep: column, name, canonical unit.
+#: Quantities of the fan chart, in panel order (left to right, top to bottom), before the measure's.
+FAN_QUANTITIES = ("energy", "traffic", "climate_change")
+#: Outputs of a sweep before the measure's: column, name, canonical unit.
 SWEEP_OUTPUTS = (
     ("energy_cumulative", "Cumulative energy", "kWh"),
     ("climate_change_cumulative", "Cumulative climate change", "kg CO2e"),
     ("traffic_cumulative", "Cumulative traffic", "GB"),
-    ("rebound_cumulative", "Cumulative rebound R", "1"),
 )
 #: Outputs of a sensitivity analysis, in panel order, with their name and canonical unit.
 SENSITIVITY_OUTPUTS = {
@@ -115,6 +134,9 @@ SENSITIVITY_OUTPUTS = {
 #: index and its interval (None: not given).
 METHOD_COLUMNS = {"sobol": ("ST", "ST_conf", "S1", "S1_conf"),
                   "morris": ("mu_star", "mu_star_conf", "sigma", None)}
+#: What A and E stand for, under a figure that shows induced.
+INDUCED_NOTE = ("A: actual run; E: engineering estimate, the same technology with demand not reacting to the "
+                "cost of a GB")
 #: At most this many parameters are drawn in a sensitivity figure (the most influential).
 MAX_PARAMETERS = 25
 #: A rebound axis turns logarithmic above 100 % when its values reach this (%).
@@ -122,6 +144,83 @@ LOG_ABOVE_FROM = 1000.0
 
 #: Characters a stem of a file name may hold.
 _STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+# --- the measure shown -------------------------------------------------------------------------
+
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+#: What an innovation ``KIND:NAME`` is, in words (the name is the scenario's).
+_INNOVATION_WORDS = {"launch": "{name} launch", "gain": "{name} energy per GB gain",
+                     "idle_gain": "{name} idle power gain", "layer_gain": "{name} efficiency gain",
+                     "device_gain": "{name} efficiency gain"}
+
+
+@dataclass(frozen=True)
+class MeasureTexts:
+    """How a figure names the measure it shows, in one language.
+
+    ``rebound``: a rebound R (backfire above 100 %), else ``induced``; ``column``: its quantity in
+    the tables; ``series``: the title of its panel over time; ``symbol``: its name on a y axis
+    (``R``, ``R₅``); ``value``: the name of one member's value (the map's colour bar); ``panel``:
+    the same, short enough for the title of a panel (a sweep's, a sensitivity's); ``title``: the
+    map's title.
+    """
+
+    rebound: bool
+    column: str
+    series: str
+    symbol: str
+    value: str
+    panel: str
+    title: str
+
+
+def measure_texts(meta: Mapping[str, Any], lang: str = "en", column: str | None = None) -> MeasureTexts:
+    """The words for ``meta["measure"]`` (see the module); ``column`` overrides its column."""
+    measure = meta.get("measure") or {}
+    name = str(measure.get("name", "frozen"))
+    default = "rebound_cumulative" if not measure else f"rebound_{name}_energy"
+    column = column or str(measure.get("column", default))
+    start, end = measure.get("start"), measure.get("end")
+    period = _period(meta) or (period_text(float(start), float(end)) if start is not None and end is not None
+                               else None)
+    year = _year(end)
+    if name == "induced":
+        value = tr("Induced energy (actual − engineering) / engineering", lang)
+        title = (tr("Energy induced by the demand response, {period}", lang, period=period)
+                 if period else tr("Energy induced by the demand response", lang))
+        series = tr("Induced energy (A − E)/E", lang)
+        return MeasureTexts(False, column, series, tr("(A − E)/E", lang), value, series, title)
+    symbol = "R"
+    if name == "window":
+        symbol = "R" + f"{float(measure.get('window', 5.0)):g}".translate(_SUBSCRIPTS)
+        series = tr("Rolling rebound {symbol}(t)", lang, symbol=symbol)
+        value = tr("Rolling rebound {symbol} at {year}", lang, symbol=symbol, year=year)
+    elif name == "marginal":
+        series = tr("Marginal rebound", lang)
+        value = tr("Marginal rebound at {year}", lang, year=year)
+        symbol = tr("marginal rebound", lang)
+    elif name.startswith("innovation:"):
+        kind, _, what = name.removeprefix("innovation:").partition(":")
+        what = tr(_INNOVATION_WORDS.get(kind, "{name}"), lang, name=data_name(what, lang))
+        series = tr("Rebound R(t), innovation: {what}", lang, what=what)
+        value = tr("Cumulative rebound R, innovation: {what}", lang, what=what)
+    else:
+        series = (tr("Rebound R(t) against {year} technology", lang, year=_year(start)) if start is not None
+                  else tr("Rebound R(t)", lang))
+        value = tr("Cumulative rebound R", lang)
+    cumulative = name not in ("window", "marginal")
+    lowered = value[:1].lower() + value[1:]
+    if cumulative and period:
+        title = tr("Where efficiency backfires: {name}, {period}", lang, name=lowered, period=period)
+    else:
+        title = tr("Where efficiency backfires: {name}", lang, name=lowered)
+    return MeasureTexts(True, column, series, symbol, value, value, title)
+
+
+def _year(year: Any) -> str:
+    """``2050`` (no thousands separator), ``?`` when unknown."""
+    return "?" if year is None else f"{float(year):g}"
 
 
 # --- meta, source line, finish ------------------------------------------------------------
@@ -370,12 +469,20 @@ def _fan_name(quantity: str, lang: str) -> str:
     return tr(_FAN_NAMES.get(quantity, quantity.replace("_", " ")), lang)
 
 
-def _fan_panel(ax: Axes, part: pd.DataFrame, quantity: str, lang: str) -> None:
+def _percent_axis(ax: Axes, lang: str) -> None:
+    """y ticks of a quantity in % (not a rebound) written for ``lang``, and its 0 line."""
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: plain_number(v, lang)))
+    ax.axhline(0.0, color="#555555", linewidth=0.8, zorder=1.5)
+
+
+def _fan_panel(ax: Axes, part: pd.DataFrame, quantity: str, lang: str, texts: MeasureTexts | None = None) -> None:
+    """One panel of bands; ``texts`` for the panel of the measure (a rebound, or induced)."""
     part = part.sort_values("time")
     times = part["time"].to_numpy(dtype=float)
     columns = {c: part[c].to_numpy(dtype=float) for c in (*_QUANTILES, "nominal") if c in part}
     nominal = columns.get("nominal", np.full(times.shape, np.nan))
-    if quantity == "rebound":
+    if texts is not None and texts.rebound:
         shown = {c: 100.0 * v for c, v in columns.items()}
         shape = rebound_axis(*(shown[c] for c in (*_QUANTILES, "nominal") if c in shown))
         _apply_rebound_axis(ax, shape, lang)
@@ -386,7 +493,11 @@ def _fan_panel(ax: Axes, part: pd.DataFrame, quantity: str, lang: str) -> None:
             _backfire_zone(ax, shape, lang, [
                 (times, shown["p5"], shown["p95"], 1.0), (times, shown["p25"], shown["p75"], 2.0),
                 (times, np.nanmin(lines, axis=0), np.nanmax(lines, axis=0), 10.0)])
-        ax.set_ylabel(_rebound_label(shape, lang))
+        ax.set_ylabel(_rebound_label(shape, lang, texts.symbol))
+    elif texts is not None:
+        shown = {c: 100.0 * v for c, v in columns.items()}
+        _percent_axis(ax, lang)
+        ax.set_ylabel(tr("{name} (%)", lang, name=texts.symbol))
     else:
         units = part["unit"].dropna().unique() if "unit" in part else []
         if len(units) > 1:
@@ -400,7 +511,7 @@ def _fan_panel(ax: Axes, part: pd.DataFrame, quantity: str, lang: str) -> None:
     if np.isfinite(nominal).any():
         ax.plot(times, shown["nominal"], color=BAND_COLOURS["nominal"], linewidth=1.7, linestyle="--",
                 zorder=3.1)
-    if quantity != "rebound":
+    if texts is None or not texts.rebound:
         finite = np.concatenate([v[np.isfinite(v)] for v in shown.values()])
         if finite.size and finite.min() >= 0:
             ax.set_ylim(bottom=0)
@@ -409,23 +520,27 @@ def _fan_panel(ax: Axes, part: pd.DataFrame, quantity: str, lang: str) -> None:
 
 @with_style
 def plot_fan_chart(bands: pd.DataFrame, meta: Mapping[str, Any], lang: str = "en") -> Figure:
-    """Monte Carlo bands over time: energy, traffic, climate change and the rebound R(t).
+    """Monte Carlo bands over time: energy, traffic, climate change and the measure's series.
 
-    ``bands`` has a row per ``quantity`` (``energy``, ``traffic``, ``climate_change``,
-    ``rebound``) × ``time`` (year), with the canonical ``unit`` (``kWh/yr``, ``GB/yr``,
-    ``kg CO2e/yr``, ``1``), the quantiles ``p5``, ``p25``, ``p50``, ``p75``, ``p95`` and
-    ``nominal`` (the scenario as written; may be NaN). Each quantity is shown in a readable
-    unit (TWh/yr, EB/yr, Mt CO₂e/yr; GWh/yr for a small scenario), R in %; NaN (R undefined
-    in the first years) leaves gaps. ``meta["members"]`` (the number of runs) goes in the title.
+    ``bands`` has a row per ``quantity`` (``energy``, ``traffic``, ``climate_change`` and the
+    measure's column, e.g. ``rebound_window_energy``, ``induced_energy``, or ``rebound`` when
+    ``meta`` names no measure) × ``time`` (year), with the canonical ``unit`` (``kWh/yr``,
+    ``GB/yr``, ``kg CO2e/yr``, ``1``), the quantiles ``p5``, ``p25``, ``p50``, ``p75``, ``p95``
+    and ``nominal`` (the scenario as written; may be NaN). Each quantity is shown in a readable
+    unit (TWh/yr, EB/yr, Mt CO₂e/yr; GWh/yr for a small scenario), the measure in % (a rebound
+    around 100 % with its backfire zone, ``induced`` on a plain axis); NaN (R undefined in the
+    first years) leaves gaps. ``meta["members"]`` (the number of runs) goes in the title.
     """
     check_lang(lang)
     _meta(meta)
     _require(bands, ("quantity", "time", *_QUANTILES), "the bands table")
+    texts = measure_texts(meta, lang, column=None if meta.get("measure") else "rebound")
     fig = new_figure((6.4, 6.0))
     axes = fig.subplots(2, 2, sharex=True).ravel()
-    for ax, quantity in zip(axes, FAN_QUANTITIES, strict=True):
+    for ax, quantity in zip(axes, (*FAN_QUANTITIES, texts.column), strict=True):
         part = bands[bands["quantity"] == quantity]
-        ax.set_title(_fan_name(quantity, lang), fontsize=10.5)
+        measured = quantity == texts.column
+        ax.set_title(texts.series if measured else _fan_name(quantity, lang), fontsize=10.5)
         if part.empty:
             note(ax, tr("not in this ensemble", lang))
             ax.set_yticks([])
@@ -433,7 +548,7 @@ def plot_fan_chart(bands: pd.DataFrame, meta: Mapping[str, Any], lang: str = "en
             if times.size:
                 year_axis(ax, np.array([np.nanmin(times), np.nanmax(times)]), lang)
         else:
-            _fan_panel(ax, part, quantity, lang)
+            _fan_panel(ax, part, quantity, lang, texts if measured else None)
     for ax in axes[:2]:
         ax.set_xlabel("")
     for ax in axes[2:]:
@@ -453,6 +568,8 @@ def plot_fan_chart(bands: pd.DataFrame, meta: Mapping[str, Any], lang: str = "en
         handles.append(Line2D([], [], color=BAND_COLOURS["nominal"], linewidth=1.7, linestyle="--"))
         labels.append(tr("scenario as written", lang))
     place_legend(axes[0], True, handles, labels, ncol=4)
+    if not texts.rebound:
+        meta = {**meta, "notes": [*_notes(meta), tr(INDUCED_NOTE, lang)]}
     _finish(fig, meta, "Monte Carlo simulations", lang, period)
     return fig
 
@@ -480,19 +597,21 @@ def _polyline(x: np.ndarray, y: np.ndarray, per_segment: int = 8) -> tuple[np.nd
 
 @with_style
 def plot_sweep_lines(table: pd.DataFrame, param: str, param_label: str, meta: Mapping[str, Any],
-                     lang: str = "en") -> Figure:
-    """Cumulative results against one swept parameter, a marker at each grid point.
+                     lang: str = "en", value: str | None = None) -> Figure:
+    """Cumulative results and the measure against one swept parameter, a marker at each grid point.
 
     ``table`` has a column ``param`` (the values of the parameter, in the unit that
     ``param_label`` names, e.g. ``price elasticity (1)``) and the columns
     ``energy_cumulative`` (kWh), ``climate_change_cumulative`` (kg CO2e),
-    ``traffic_cumulative`` (GB) and ``rebound_cumulative`` (fraction: 1 = 100 %); a missing
-    output leaves its panel with a note. Display units follow the data (GWh for a classroom
-    scenario, TWh for a country). ``meta["nominal"]``, the parameter's value in the scenario
-    as written, is marked by a dotted line.
+    ``traffic_cumulative`` (GB) and ``value`` (the measure of ``meta["measure"]``, a fraction:
+    1 = 100 %; default its column, or ``rebound_cumulative``); a missing output leaves its panel
+    with a note. Display units follow the data (GWh for a classroom scenario, TWh for a
+    country). ``meta["nominal"]``, the parameter's value in the scenario as written, is marked
+    by a dotted line.
     """
     check_lang(lang)
     _meta(meta)
+    texts = measure_texts(meta, lang, value)
     _require(table, (param,), "the sweep table")
     data = table.sort_values(param)
     x = data[param].to_numpy(dtype=float)
@@ -504,20 +623,25 @@ def plot_sweep_lines(table: pd.DataFrame, param: str, param_label: str, meta: Ma
     if finite_x.size:
         span = float(finite_x.max() - finite_x.min()) or 1.0
         axes[0].set_xlim(float(finite_x.min()) - 0.03 * span, float(finite_x.max()) + 0.03 * span)
-    for ax, (column, name, unit) in zip(axes, SWEEP_OUTPUTS, strict=True):
-        ax.set_title(tr(name, lang), fontsize=10.5)
-        key = column.removesuffix("_cumulative")
+    outputs = [(column, tr(name, lang), unit) for column, name, unit in SWEEP_OUTPUTS]
+    for ax, (column, name, unit) in zip(axes, [*outputs, (texts.column, texts.panel, "1")], strict=True):
+        ax.set_title(name, fontsize=10.5)
+        key = column.removesuffix("_cumulative") if unit != "1" else "rebound"
         if column not in data:
             note(ax, tr("not in this sweep", lang))
             ax.set_yticks([])
             continue
         values = data[column].to_numpy(dtype=float)
-        if unit == "1":
+        if unit == "1" and texts.rebound:
             shown = 100.0 * values
             shape = rebound_axis(shown)
             _apply_rebound_axis(ax, shape, lang)
             _backfire_zone(ax, shape, lang, [(*_polyline(x, shown), 10.0)])
-            ax.set_ylabel(_rebound_label(shape, lang))
+            ax.set_ylabel(_rebound_label(shape, lang, texts.symbol))
+        elif unit == "1":
+            shown = 100.0 * values
+            _percent_axis(ax, lang)
+            ax.set_ylabel(tr("{name} (%)", lang, name=texts.symbol))
         else:
             scale = scale_for(unit, values, lang=lang)
             shown = scale(values)
@@ -542,6 +666,8 @@ def plot_sweep_lines(table: pd.DataFrame, param: str, param_label: str, meta: Ma
         handle = Line2D([], [], color="#555555", linewidth=1.2, linestyle=":")
         place_legend(axes[0], True, [handle], [tr("scenario as written ({value})", lang,
                                                   value=plain_number(float(nominal), lang))])
+    if not texts.rebound:
+        meta = {**meta, "notes": [*_notes(meta), tr(INDUCED_NOTE, lang)]}
     _finish(fig, meta, "parameter sweep", lang, period)
     return fig
 
@@ -645,43 +771,73 @@ def _label_sides(ax: Axes, cs: Any, xs: np.ndarray, ys: np.ndarray, coordinate: 
 
 @with_style
 def plot_jevons_map(table: pd.DataFrame, x: str, y: str, x_label: str, y_label: str,
-                    meta: Mapping[str, Any], lang: str = "en", value: str = "rebound_cumulative") -> Figure:
-    """The cumulative rebound R (%) over a grid of two parameters, with the R = 100 % line.
+                    meta: Mapping[str, Any], lang: str = "en", value: str | None = None) -> Figure:
+    """The measure of ``meta["measure"]`` (%) over a grid of two parameters; for a rebound, the R = 100 % line.
 
     ``table`` has one row per grid point: the columns ``x`` and ``y`` (the two parameters, in
-    the units ``x_label`` and ``y_label`` name) and ``value`` (a rebound as a fraction,
-    1 = 100 %; NaN where undefined, e.g. without an efficiency gain). Cells are centred on the
-    grid values, their edges half-way between them. The colours diverge at R = 100 %: green
-    for a partial rebound, purple for backfire, on a scale that turns logarithmic above 100 %
-    when R reaches 1 000 %. The R = 100 % contour is drawn and named on each side.
-    ``meta["nominal"]`` — the ``(x, y)`` of the scenario as written — is marked with a star.
+    the units ``x_label`` and ``y_label`` name) and ``value`` (default: the measure's column, or
+    ``rebound_cumulative``; a fraction, 1 = 100 %; NaN where undefined, e.g. without an
+    efficiency gain). Cells are centred on the grid values, their edges half-way between them.
+    For a rebound the colours diverge at R = 100 %: green for a partial rebound, purple for
+    backfire, on a scale that turns logarithmic above 100 % when R reaches 1 000 %; the
+    R = 100 % contour is drawn and named on each side. For ``induced`` the scale is sequential
+    (light to dark orange as the demand response adds more), with labelled contours at round
+    values and no backfire. ``meta["nominal"]`` — the ``(x, y)`` of the scenario as written —
+    is marked with a star.
     """
     check_lang(lang)
     _meta(meta)
-    xs, ys, grid = jevons_grid(table, x, y, value)
-    r = 100.0 * grid
+    texts = measure_texts(meta, lang, value)
+    xs, ys, grid = jevons_grid(table, x, y, texts.column)
+    fig = new_figure((6.4, 5.0))
+    ax = fig.add_subplot()
+    ax.grid(False)
+    ax.set_facecolor(UNDEFINED_COLOUR)
+    ax.set_xlabel(tr(x_label, lang))
+    ax.set_ylabel(tr(y_label, lang))
+    ax.set_xlim(cell_edges(xs)[[0, -1]])
+    ax.set_ylim(cell_edges(ys)[[0, -1]])
+    if texts.rebound:
+        handles, labels = _rebound_map(fig, ax, xs, ys, 100.0 * grid, texts, meta, lang)
+    else:
+        handles, labels = _induced_map(fig, ax, xs, ys, 100.0 * grid, texts, lang)
+    nominal = meta.get("nominal")
+    if nominal is not None:
+        nx_, ny_ = (float(v) for v in nominal)
+        ax.plot([nx_], [ny_], marker="*", markersize=13, color="white", markeredgecolor="black",
+                markeredgewidth=1.0, linestyle="none", zorder=7)
+        handles.append(Line2D([], [], marker="*", markersize=11, color="white", markeredgecolor="black",
+                              linestyle="none"))
+        labels.append(tr("scenario as written", lang))
+    if bool(np.isnan(grid).any()):
+        handles.append(Patch(facecolor=UNDEFINED_COLOUR, edgecolor="#999999", linewidth=0.6))
+        labels.append(tr("R undefined (no savings expected)" if texts.rebound else "undefined", lang))
+    ax.set_title(texts.title)
+    place_legend(ax, True, handles, labels, ncol=3)
+    _finish(fig, meta, "parameter sweep", lang, _period(meta))
+    return fig
+
+
+def _rebound_map(fig: Figure, ax: Axes, xs: np.ndarray, ys: np.ndarray, r: np.ndarray, texts: MeasureTexts,
+                 meta: Mapping[str, Any], lang: str) -> tuple[list[Any], list[str]]:
+    """Cells of a rebound R (%) diverging at 100 %, the colour bar, the R = 100 % contour and its side
+    labels; the legend entries it needs."""
     finite = r[np.isfinite(r)]
     shape = rebound_axis(finite, low=0.0, high=200.0, pad=0.0)
     coordinate = shape.forward(r)
     f_low, f_high = float(shape.forward(shape.low)), float(shape.forward(shape.high))
     norm = TwoSlopeNorm(vmin=f_low, vcenter=0.0, vmax=f_high)
-    fig = new_figure((6.4, 5.0))
-    ax = fig.add_subplot()
-    ax.grid(False)
-    ax.set_facecolor(UNDEFINED_COLOUR)
     mesh = ax.pcolormesh(cell_edges(xs), cell_edges(ys), np.ma.masked_invalid(coordinate), cmap=JEVONS_CMAP,
                          norm=norm, shading="flat", rasterized=True)
     bar = fig.colorbar(mesh, ax=ax, pad=0.03, fraction=0.06)
     ticks = shape.ticks()
+    if not shape.log_above:  # the partial half of the bar is as tall as the backfire half: mark it
+        ticks = sorted({*ticks, *(t for t in (50.0, 100.0) if shape.low <= t <= shape.high)})
     bar.set_ticks([float(shape.forward(t)) for t in ticks],
                   labels=[plain_number(t, lang) for t in ticks])
     bar.ax.minorticks_off()
-    bar.set_label(_rebound_label(shape, lang, tr("Cumulative rebound R", lang)))
+    bar.set_label(_rebound_label(shape, lang, texts.value))
     bar.ax.axhline(0.0, color="black", linewidth=1.8)
-    ax.set_xlabel(tr(x_label, lang))
-    ax.set_ylabel(tr(y_label, lang))
-    ax.set_xlim(cell_edges(xs)[[0, -1]])
-    ax.set_ylim(cell_edges(ys)[[0, -1]])
     masked = np.ma.masked_invalid(coordinate)
     drew = False
     if xs.size >= 2 and ys.size >= 2 and finite.size and finite.min() < 100.0 < finite.max():
@@ -699,28 +855,66 @@ def plot_jevons_map(table: pd.DataFrame, x: str, y: str, x_label: str, y_label: 
                 transform=ax.transAxes, ha="center", va="center", fontsize=10, fontweight="bold",
                 color=BACKFIRE_TEXT_COLOUR if everywhere else PARTIAL_TEXT_COLOUR,
                 bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "none", "alpha": 0.85})
-    handles: list[Any] = [Line2D([], [], color="black", linewidth=1.8)]
-    labels = [tr("R = 100 %: the savings are all taken back", lang)]
-    nominal = meta.get("nominal")
-    if nominal is not None:
-        nx_, ny_ = (float(v) for v in nominal)
-        ax.plot([nx_], [ny_], marker="*", markersize=13, color="white", markeredgecolor="black",
-                markeredgewidth=1.0, linestyle="none", zorder=7)
-        handles.append(Line2D([], [], marker="*", markersize=11, color="white", markeredgecolor="black",
-                              linestyle="none"))
-        labels.append(tr("scenario as written", lang))
-    if bool(np.isnan(r).any()):
-        handles.append(Patch(facecolor=UNDEFINED_COLOUR, edgecolor="#999999", linewidth=0.6))
-        labels.append(tr("R undefined (no savings expected)", lang))
-    period = _period(meta)
-    if period:
-        title = tr("Where efficiency backfires: cumulative rebound R, {period}", lang, period=period)
-    else:
-        title = tr("Where efficiency backfires: cumulative rebound R", lang)
-    ax.set_title(title)
-    place_legend(ax, True, handles, labels, ncol=3)
-    _finish(fig, meta, "parameter sweep", lang, period)
-    return fig
+    return [Line2D([], [], color="black", linewidth=1.8)], [tr("R = 100 %: the savings are all taken back", lang)]
+
+
+def _induced_map(fig: Figure, ax: Axes, xs: np.ndarray, ys: np.ndarray, values: np.ndarray, texts: MeasureTexts,
+                 lang: str) -> tuple[list[Any], list[str]]:
+    """Cells of induced (%) on a sequential scale — logarithmic when the values span decades up to
+    thousands of % (:data:`INDUCED_LOG_RATIO`: a strong response at a high energy share of the cost
+    multiplies use a million-fold) — the colour bar and contours at its round values."""
+    finite = values[np.isfinite(values)]
+    low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    if high - low <= 1e-9 * max(1.0, abs(high)):
+        low, high = low - 0.5, high + 0.5
+    log = high >= LOG_ABOVE_FROM and (low <= 0 or high / low >= INDUCED_LOG_RATIO)
+    if not log:
+        norm: Normalize = Normalize(vmin=low, vmax=high)
+        levels = [float(t) for t in MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+                  if low <= t <= high]
+    elif low > 0:
+        norm, levels = LogNorm(vmin=low, vmax=high), _log_ticks(low, high)
+    else:  # linear up to the smallest positive value's decade, logarithmic above
+        smallest = float(finite[finite > 0].min(initial=high))
+        linear = 10.0 ** math.floor(math.log10(max(smallest, high * 1e-6)))
+        norm = SymLogNorm(linthresh=linear, linscale=0.5, vmin=low, vmax=high)
+        levels = [*(t for t in (-linear, 0.0) if t >= low), *_log_ticks(linear, high)]
+    mesh = ax.pcolormesh(cell_edges(xs), cell_edges(ys), np.ma.masked_invalid(values), cmap=INDUCED_CMAP,
+                         norm=norm, shading="flat", rasterized=True)
+    bar = fig.colorbar(mesh, ax=ax, pad=0.03, fraction=0.06)
+    bar.set_ticks(levels, labels=[_percent_number(t, lang) for t in levels])
+    bar.ax.minorticks_off()
+    label = tr("{name}, %", lang, name=texts.value)
+    bar.set_label(textwrap.fill(tr("{name} (log scale)", lang, name=label) if log else label, 40,
+                                break_on_hyphens=False))
+    inside = [t for t in levels if low < t < high]
+    inside = inside[::2] if len(inside) > 4 else inside  # labels of close contours would overlap
+    if xs.size >= 2 and ys.size >= 2 and inside:
+        cs = ax.contour(xs, ys, np.ma.masked_invalid(values), levels=inside, colors="#3A3A3A", linewidths=0.8,
+                        zorder=5)
+        cs.set_gid("induced_contours")
+        space = NNBSP if lang == "fr" else " "
+        ax.clabel(cs, fmt=lambda v: f"{_percent_number(v, lang)}{space}%", fontsize=8, inline=True)
+    return [], []
+
+
+def _log_ticks(low: float, high: float) -> list[float]:
+    """Round values between ``low`` and ``high`` (> 0) for a logarithmic scale: 1, 2, 5 × 10ⁿ over
+    at most two decades, powers of ten beyond (every other one beyond eight)."""
+    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    subs = (1.0, 2.0, 5.0) if last - first <= 2 else (1.0,)
+    ticks = [s * 10.0 ** k for k in range(first, last + 1) for s in subs if low <= s * 10.0 ** k <= high]
+    return ticks[::2] if len(ticks) > 8 else ticks
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def _percent_number(value: float, lang: str) -> str:
+    """A value in % for a tick or a contour: 0.5, 20, 1,000, and powers of ten from 10⁴ on."""
+    if value >= 1e4 and float(f"{value:.3g}") == 10.0 ** round(math.log10(value)):
+        return "10" + str(round(math.log10(value))).translate(_SUPERSCRIPTS)
+    return plain_number(value, lang)
 
 
 # --- (4) sensitivity ---------------------------------------------------------------------------
@@ -760,9 +954,12 @@ def short_parameter_names(names: Sequence[str], width: int = 36) -> dict[str, st
     return out
 
 
-def _output_name(output: str, lang: str) -> str:
-    name = SENSITIVITY_OUTPUTS.get(output, (output.replace("_", " "), "1"))[0]
-    return tr(name, lang)
+def _output(output: str, texts: MeasureTexts, lang: str) -> tuple[str, str]:
+    """The name and canonical unit of a sensitivity output ("": unknown); the measure's from ``texts``."""
+    if output == texts.column and output not in SENSITIVITY_OUTPUTS:
+        return texts.panel, "1"
+    name, unit = SENSITIVITY_OUTPUTS.get(output, (output.replace("_", " "), ""))
+    return tr(name, lang), unit
 
 
 @with_style
@@ -770,8 +967,9 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
     """Which parameters the results depend on: one panel per output, a row per parameter.
 
     ``indices`` has a row per ``output`` (``energy_cumulative``,
-    ``climate_change_cumulative``, ``rebound_cumulative``; also ``traffic_cumulative``)
-    × ``parameter`` (a dotted path
+    ``climate_change_cumulative``, the measure's column of ``meta["measure"]`` such as
+    ``rebound_window_energy`` or ``induced_energy``, or ``rebound_cumulative``; also
+    ``traffic_cumulative``) × ``parameter`` (a dotted path
     such as ``demand.services.*.elasticity``) and, for ``method="sobol"``, the columns
     ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (dimensionless; ``_conf`` the half-width of the
     confidence interval); for ``method="morris"``, ``mu_star``, ``mu_star_conf``, ``sigma``
@@ -782,6 +980,7 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
     """
     check_lang(lang)
     _meta(meta)
+    texts = measure_texts(meta, lang)
     if method not in METHOD_COLUMNS:
         raise ValueError(f"sensitivity method {method!r} is not supported; expected one of "
                          f"{', '.join(METHOD_COLUMNS)}")
@@ -806,7 +1005,7 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
     for k, (ax, output) in enumerate(zip(axes, outputs, strict=False)):
         part = indices[indices["output"] == output].groupby("parameter").mean(numeric_only=True)
         part = part.reindex(order)
-        unit = SENSITIVITY_OUTPUTS.get(output, ("", ""))[1]
+        name, unit = _output(output, texts, lang)
         if method == "sobol":
             scale = Scale(1.0, "1")
         elif not unit:  # an output this module does not know: its values as given
@@ -827,7 +1026,7 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
                             elinewidth=0.9, capsize=2.0, zorder=3)
         ax.axvline(0.0, color="#555555", linewidth=0.8, zorder=2.5)
         ax.grid(axis="y", visible=False)
-        ax.set_title(_output_name(output, lang), fontsize=10.5)
+        ax.set_title(name, fontsize=10.5)
         if method == "sobol":
             ax.set_xlabel(tr("Sobol index (1)", lang))
         else:
@@ -861,6 +1060,8 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
     place_legend(axes[0], True, handles, names, ncol=3)
     if left_out:
         add_note_text(fig, tr("{count} less influential parameters not shown", lang, count=left_out))
+    if not texts.rebound and texts.column in outputs:
+        meta = {**meta, "notes": [*_notes(meta), tr(INDUCED_NOTE, lang)]}
     _finish(fig, meta, "sensitivity analysis", lang, _period(meta))
     return fig
 
@@ -873,7 +1074,7 @@ def save_uncertainty_figures(figures: Mapping[str, Figure], folder: str | os.Pat
     """Write each figure as ``folder/<stem>.<fmt>`` (each file replaced atomically, via
     :func:`~simulator.plots.output.save_figure`); stems are the keys of ``figures``
     (letters, digits, ``_``, ``-``, ``.``). The figures are left as they are (the caller's)."""
-    chosen = _check_formats(formats)
+    chosen = check_formats(formats)
     bad = [stem for stem in figures if not _STEM.match(stem)]
     if bad:
         raise ValueError(f"figure name {bad[0]!r} cannot be a file name; use letters, digits, '_', '-' "
@@ -887,9 +1088,11 @@ def save_uncertainty_figures(figures: Mapping[str, Figure], folder: str | os.Pat
 
 
 __all__ = [
+    "MeasureTexts",
     "ReboundAxis",
     "cell_edges",
     "jevons_grid",
+    "measure_texts",
     "plot_fan_chart",
     "plot_jevons_map",
     "plot_sensitivity",

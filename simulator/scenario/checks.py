@@ -16,16 +16,23 @@ import networkx as nx
 
 from ..units import describe
 from . import space
+from .innovations import KINDS, innovations
 from .schema import MAX_STEPS, Scenario
 from .yamlio import dotted
 
 Loc = tuple[Any, ...]
 
 
+#: Where the scenario defines each kind of name.
+_SECTIONS = {"equipment": "equipment", "generation": "generations", "layer": "layers", "service": "demand.services"}
+
+
 def _unknown(kind: str, name: str, known: dict[str, Any] | list[str]) -> str:
+    if not known:
+        return f"unknown {kind} {name!r} (none is defined: define it under {_SECTIONS.get(kind, kind)}:)"
     by_case = [k for k in known if k.lower() == name.lower()]
     hint = by_case or difflib.get_close_matches(name, list(known), n=1)
-    listed = ", ".join(dotted((k,)) for k in sorted(known)) or "none defined"
+    listed = ", ".join(dotted((k,)) for k in sorted(known))
     suggestion = f"did you mean {hint[0]!r}? " if hint else ""
     return f"unknown {kind} {name!r} ({suggestion}defined: {listed})"
 
@@ -94,9 +101,9 @@ def _generations(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
     """The first instant of the horizon no generation is on, and the switch-off that causes it."""
-    off: dict[str, tuple[float, Loc] | None] = {
-        n: (g.switch_off, ("generations", n, "switch_off")) if g.switch_off is not None else None
-        for n, g in s.generations.items()
+    off: dict[str, tuple[float, Loc] | None] = {  # a switch-off before its launch is reported on its own
+        n: (g.switch_off, ("generations", n, "switch_off")) if g.switch_off is not None and g.switch_off > g.launch
+        else None for n, g in s.generations.items()
     }
     for i, policy in enumerate(s.policies):
         if policy.type == "switch_off" and policy.generation in off and policy.at > s.generations[
@@ -208,7 +215,10 @@ def _policies(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 f"found {policy.at:g}, expected a year after the launch of {policy.generation} ({launch:g})"
             )
         elif policy.type == "lifetime" and policy.equipment not in s.equipment:
-            yield ("policies", i, "equipment"), _unknown("equipment", policy.equipment, s.equipment)
+            device = s.devices.get(policy.equipment)
+            made_of = (f"; {policy.equipment!r} is a device, made of the equipment {device.equipment!r}: write that"
+                       if device is not None else "")
+            yield ("policies", i, "equipment"), _unknown("equipment", policy.equipment, s.equipment) + made_of
         elif policy.type == "traffic_scale":
             for j, service in enumerate(policy.services or []):
                 if service not in s.demand.services:
@@ -288,10 +298,49 @@ def _spaces(s: Scenario) -> Iterator[tuple[Loc, str]]:
     yield from _overlaps(s, "explore", {k: v.path for k, v in s.explore.items()})
 
 
+#: Section of the scenario that names what each kind of innovation is about.
+_INNOVATION_OF = {"launch": "generations", "gain": "generations", "idle_gain": "generations",
+                  "layer_gain": "layers", "device_gain": "devices"}
+
+
+def _not_an_innovation(s: Scenario, name: str, known: tuple[str, ...]) -> str:
+    """Why ``name`` is not one of the innovations ``known`` of ``s``, and what may be written instead."""
+    choices = (f"expected one of: {', '.join(known)}" if known else
+               "this scenario has none (no generation launched inside the horizon, no gain): write innovations: []")
+    kind, _, target = name.partition(":")
+    section = _INNOVATION_OF.get(kind)
+    item = getattr(s, section).get(target) if section else None
+    if item is not None:
+        if kind == "launch" or (section == "generations" and item.launch >= s.time.end):
+            why = (f"{target} is launched in {item.launch:g}, not inside the horizon "
+                   f"({s.time.start:g} to {s.time.end:g})")
+        else:
+            field = "idle_power_gain" if kind == "idle_gain" else "efficiency_gain"
+            why = f"{section}.{target}.{field} is 0, so there is no gain to measure"
+        return f"{name!r} is not an innovation of this scenario: {why}; {choices}"
+    if section and target:
+        close = [k for k in known if k.lower() == name.lower()] or difflib.get_close_matches(name, known, n=1)
+        written = ""
+    else:
+        close = [k for k in known if k.partition(":")[2].lower() == (target or kind).lower()]
+        written = f"; an innovation is written KIND:NAME, KIND one of {', '.join(KINDS)}"
+    hint = f" (did you mean {' or '.join(repr(k) for k in close)}?)" if close else ""
+    return f"unknown innovation {name!r}{hint}; {choices}{written}"
+
+
+def _rebound(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    if s.rebound.innovations == "all":
+        return
+    known = innovations(s)
+    for i, name in enumerate(s.rebound.innovations):
+        if name not in known:
+            yield ("rebound", "innovations", i), _not_an_innovation(s, name, known)
+
+
 def semantic_problems(s: Scenario, spaces: bool = True) -> list[tuple[Loc, str]]:
     """Every cross-field problem of a schema-valid scenario."""
     problems: list[tuple[Loc, str]] = []
     for check in (_name, _time, _demand, _cost, _generations, _layers_devices, _lifetimes, _component_cycles, _policies,
-                  _observations, *((_spaces,) if spaces else ())):
+                  _observations, _rebound, *((_spaces,) if spaces else ())):
         problems.extend(check(s))
     return problems

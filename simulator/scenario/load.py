@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -22,9 +23,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ..errors import Problem, ScenarioError
-from ..units import describe
-from . import schema
+from ..inputs import MAX_MANIFEST_BYTES, UnreadableFile, read_json
+from ..units import QuantityError, bare_number_message, comma_message, describe, to_canonical
+from . import schema, space
 from .checks import semantic_problems
+from .types import UnitInfo, bare_numbers
 from .yamlio import Document, Mark, dotted, parse_value, parse_yaml, read_yaml
 
 SET_FILE = "--set"
@@ -55,8 +58,8 @@ def deep_merge(base: Any, override: Any) -> Any:
 MAX_EXTENDS = 20
 
 
-def _resolve_extends(path: Path, chain: tuple[Path, ...]) -> Document:
-    document = read_yaml(path)
+def _resolve_extends(path: Path, chain: tuple[Path, ...], document: Document | None = None) -> Document:
+    document = document if document is not None else read_yaml(path)
     parent_name = document.data.pop("extends", None)
     if parent_name is None:
         return document
@@ -65,25 +68,39 @@ def _resolve_extends(path: Path, chain: tuple[Path, ...]) -> Document:
     def refuse(message: str) -> ScenarioError:
         return ScenarioError([Problem(message, "extends", mark.file, mark.line, mark.column)])
 
-    if not isinstance(parent_name, str) or not parent_name.strip():
+    if not isinstance(parent_name, str) or not parent_name.strip() or "\x00" in parent_name:
         raise refuse(f"found {describe(parent_name)}, expected the path of a parent scenario file")
     parent = Path(os.path.normpath(path.parent / parent_name))  # shown as the user would write it
-    if parent.resolve() in chain or parent.resolve() == path.resolve():
-        cycle = " -> ".join(p.name for p in (*chain, path.resolve(), parent.resolve()))
+    # os.path.realpath, unlike Path.resolve, returns (and never raises) on a loop of symbolic links
+    here, there = Path(os.path.realpath(path)), Path(os.path.realpath(parent))
+    if there in chain or there == here:
+        cycle = " -> ".join(p.name for p in (*chain, here, there))
         raise refuse(f"extends cycle: {cycle}")
     if len(chain) >= MAX_EXTENDS:
         raise refuse(f"found a chain of more than {MAX_EXTENDS} scenarios extending each other, expected fewer")
-    if parent.is_dir():
-        raise refuse(f"found {parent_name!r}, a folder, expected the path of a parent scenario file")
-    if not parent.is_file():
-        siblings = [p.name for p in parent.parent.glob("*.y*ml")] if parent.parent.is_dir() else []
-        close = difflib.get_close_matches(parent.name, siblings, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise refuse(f"parent scenario {parent_name!r} not found{hint} (looked for {parent})")
-    base = _resolve_extends(parent, (*chain, path.resolve()))
+    try:
+        parent_document = read_yaml(parent)
+    except UnreadableFile as exc:
+        raise refuse(_unreadable_parent(parent_name, parent, exc)) from None
+    base = _resolve_extends(parent, (*chain, here), parent_document)
     marks = dict(base.marks)
     marks.update({k: v for k, v in document.marks.items() if k != ("extends",)})
     return Document(deep_merge(base.data, document.data), marks, document.file, [*document.problems, *base.problems])
+
+
+def _unreadable_parent(name: str, parent: Path, exc: UnreadableFile) -> str:
+    """Why the parent scenario named by ``extends:`` cannot be read, said at that line."""
+    if exc.code == errno.EISDIR:
+        return f"found {name!r}, a folder, expected the path of a parent scenario file"
+    if exc.code == errno.ENOENT:
+        try:
+            siblings = [p.name for p in parent.parent.glob("*.y*ml")] if parent.parent.is_dir() else []
+        except OSError:
+            siblings = []
+        close = difflib.get_close_matches(parent.name, siblings, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"parent scenario {name!r} not found{hint} (looked for {parent})"
+    return f"parent scenario {name!r} cannot be read (looked for {parent}): {exc.reason}"
 
 
 def parse_override(text: str) -> tuple[list[str | int], Any]:
@@ -281,6 +298,18 @@ def _fraction_hint(value: Any, limit: float) -> str:
     return ""
 
 
+#: What a negative value most likely meant, by field name (checked for values refused below 0).
+_NEGATIVE_HINTS = {
+    "elasticity": "; hint: the elasticity is written as a magnitude (traffic ∝ cost^-elasticity): drop the minus sign",
+    "factor": "; hint: a factor multiplies: 0.7 is 30 % less, 1.3 is 30 % more",
+}
+
+
+def _negative_hint(loc: tuple[Any, ...], value: Any, limit: float) -> str:
+    negative = value < 0 if isinstance(value, int | float) else isinstance(value, str) and value.lstrip()[:1] == "-"
+    return _NEGATIVE_HINTS.get(str(loc[-1]) if loc else "", "") if limit == 0 and negative else ""
+
+
 _BOUNDS = {"greater_than": ("gt", ">"), "greater_than_equal": ("ge", ">="), "less_than": ("lt", "<"),
            "less_than_equal": ("le", "<=")}
 _EXPECTED = {
@@ -290,6 +319,35 @@ _EXPECTED = {
     "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
     "finite_number": "a finite number",
 }
+
+
+_QUANTITY_TEXT = re.compile(r"\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*([^\d\s.,].*)", re.S)
+
+
+def _path_unit(path: str) -> str | None:
+    """The canonical unit of the field a dotted parameter path names (``*`` for any key), or None."""
+    parts = space.split(path)
+    model = _annotation_at(parts[:-1]) if parts else None
+    field = model.model_fields.get(parts[-1]) if isinstance(model, type) and issubclass(model, BaseModel) else None
+    return next((m.unit for m in field.metadata if isinstance(m, UnitInfo)), None) if field is not None else None
+
+
+def _plain_number_hint(loc: tuple[Any, ...], value: Any) -> str:
+    """What to write for a number with its unit where a section takes plain numbers (a range, an observation)."""
+    match = _QUANTITY_TEXT.fullmatch(value) if isinstance(value, str) else None
+    if match is None or not loc or loc[0] not in ("observations", "uncertainty", "explore"):
+        return ""
+    number, unit = match.groups()
+    if loc[0] == "observations":
+        return f"; hint: values are plain numbers in the observation's unit: write {number}, with unit: {unit.strip()}"
+    canonical = _path_unit(str(loc[1])) if loc[0] == "uncertainty" and len(loc) > 1 else None
+    if canonical is None:
+        return "; hint: ranges are plain numbers in the field's unit (`jevons reference` gives it)"
+    try:
+        fix = f": write {to_canonical(value, canonical):g}"
+    except QuantityError:
+        fix = ""
+    return f"; hint: ranges are plain numbers in the field's unit, {canonical}{fix}"
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -312,10 +370,16 @@ def _message(error: dict[str, Any]) -> str:
     if kind in _BOUNDS:
         name, sign = _BOUNDS[kind]
         limit = error.get("ctx", {}).get(name)
-        hint = _fraction_hint(error.get("input"), limit) if kind.startswith("less") else ""
+        hint = (_fraction_hint(error.get("input"), limit) if kind.startswith("less")
+                else _negative_hint(loc, error.get("input"), limit))
         return f"found {found}, expected a value {sign} {limit:g}{hint}"
+    if kind in _EXPECTED and isinstance(error.get("input"), str) and "," in error["input"]:
+        return comma_message(error["input"])  # "0,7": a decimal comma
+    if kind == "model_type" and (keys := _keys_at(loc)):
+        shown = ", ".join(f"{k}:" for k in keys[:4]) + (" ..." if len(keys) > 4 else "")
+        return f"found {found}, expected {_EXPECTED[kind]} ({shown})"
     if kind in _EXPECTED:
-        return f"found {found}, expected {_EXPECTED[kind]}"
+        return f"found {found}, expected {_EXPECTED[kind]}{_plain_number_hint(loc, error.get('input'))}"
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
         options = [o.strip("' ") for o in expected.replace(" or ", ", ").split(", ")]
@@ -337,7 +401,7 @@ def _message(error: dict[str, Any]) -> str:
 def _key_named_in(message: str, data: dict[Any, Any]) -> tuple[str, ...]:
     """The key of ``data`` a model-level message names first, to point at its line."""
     words = message.replace(",", " ").replace(":", " ").split()
-    named = [w for w in words if w in data]
+    named = [w for w in words if w in data] or [k for k in data if f"table key {k!r}" in message]
     return (named[0],) if named else ()
 
 
@@ -377,9 +441,30 @@ def _problems_from(document: Document, errors: list[dict[str, Any]]) -> list[Pro
         message = _message(error)
         if loc != tuple(error["loc"]) and message.startswith("at year "):  # located at the year itself
             message = message.partition(": ")[2]
-        where, mark = locate(document, loc)
+        where, mark = locate(document, _without_tags(loc))
         problems.append(Problem(message, where, mark.file, mark.line, mark.column))
     return problems
+
+
+def _without_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A validation location without pydantic's union tags: ``policies.0.lifetime.at`` is the ``at`` of
+    policy 0 (a ``lifetime`` policy), not a key inside its ``lifetime`` value."""
+    annotation: Any = schema.Scenario
+    kept = []
+    for part in loc:
+        if annotation is not None:
+            annotation, tagged = _unwrap(annotation, part)
+            if tagged:
+                continue
+        kept.append(part)
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            field = annotation.model_fields.get(part) if isinstance(part, str) else None
+            annotation = field.annotation if field is not None else None
+        elif typing.get_origin(annotation) in (dict, list):
+            annotation = typing.get_args(annotation)[-1]
+        else:
+            annotation = None
+    return tuple(kept)
 
 
 def _beside(duplicates: list[Problem], problems: list[Problem]) -> list[Problem]:
@@ -388,20 +473,26 @@ def _beside(duplicates: list[Problem], problems: list[Problem]) -> list[Problem]
     return [p for p in problems if not any(p.path == d or p.path.startswith(d + ".") for d in paths)]
 
 
-def validate(document: Document, default_name: str, earlier: list[Problem] | None = None) -> schema.Scenario:
+def validate(document: Document, default_name: str, earlier: list[Problem] | None = None,
+             units: Literal["everywhere", "set"] = "everywhere") -> schema.Scenario:
     """Validate merged data against the schema and the semantic checks, all problems at once.
 
     ``earlier`` problems (of ``--set`` options that could not be applied) are reported with them.
+    ``units``: where a plain number on a field whose unit must be written is refused: everywhere
+    (a file a person wrote), or only in ``--set`` values (Python data and manifests, whose plain
+    numbers the program wrote in the field's unit).
     """
     data = document.data
     data.setdefault("name", default_name)
     earlier = [*document.problems, *(earlier or [])]
+    unitless = _unitless(document, units)
     try:
         scenario = schema.Scenario.model_validate(data)
     except ValidationError as exc:
-        found = [*earlier, *_beside(earlier, _problems_from(document, exc.errors()))]
+        found = _problems_from(document, exc.errors())
+        found = [*earlier, *_beside(earlier, [*found, *_unflagged(unitless, found)])]
         raise ScenarioError([_printable(p) for p in found]) from None
-    problems = list(earlier)
+    problems = list(earlier) + unitless
     for loc, message in semantic_problems(scenario):
         where, mark = locate(document, loc)
         problems.append(Problem(message, where, mark.file, mark.line, mark.column))
@@ -409,7 +500,54 @@ def validate(document: Document, default_name: str, earlier: list[Problem] | Non
     if problems:
         raise ScenarioError([_printable(p) for p in problems])
     scenario._source = json.loads(json.dumps(data, default=str))
+    scenario._origin = _Origin(document)
     return scenario
+
+
+class _Origin:
+    """The document a scenario was validated from. Equal to any other: where a scenario was read
+    from is not part of what it is (a scenario reloaded from its manifest equals the original)."""
+
+    def __init__(self, document: Document):
+        self.document = document
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Origin)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _unitless(document: Document, units: Literal["everywhere", "set"]) -> list[Problem]:
+    """A problem for each plain number written where the field's unit must be written (see ``validate``)."""
+    problems = []
+    for path, unit in bare_numbers(document.data, schema.Scenario):
+        where, mark = locate(document, path)
+        if units == "everywhere" or mark.file == SET_FILE:
+            value = _value_at(document.data, path)
+            problems.append(Problem(bare_number_message(value, unit), where, mark.file, mark.line, mark.column))
+    return problems
+
+
+def _value_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _unflagged(extra: list[Problem], found: list[Problem]) -> list[Problem]:
+    """Problems of ``extra`` at keys of which ``found`` says nothing (one message per key)."""
+    flagged = {p.path for p in found}
+    return [p for p in extra if p.path not in flagged]
+
+
+def source_of(scenario: schema.Scenario, path: tuple[Any, ...]) -> Problem:
+    """An empty problem located at the key ``path`` of the document a scenario was validated from
+    (dotted path, file, line, column), for messages about that key found after loading."""
+    origin = getattr(scenario, "_origin", None)
+    if not isinstance(origin, _Origin):
+        return Problem("", dotted(path))
+    where, mark = locate(origin.document, path)
+    return Problem("", where, mark.file, mark.line, mark.column)
 
 
 def load_scenario(
@@ -430,7 +568,7 @@ def scenario_from_dict(data: dict[str, Any], overrides: list[str] | tuple[str, .
     document = Document(copy.deepcopy(data), {}, "<dict>")
     document.data.pop("extends", None)
     apply_overrides(document, list(overrides))
-    return validate(document, "scenario")
+    return validate(document, "scenario", units="set")
 
 
 def scenario_from_text(text: str, file: str = "<text>") -> schema.Scenario:
@@ -443,15 +581,7 @@ def scenario_from_manifest(path: str | Path, overrides: list[str] | tuple[str, .
     """The resolved scenario recorded in a run's ``manifest.json``, checked against its sha256."""
     path = Path(path)
     file = str(path)
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ScenarioError([Problem("no such file", file=file)]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(f"cannot be read: {exc}", file=file)]) from None
-    except json.JSONDecodeError as exc:
-        raise ScenarioError([Problem(f"invalid JSON: {exc.msg}", file=file, line=exc.lineno,
-                                     column=exc.colno)]) from None
+    manifest = read_json(path, limit=MAX_MANIFEST_BYTES, what="the manifest.json of a run")
     data = manifest.get("scenario") if isinstance(manifest, dict) else None
     if not isinstance(data, dict):
         raise ScenarioError([Problem("found no resolved scenario, expected the manifest.json of a run",
@@ -459,9 +589,9 @@ def scenario_from_manifest(path: str | Path, overrides: list[str] | tuple[str, .
     document = Document(copy.deepcopy(data), {}, file)
     expected = manifest.get("scenario_sha256")
     apply_overrides(document, list(overrides))
-    scenario = validate(document, str(data.get("name", path.parent.name)))
+    scenario = validate(document, str(data.get("name", path.parent.name)), units="set")
     if not overrides and expected is not None and scenario_hash(scenario) != expected:
-        raise ScenarioError([Problem(f"the scenario does not match its sha256 ({expected[:12]}…): "
+        raise ScenarioError([Problem(f"the scenario does not match its sha256 ({str(expected)[:12]}…): "
                                      "the manifest was edited", "scenario_sha256", file)])
     return scenario
 

@@ -10,17 +10,28 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from ..units import takes_bare_number
 from .schema import CATEGORIES, Policy, Scenario
 from .types import Table, UnitInfo
 
+#: Words of the generated file's header by which ``jevons reference -o FILE`` knows a file it may replace.
+REFERENCE_MARKER = "by `jevons reference`"
 _HEADER = """# Scenario reference
 
 Generated from the schema in `simulator/scenario/schema.py` by `jevons reference`;
-do not edit by hand. A plain number is read in the unit shown; a string with a
-unit (`"1.2 kW"`, `"3.2 EB/month"`, `"480 g CO2e/kWh"`) is converted. Fields
-marked *table* also accept a year → value table (`{2000: 0.55, 2050: 0.1}`),
-interpolated linearly and held flat outside its years. `<name>` stands for a
-name you choose. Unknown keys are errors.
+do not edit by hand. A quantity is written as a string with its unit
+(`"1.2 kW"`, `"3.2 EB/month"`, `"480 g CO2e/kWh"`), converted to the unit shown.
+Where the column *plain number* says yes (ratios and shares, years and numbers
+of years, fractions per year, counts), a plain number is accepted and read in
+the unit shown (`elasticity: 1.2`, `launch: 2019`, `efficiency_gain: 0.15`,
+`users: 5e6`); where it says **no**, a plain number is refused with the unit to
+write (`usage: 24` → write `"24 GB/yr"`), because people write these in several
+units (GB or MB, per month or per year). Numbers in `uncertainty` and `explore`
+are plain, in the unit of the field they move. Decimals take a point (`0.85`,
+never `0,85`); thousands are written `30e3` or `30000`, not `30k`. Fields
+marked *table* also accept a year → value table (`{2000: "550 g CO2e/kWh",
+2050: "100 g CO2e/kWh"}`), interpolated linearly and held flat outside its
+years. `<name>` stands for a name you choose. Unknown keys are errors.
 
 A scenario may start with `extends: parent.yaml` (a path relative to the file):
 the parent is read first and this file's keys are merged into it, mappings key
@@ -29,8 +40,8 @@ by key, lists and values replaced. On the command line,
 
 Impact categories: {categories}.
 
-| key | type | unit | default | meaning |
-|---|---|---|---|---|
+| key | type | unit | plain number | default | meaning |
+|---|---|---|---|---|---|
 """
 
 
@@ -44,6 +55,16 @@ def _unit(field: FieldInfo) -> tuple[str, bool]:
             if isinstance(meta, UnitInfo):
                 return meta.unit, meta.varying
     return "", False
+
+
+def _plain(kind: str, unit: str) -> tuple[str, str]:
+    """The type shown ("quantity" where the unit must be written) and whether a plain number is
+    accepted (see :func:`~simulator.units.takes_bare_number`)."""
+    if not unit and "number" not in kind and kind != "int":
+        return kind, ""
+    if takes_bare_number(unit):
+        return kind, "yes"
+    return kind.replace("number", "quantity"), "**no**"
 
 
 def _models(annotation: Any) -> list[type[BaseModel]]:
@@ -102,7 +123,8 @@ def _rows(model: type[BaseModel], prefix: str, seen: set[str]) -> list[str]:
         kind = _type_name(annotation, varying)
         doc = " ".join((field.description or "").split())
         unit_text = unit.replace("**3", "³") if unit else ""
-        rows.append(f"| `{path}` | {kind} | {unit_text} | {_default(field)} | {doc} |")
+        kind, plain = _plain(kind, unit)
+        rows.append(f"| `{path}` | {kind} | {unit_text} | {plain} | {_default(field)} | {doc} |")
         if origin is dict:
             value_type = typing.get_args(annotation)[1]
             for sub in _models(value_type):
@@ -117,18 +139,18 @@ def _rows(model: type[BaseModel], prefix: str, seen: set[str]) -> list[str]:
 
 def _policy_rows() -> list[str]:
     rows = ["", "## Policies", "", "Each item of `policies` has a `type` and the keys of that type.", "",
-            "| type | key | type | unit | default | meaning |", "|---|---|---|---|---|---|"]
+            "| type | key | type | unit | plain number | default | meaning |", "|---|---|---|---|---|---|---|"]
     for model in typing.get_args(typing.get_args(Policy)[0]):
         kind = typing.get_args(model.model_fields["type"].annotation)[0]
         doc = " ".join((model.__doc__ or "").split())
-        rows.append(f"| `{kind}` | | | | | {doc} |")
+        rows.append(f"| `{kind}` | | | | | | {doc} |")
         for name, field in model.model_fields.items():
             if name == "type":
                 continue
             unit, varying = _unit(field)
             desc = " ".join((field.description or "").split())
-            rows.append(f"| | `{name}` | {_type_name(field.annotation, varying)} | {unit} | "
-                        f"{_default(field)} | {desc} |")
+            kind_name, plain = _plain(_type_name(field.annotation, varying), unit)
+            rows.append(f"| | `{name}` | {kind_name} | {unit} | {plain} | {_default(field)} | {desc} |")
     return rows
 
 

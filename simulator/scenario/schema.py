@@ -1,16 +1,18 @@
 """The scenario schema: the single documented contract between users and the model.
 
-Every field has a canonical unit (plain numbers are read in it; strings with
-units are converted) and a docstring; ``jevons reference`` turns them into the
-scenario reference, so documentation and validation cannot drift apart.
+Every field has a canonical unit (strings with units are converted to it; a
+plain number is read in it, and a person may write one only where that unit has
+one natural reading, :func:`~simulator.units.takes_bare_number`) and a
+docstring; ``jevons reference`` turns them into the scenario reference, so
+documentation and validation cannot drift apart.
 Unknown keys are errors. Models are frozen: a loaded scenario never changes.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
 from .space import Distribution, Slider
@@ -204,8 +206,11 @@ class Equipment(Model):
 
     lifetime: PositiveYears
     """Mean service life (years)."""
-    survival: Literal["fixed", "weibull"] = "fixed"
-    """Retirement law: every unit lasts exactly `lifetime`, or a Weibull law of that mean."""
+    survival: Literal["fixed", "weibull"] = "weibull"
+    """Retirement law: a Weibull law of mean `lifetime` (the default; with the default shape 2, an
+    assumption, lifetimes spread with a standard deviation of about half the mean), or `fixed`: every
+    unit lasts exactly `lifetime`, so cohorts retire all at once (a lifetime policy then leaves gaps
+    and waves in production, and the run warns)."""
     weibull_shape: Quantity("", gt=0.0, le=20.0) = 2.0
     """Shape of the Weibull law (dimensionless; 1 = constant hazard)."""
     mass: Quantity("kg", ge=0.0) = 0.0
@@ -316,7 +321,9 @@ class Observation(Model):
             if not ok:
                 raise ValueError(f"found unit {self.unit!r}, expected a unit of {expected} for {self.variable}")
         elif self.index_year not in self.values:
-            raise ValueError(f"index_year {self.index_year:g} is not one of the years of values")
+            years = ", ".join(f"{y:g}" for y in sorted(self.values))
+            raise ValueError(f"found index_year {self.index_year:g}, expected one of the years of values ({years}): "
+                             "the series is divided by its value that year")
         return self
 
     def canonical(self) -> Table:
@@ -327,6 +334,28 @@ class Observation(Model):
             return Table(tuple(years), tuple(self.values[y] / ref for y in years))
         factor = to_canonical(f"1 {self.unit}", OBSERVABLE[self.variable]) if self.unit else 1.0
         return Table(tuple(years), tuple(self.values[y] * factor for y in years))
+
+
+def _innovation_list(value: object) -> object:
+    """One message for a text other than ``all`` (pydantic would give one per member of the union)."""
+    if isinstance(value, str) and value != "all":
+        fix = f"write [{value}]" if ":" in value else "write all, or a list of KIND:NAME such as [launch:5G, gain:4G]"
+        raise ValueError(f"found {value!r}, expected all or a list of innovations: {fix}")
+    return value
+
+
+class Rebound(Model):
+    """How the rebound is measured (README, "Rebound measures")."""
+
+    innovations: Annotated[Literal["all"] | list[str], BeforeValidator(_innovation_list)] = "all"
+    """Innovations measured one by one ("freeze one innovation"), as KIND:NAME — `launch:5G`,
+    `gain:4G` (energy per GB), `idle_gain:4G`, `layer_gain:core`, `device_gain:smartphone` —
+    or `all`: every generation launched inside the horizon and every non-zero gain. `[]`: none."""
+    window: Quantity("yr", gt=0.0, le=50.0) = 5.0
+    """Δ of the rolling rebound R_Δ(t): the efficiency gained over the last Δ years."""
+    frozen_headline_limit: Quantity("", gt=1.0) = 10.0
+    """Above this ratio of frozen to actual cumulative use, the rebound against frozen
+    start-year technology is not headlined (it then measures how extreme that counterfactual is)."""
 
 
 class Scenario(Model):
@@ -356,6 +385,8 @@ class Scenario(Model):
     """Impacts of grid electricity per kWh."""
     policies: list[Policy] = []
     """Timed interventions, applied in order of time."""
+    rebound: Rebound = Rebound()
+    """Which innovations the rebound is measured for, and the window of the rolling rebound."""
 
     observations: dict[str, Observation] = {}
     """Recorded series to validate the run against, by name; drawn by the `validation` figure."""
@@ -371,6 +402,8 @@ class Scenario(Model):
     step, label: {en, fr}, unit?}."""
 
     _source: dict | None = PrivateAttr(default=None)
+    #: The document it was validated from (data and key marks), to locate problems found later.
+    _origin: Any = PrivateAttr(default=None)
 
     @property
     def n_steps(self) -> int:

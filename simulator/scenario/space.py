@@ -347,6 +347,9 @@ def expand(scenario: BaseModel, path: str | Path) -> list[tuple[Path, Any]]:
         if not _is_number(value):
             kind = "a year table: name one year, e.g. " + dotted((*concrete, "2050")) if isinstance(
                 value, Table) else f"{type(value).__name__}"
+            if isinstance(value, str):
+                raise PathError(f"{dotted(concrete)} is the text {value!r}, not a number: only numbers can be "
+                                "drawn or moved, expected the path of a number")
             if value is None:
                 kind = "nothing (an optional value not given): give it a value in the scenario first"
             raise PathError(f"{dotted(concrete)} is {kind}, not a number")

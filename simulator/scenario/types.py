@@ -1,21 +1,27 @@
 """Field types of the scenario schema: quantities with units and year tables.
 
-``Quantity("kWh/GB")`` is a float field that accepts ``0.25`` (read in kWh/GB)
-or ``"250 Wh/GB"`` (converted). ``Varying("kg CO2e/kWh")`` also accepts a
-table ``{2000: 0.55, 2050: "100 g CO2e/kWh"}``, interpolated linearly between
-years and held flat outside them.
+``Quantity("kWh/GB")`` is a float field that accepts ``"250 Wh/GB"``
+(converted) or, from the program, ``0.25`` (read in kWh/GB).
+``Varying("kg CO2e/kWh")`` also accepts a table ``{2000: "550 g CO2e/kWh",
+2050: "100 g CO2e/kWh"}``, interpolated linearly between years and held flat
+outside them. Which fields a person may give as a plain number is
+:func:`~simulator.units.takes_bare_number` of their unit; :func:`bare_numbers`
+finds the plain numbers written where a unit is needed.
 """
 
 from __future__ import annotations
 
 import math
+import types
+import typing
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
 import numpy as np
-from pydantic import BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, Field, Tag
 
-from ..units import QuantityError, describe, to_canonical
+from ..units import QuantityError, comma_message, describe, takes_bare_number, to_canonical
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ def _convert_varying(unit: str, value: Any) -> float | Table:
     for year, item in value.items():
         if isinstance(year, str) and is_number(year):
             year = float(year)
+        if isinstance(year, str) and "," in year:
+            raise ValueError(comma_message(year).replace("found ", "found the table key ", 1))
         if isinstance(year, bool) or not isinstance(year, int | float) or not math.isfinite(year):
             raise ValueError(f"found the table key {describe(year)}, expected a year (a number such as 2020)")
         try:
@@ -120,3 +128,78 @@ Years = Quantity("yr", ge=-MAX_YEAR, le=MAX_YEAR)
 PositiveYears = Quantity("yr", gt=0.0)
 Rate = Quantity("1/yr", ge=-1.0, lt=10.0)
 Gain = Quantity("1/yr", ge=0.0, lt=1.0)
+
+
+def unit_info(annotation: Any) -> UnitInfo | None:
+    """The UnitInfo of a field's annotation (through Optional), or None."""
+    for part in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(part) is Annotated:
+            found = next((m for m in part.__metadata__ if isinstance(m, UnitInfo)), None)
+            if found is not None:
+                return found
+    return None
+
+
+def bare_numbers(data: Any, annotation: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(key path, unit) of every plain number in ``data`` (unvalidated, as read) at a field of ``annotation``
+    whose unit needs to be written (see :func:`~simulator.units.takes_bare_number`).
+
+    Walks the data alongside the schema; what does not fit the schema is left to validation.
+    """
+    info = unit_info(annotation)
+    if info is not None:
+        if takes_bare_number(info.unit):
+            return
+        if _plain(data):
+            yield path, info.unit
+        elif info.varying and isinstance(data, dict):
+            yield from (((*path, year), info.unit) for year, value in data.items() if _plain(value))
+        return
+    annotation = _member(annotation, data)
+    origin = typing.get_origin(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel) and isinstance(data, dict):
+        for key, value in data.items():
+            field = annotation.model_fields.get(key) if isinstance(key, str) else None
+            if field is not None:
+                yield from bare_numbers(value, _with_metadata(field), (*path, key))
+    elif origin is dict and isinstance(data, dict):
+        inner = typing.get_args(annotation)[1]
+        for key, value in data.items():
+            yield from bare_numbers(value, inner, (*path, key))
+    elif origin is list and isinstance(data, list):
+        inner = typing.get_args(annotation)[0]
+        for index, value in enumerate(data):
+            yield from bare_numbers(value, inner, (*path, index))
+
+
+def _plain(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _with_metadata(field: Any) -> Any:
+    return Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation
+
+
+def _member(annotation: Any, data: Any) -> Any:
+    """The member of a union (Annotated and Optional stripped) that ``data`` is meant for, or the annotation."""
+    while typing.get_origin(annotation) is Annotated:
+        metadata = annotation.__metadata__
+        annotation = typing.get_args(annotation)[0]
+        tag = next((m.discriminator for m in metadata if callable(getattr(m, "discriminator", None))), None)
+        if tag is not None and typing.get_origin(annotation) in (typing.Union, types.UnionType):
+            chosen = tag(data)
+            for member in typing.get_args(annotation):
+                if any(isinstance(m, Tag) and m.tag == chosen for m in getattr(member, "__metadata__", ())):
+                    return member
+    if typing.get_origin(annotation) not in (typing.Union, types.UnionType):
+        return annotation
+    members = [m for m in typing.get_args(annotation) if m is not type(None)]
+    if len(members) == 1:
+        return _member(members[0], data)
+    models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+    if isinstance(data, dict) and models:
+        typed = [m for m in models if "type" in m.model_fields
+                 and data.get("type") in typing.get_args(m.model_fields["type"].annotation)]
+        return typed[0] if len(typed) == 1 else models[0] if len(models) == 1 else annotation
+    units = [m for m in members if unit_info(m) is not None]
+    return units[0] if len(units) == 1 else annotation

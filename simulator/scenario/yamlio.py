@@ -12,6 +12,7 @@ document costs well under a second.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import Problem, ScenarioError
+from ..inputs import read_text
 from ..units import describe
 
 #: Largest scenario file read, in bytes. Scenarios are hand-written (the largest
@@ -131,10 +133,56 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
     return size
 
 
-def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode, file: str, problems: list[Problem]) -> Any:
-    """Construct one scalar now, so that a value its tag cannot read is reported where it is written."""
+_INT, _FLOAT, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "null"))
+_OCTAL = re.compile(r"[-+]?0[0-7_]+")
+
+
+def _misread_number(node: yaml.ScalarNode, value: Any) -> str | None:
+    """Why a plain scalar YAML 1.1 reads as a number the writer did not mean, or None.
+
+    ``010`` is octal (8) and ``1:30`` base 60 (90) to YAML 1.1; nobody writes a
+    scenario value that way on purpose.
+    """
+    if node.style is not None or node.tag not in (_INT, _FLOAT):
+        return None
+    text = node.value
+    if ":" in text:
+        return (f"found {text}, which YAML reads as the base-60 number {value:g}, expected a number: "
+                "write it in decimal, or quote it if it is text")
+    if node.tag == _INT and _OCTAL.fullmatch(text):
+        plain = text.replace("_", "").lstrip("+-").lstrip("0") or "0"
+        return (f"found {text}, which YAML reads as the octal number {value}, expected a number: "
+                f"write {'-' if text.startswith('-') else ''}{plain} (no leading zero), or quote it if it is a name")
+    return None
+
+
+def _split_by_comma(before: yaml.Node, key: yaml.Node, value: yaml.Node) -> str | None:
+    """What to say when ``{usage: 0,85}`` was read as ``{usage: 0, 85: null}``, or None.
+
+    In a ``{...}`` mapping the comma separates entries, so a decimal comma
+    splits a number into a value and a key without a value.
+    """
+    plain = all(isinstance(n, yaml.ScalarNode) and n.style is None for n in (before, key, value))
+    if not plain or before.tag not in (_INT, _FLOAT) or key.tag != _INT or value.tag != _NULL or value.value:
+        return None
+    between = key.start_mark.buffer[before.end_mark.index:key.start_mark.index] if key.start_mark.buffer else ""
+    if between != ",":
+        return None
+    return (f"found {before.value},{key.value} in a {{...}} mapping, where a comma separates entries: "
+            f"a decimal comma, expected a decimal point: write {before.value}.{key.value}")
+
+
+def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode, file: str, problems: list[Problem],
+            path: KeyPath | None = None) -> Any:
+    """Construct one scalar now, so that a value its tag cannot read is reported where it is written
+    (at ``path``, the key holding it, if given)."""
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
+        misread = _misread_number(node, value)
+        if misread is not None:
+            mark = node.start_mark
+            problems.append(Problem(misread, dotted(path or ()), file, mark.line + 1, mark.column + 1))
+        return value
     except yaml.constructor.ConstructorError:
         loader.recursive_objects.pop(node, None)
         return node.value  # an unknown tag: refused with its location when the document is built
@@ -166,6 +214,12 @@ def _walk(
 ) -> None:
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, yaml.Node] = {}
+        pairs = zip(node.value, node.value[1:], strict=False) if node.flow_style else ()
+        for (named, before), (key_node, value_node) in pairs:
+            split = _split_by_comma(before, key_node, value_node)
+            if split is not None:
+                at = before.start_mark
+                problems.append(Problem(split, dotted((*path, named.value)), file, at.line + 1, at.column + 1))
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 kind = "list" if isinstance(key_node, yaml.SequenceNode) else "mapping"
@@ -198,7 +252,7 @@ def _walk(
             marks[child] = Mark(file, item.start_mark.line + 1, item.start_mark.column + 1)
             _walk(loader, item, child, file, marks, problems)
     elif isinstance(node, yaml.ScalarNode):
-        _scalar(loader, node, file, problems)
+        _scalar(loader, node, file, problems, path)
 
 
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -312,27 +366,9 @@ def parse_value(text: str) -> Any:
 
 
 def read_yaml(path: Path) -> Document:
-    """Read and parse a scenario file; any I/O or encoding trouble is a ScenarioError."""
-    file = str(path)
-    if path.is_dir():
-        raise ScenarioError([Problem("is a directory, expected a scenario YAML file", file=file)])
-    try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise ScenarioError([Problem("no such file", file=file)]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(f"cannot be read: {exc.strerror}", file=file)]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise ScenarioError([Problem(f"found a file of more than {MAX_FILE_BYTES:,} bytes, expected a "
-                                     "hand-written scenario; refused", file=file)])
-    if b"\x00" in raw[:8192]:
-        raise ScenarioError([Problem("is a binary file, expected a scenario YAML text file", file=file)])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ScenarioError(
-            [Problem(f"is not UTF-8 text (byte {raw[exc.start]:#x} at offset {exc.start})", file=file, line=line)]
-        ) from None
-    return parse_yaml(text, file)
+    """Read and parse a scenario file; any I/O or encoding trouble is a ScenarioError naming it.
+
+    The file is read by :func:`simulator.inputs.read_text`: a folder, a pipe, a device, a
+    missing or unreadable path and a file over :data:`MAX_FILE_BYTES` are refused unread.
+    """
+    return parse_yaml(read_text(path, limit=MAX_FILE_BYTES, what="a hand-written scenario YAML file"), str(path))

@@ -1,6 +1,6 @@
 """The live classroom page: a scenario's ``explore:`` sliders and four charts in a browser.
 
-``jevons serve`` runs the real simulator (with its two counterfactuals) at every slider move
+``jevons serve`` runs the real simulator (with its counterfactuals) at every slider move
 and answers JSON to one HTML page drawing with Plotly.js; ``jevons export-html`` writes the same
 page as one file over a precomputed grid of runs. Modules, in the order data flows:
 

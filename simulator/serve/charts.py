@@ -18,15 +18,16 @@ from typing import Any
 
 import numpy as np
 
-from .. import __version__
-from ..plots.figures import PHASE_NAMES, VARIANT_NAMES
-from ..plots.i18n import data_name, tr, unit_text
-from ..plots.style import (
+from .. import rebound as measures
+from ..display.i18n import data_name, tr, unit_text
+from ..display.style import (
     DEVICE_COLOURS,
     LAYER_COLOURS,
     OKABE_ITO,
     PHASE_COLOURS,
+    PHASE_NAMES,
     REGION_COLOURS,
+    VARIANT_NAMES,
     VARIANT_STYLES,
     cycled,
     generation_colours,
@@ -36,6 +37,7 @@ from ..plots.style import (
 )
 from ..results import Results
 from ..scenario.schema import PHASES
+from ..version import __version__
 from .explorer import Explorer
 from .words import say, verdict
 
@@ -94,6 +96,11 @@ class Charts:
         for name, colour in cycled(DEVICE_COLOURS, reference.labels("energy", "device")).items():
             self.bands.append(({"device": name}, {"name": tr("{name} (devices)", lang, name=data_name(name, lang)),
                                                   "colour": colour, "pattern": ""}))
+        self.measure = measures.headline_measure(reference)
+        window = scenario.rebound.window
+        self.rebound_title = (say("Rebound R(t) of the efficiency gained over the previous {years} years", lang,
+                                  years=f"{window:g}") if self.measure == "window" else
+                              say("Rebound R(t) against {year} technology", lang, year=f"{scenario.time.start:g}"))
         self.times = reference.times
         self.source = source_text(scenario, __version__, lang=lang)
 
@@ -108,16 +115,17 @@ class Charts:
                     for v, style in VARIANT_STYLES.items()}
         words = {key: say(text, lang) for key, text in {
             "energy_title": "Energy use: actual, engineering estimate, frozen technology",
-            "rebound_title": "Rebound R(t)", "stack_title": "Energy by generation (stacked)",
+            "stack_title": "Energy by generation (stacked)",
             "climate_title": "Climate change by life-cycle phase", "year": "Year",
             "rebound_axis": "Rebound R (%)", "rebound_line": "rebound R",
             "rebound_region": "rebound (eats expected savings)", "backfire_region": "backfire (above frozen)",
             "backfire_line": "backfire above 100 %", "zero_line": "no rebound (0 %)", "reset": "Reset",
-            "live_note": "Each move reruns the simulation with its two counterfactuals.",
+            "live_note": "Each move reruns the simulation with its counterfactuals.",
             "grid_note": "Precomputed grid: {count} runs of the simulation; other values as in the scenario.",
             "bad_move": "Cannot run these values: {message}",
             "no_server": "The server does not answer (is jevons serve still running?)",
         }.items()}
+        words["rebound_title"] = self.rebound_title
         return {
             "lang": lang, "title": scenario.name, "description": scenario.description.strip(),
             "source": self.source, "times": self.times.tolist(), "sliders": sliders, "words": words,
@@ -133,6 +141,13 @@ class Charts:
             "verdict_colours": VERDICT_COLOURS,
         }
 
+    def _rebound(self, results: Results) -> np.ndarray:
+        """R(t) of the page's measure (fixed by the scenario's own run): against frozen start-year
+        technology where that is meaningful, else of the efficiency gained over the last Δ years."""
+        if self.measure == "window" and results.has_measure("window"):
+            return measures.window(results, "energy")
+        return results.rebound("energy")
+
     def numbers(self, results: Results, values: dict[str, float]) -> dict[str, Any]:
         """The series of one run, in the setup's display units, with the verdict and the slider
         ``values`` it ran with."""
@@ -140,7 +155,7 @@ class Charts:
         return {
             "values": values,
             "energy": {v: rounded(energy(results.series("energy", v))) for v in ("actual", "engineering", "frozen")},
-            "rebound": rounded(100.0 * results.rebound("energy")) if results.has_rebound else None,
+            "rebound": rounded(100.0 * self._rebound(results)) if results.has_rebound else None,
             "stack": [rounded(energy(results.series("energy", **labels))) for labels, _ in self.bands],
             "climate": [rounded(climate(results.series("impact", category="climate_change", phase=ph)))
                         for ph in PHASES],

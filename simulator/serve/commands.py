@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import OutputError, Problem, ScenarioError
+from ..errors import Problem, ScenarioError
 
 if TYPE_CHECKING:
     from .explorer import Explorer
@@ -96,22 +96,20 @@ def _progress(combinations: Iterable[Any], total: int) -> Iterable[Any]:
 
 def export_html(args: argparse.Namespace) -> int:
     """`jevons export-html`: run the grid, write the file atomically (nothing on bad input)."""
+    from ..output_folder import check_file, replace_file
     from .explorer import BadMove
-    from .export import page_with_grid, parameters, write_atomically
+    from .export import page_with_grid, parameters
+    from .page import PAGE_MARKER
 
     output: Path = args.output
-    if output.is_dir() or not output.parent.is_dir():
-        raise OutputError(f"{output}: expected a file in an existing folder")
+    check_file(output, PAGE_MARKER)
     explorer = _explorer(args.scenario)
     try:
         names = parameters(explorer, args.params)
     except BadMove as exc:
         raise ScenarioError([Problem(str(exc), file=str(args.scenario))]) from None
     text, runs = page_with_grid(explorer, names, args.lang, _progress)
-    try:
-        write_atomically(output, text)
-    except OSError as exc:
-        raise OutputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    replace_file(output, text, PAGE_MARKER)
     size = output.stat().st_size
     print(f"{output}: {runs} runs over {', '.join(names)}, {size / 1e6:.1f} MB; opens in a browser with no Python")
     return 0

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Callable, Iterable, Sequence
-from pathlib import Path
 from typing import Any
 
 from .charts import Charts
@@ -104,14 +102,3 @@ def _count_numbers(numbers: dict[str, Any]) -> int:
     """How many numbers the series of one run hold."""
     series = [*numbers["energy"].values(), numbers["rebound"] or [], *numbers["stack"], *numbers["climate"]]
     return sum(map(len, series))
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder, then rename: a
-    failed export leaves any previous file as it was."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

@@ -56,6 +56,10 @@ def _inline(source: str, name: str) -> str:
     return source
 
 
+#: The page's generator tag: ``export-html`` replaces an existing file only if it holds it.
+PAGE_MARKER = '<meta name="generator" content="jevons">'
+
+
 def render(config: dict[str, Any], inline: bool = False) -> str:
     """The page for ``config`` (see :mod:`simulator.serve.charts`): linking its assets from the
     server (``assets/...``), or with every asset inline (``inline=True``) for a file."""

@@ -98,6 +98,12 @@ FRENCH: dict[str, str] = {
     "Cumulative impacts {period} by life-cycle phase":
         "Impacts cumulés {period} par phase du cycle de vie",
     "zero in this\nscenario": "nul dans ce\nscénario",
+    "not assessed in\nthis scenario": "non évalué dans\nce scénario",
+    "not assessed: {phases}": f"non évalué{_NB}: {{phases}}",
+    "not assessed": "non évalué",
+    "excl. {phases}": "hors {phases}",
+    " and ": " et ",
+    "use": "usage",
     "Climate change": "Changement climatique",
     "Mineral resource use": "Ressources minérales",
     "Primary energy": "Énergie primaire",
@@ -121,6 +127,7 @@ FRENCH: dict[str, str] = {
     "not attributed": "non attribué",
     "others (< {limit} each)": "autres (< {limit} chacun)",
     "zero in this scenario": "nul dans ce scénario",
+    "not assessed in this scenario": "non évalué dans ce scénario",
     # decomposition
     "Is it Jevons or just growth? Change per year, {start} → {end}":
         f"Jevons ou simple croissance{_NB}? Variation annuelle, {{start}} → {{end}}",
@@ -135,6 +142,50 @@ FRENCH: dict[str, str] = {
     "stacking: idle load of generations other than {main}":
         f"empilement{_NB}: consommation à vide des générations autres que {{main}}",
     "stacking: {share} of {end}": f"empilement{_NB}: {{share}} de {{end}}",
+    "{years} mean": "moyenne {years}",
+    "{years}\nmean": "{years}\nmoyenne",
+    "induced by the demand response": "induit par la réaction de la demande",
+    "frozen {year} technology not shown: it would use {ratio}× the actual energy":
+        f"technologie figée de {{year}} non montrée{_NB}: elle consommerait {{ratio}} fois l’énergie réelle",
+    "of the efficiency gained over the previous {years} years":
+        "de l’efficacité gagnée pendant les {years} années précédentes",
+    "marginal (one more % of efficiency)": "marginal (1 % d’efficacité en plus)",
+    "against {year} technology": "par rapport à la technologie de {year}",
+    "Rebound R(t), direct price rebound; headline: {value} ({measure}, {period})":
+        f"Rebond R(t), rebond direct (prix){_NB}; en titre{_NB}: {{value}} ({{measure}}, {{period}})",
+    "against start-year technology": "par rapport à la technologie de départ",
+    "efficiency gained over the window": "efficacité gagnée sur la fenêtre",
+    "no counterfactual": "pas de contrefactuel",
+    "{label} ({measure}, {period}: {value})": f"{{label}} ({{measure}}, {{period}}{_NB}: {{value}})",
+    "more users": "plus d’utilisateurs",
+    "more use per user (trend)": "plus d’usage par utilisateur (tendance)",
+    "price-induced use (direct rebound)": "usage induit par le prix (rebond direct)",
+    "traffic moving between generations": "trafic passant d’une génération à l’autre",
+    "energy per GB of each generation": "énergie par Go de chaque génération",
+    "idle load of sites kept on (stacking)": "charge à vide des sites maintenus (empilement)",
+    "core, transport and data centres": "cœur, transport et centres de données",
+    "grid impact per kWh": "impact du réseau électrique par kWh",
+    "units made": "unités fabriquées",
+    "impact of making one unit": "impact de fabrication d’une unité",
+    "Change of {quantity}": "Variation de {quantity}",
+    "{quantity}: {change} {unit}": f"{{quantity}}{_NB}: {{change}} {{unit}}",
+    "What changed yearly energy and climate change,\n{start} → {end} (exact split, LMDI)":
+        "Ce qui a fait varier l’énergie et le climat par an,\n{start} → {end} (répartition exacte, LMDI)",
+    "expected savings (demand held)": "économies attendues (demande inchangée)",
+    "actual savings": "économies réelles",
+    "taken back by the rebound": "reprises par l’effet rebond",
+    "stacking (older generations kept on)": "empilement (anciennes générations maintenues)",
+    "{name} launched": "lancement de la {name}",
+    "{name} energy per GB": "{name}, énergie par Go",
+    "{name} idle power": "{name}, puissance à vide",
+    "{name} energy use": "{name}, consommation",
+    "saved nothing before demand reacted: R undefined":
+        f"aucune économie avant la réaction de la demande{_NB}: R non défini",
+    "no innovation inside the horizon": "aucune innovation dans l’horizon",
+    "{quantity}: what each innovation saved": f"{{quantity}}{_NB}: ce que chaque innovation a économisé",
+    "{quantity}: what each innovation saved,\nwhat the rebound and stacking took back":
+        f"{{quantity}}{_NB}: ce que chaque innovation a économisé,\nce que l’effet rebond et l’empilement ont repris",
+    "Cumulative {quantity}, {period} (log scale)": "{quantity} cumulée, {period} (échelle logarithmique)",
     "no rebound decomposition: {reason}": f"pas de décomposition du rebond{_NB}: {{reason}}",
     "traffic is forced": "le trafic est imposé",
     "no counterfactual runs": "pas de simulations contrefactuelles",
@@ -162,7 +213,6 @@ FRENCH: dict[str, str] = {
     "Rebound R(t) by scenario": "Rebond R(t) par scénario",
     "Radio sites by generation and scenario (stacked)":
         "Sites radio par génération et par scénario (empilés)",
-    "{label} (R over {period}: {value})": f"{{label}} (R sur {{period}}{_NB}: {{value}})",
     "{label}: rebound not defined": f"{{label}}{_NB}: rebond non défini",
     "{value} vs {reference}": "{value} par rapport à {reference}",
     # graph
@@ -256,6 +306,13 @@ def percent(value: float, lang: str = "en", spec: str = ".0f") -> str:
 def period_text(start: float, end: float) -> str:
     """``2010–2030``."""
     return f"{start:g}–{end:g}"
+
+
+def window_text(window: tuple[float, float] | list[float], lang: str = "en", lines: int = 1) -> str:
+    """The final-year window a value is a mean over: ``2049–2050 mean`` (``moyenne 2049–2050``);
+    on two lines (a tick label) when ``lines`` is 2."""
+    key = "{years}\nmean" if lines == 2 else "{years} mean"
+    return tr(key, lang, years=period_text(*window))
 
 
 def date_text(day: _dt.date, lang: str = "en") -> str:
@@ -356,9 +413,31 @@ UNCERTAINTY_FRENCH: dict[str, str] = {
     "efficiency gain (fraction per year)": "gain d’efficacité (fraction par an)",
     "efficiency gain (1/yr)": "gain d’efficacité (1/an)",
     # Jevons map
-    "Where efficiency backfires: cumulative rebound R, {period}":
-        f"Quand l’efficacité se retourne{_NB}: rebond cumulé R, {{period}}",
-    "Where efficiency backfires: cumulative rebound R": f"Quand l’efficacité se retourne{_NB}: rebond cumulé R",
+    "Where efficiency backfires: {name}, {period}": f"Quand l’efficacité se retourne{_NB}: {{name}}, {{period}}",
+    "Where efficiency backfires: {name}": f"Quand l’efficacité se retourne{_NB}: {{name}}",
+    "Energy induced by the demand response, {period}": "Énergie induite par la réaction de la demande, {period}",
+    "Energy induced by the demand response": "Énergie induite par la réaction de la demande",
+    "{name}, %": "{name}, en %",
+    "{name} (log scale)": "{name} (échelle log.)",
+    # the measure an ensemble reports (--measure)
+    "Induced energy (actual − engineering) / engineering": "Énergie induite (réel − ingénieur) / ingénieur",
+    "Induced energy (A − E)/E": "Énergie induite (réel − ing.)/ing.",
+    "(A − E)/E": "(réel − ing.) / ing.",
+    "A: actual run; E: engineering estimate, the same technology with demand not reacting to the cost of a GB":
+        f"réel{_NB}: la simulation{_NN}; ing.{_NB}: l’estimation d’ingénieur, même technologie mais la demande "
+        "ne réagit pas au coût du Go",
+    "Rebound R(t) against {year} technology": "Rebond R(t) par rapport à la technologie de {year}",
+    "Rolling rebound {symbol}(t)": "Rebond glissant {symbol}(t)",
+    "Rolling rebound {symbol} at {year}": "Rebond glissant {symbol} en {year}",
+    "Marginal rebound": "Rebond marginal",
+    "Marginal rebound at {year}": "Rebond marginal en {year}",
+    "marginal rebound": "rebond marginal",
+    "Rebound R(t), innovation: {what}": f"Rebond R(t), innovation{_NB}: {{what}}",
+    "Cumulative rebound R, innovation: {what}": f"Rebond cumulé R, innovation{_NB}: {{what}}",
+    "{name} launch": "lancement ({name})",
+    "{name} energy per GB gain": "baisse de l’énergie par Go ({name})",
+    "{name} idle power gain": "baisse de la puissance à vide ({name})",
+    "{name} efficiency gain": "gain d’efficacité ({name})",
     "backfire\n(R > 100 %)": f"retour de flamme\n(R > 100{_NN}%)",
     "partial rebound\n(R < 100 %)": f"rebond partiel\n(R < 100{_NN}%)",
     "R = 100 %: the savings are all taken back": f"R = 100{_NN}%{_NB}: les économies sont toutes reprises",

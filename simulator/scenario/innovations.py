@@ -1,0 +1,38 @@
+"""The innovations of a scenario whose rebound can be measured one by one ("freeze one innovation",
+Hilty et al. 2006): named ``KIND:NAME``, see :data:`KINDS`."""
+
+from __future__ import annotations
+
+from .schema import Scenario
+
+#: Kinds of innovation and what each is.
+KINDS = {
+    "launch": "a generation launched inside the horizon",
+    "gain": "the yearly fall of a generation's energy per GB",
+    "idle_gain": "the yearly fall of a generation's idle power per site",
+    "layer_gain": "the yearly fall of a layer's energy per GB",
+    "device_gain": "the yearly fall of a device's energy use",
+}
+
+
+def innovations(scenario: Scenario) -> tuple[str, ...]:
+    """Every innovation of a scenario, in a stable order: each generation launched strictly inside the
+    horizon, then each efficiency stream whose yearly gain is not zero (generations launched before
+    the end: energy per GB, idle power; then layers, devices)."""
+    start, end = scenario.time.start, scenario.time.end
+    found = [f"launch:{name}" for name, g in scenario.generations.items() if start < g.launch < end]
+    for name, g in scenario.generations.items():
+        if g.launch < end:
+            found += [f"{kind}:{name}" for kind, gain in (("gain", g.efficiency_gain), ("idle_gain", g.idle_power_gain))
+                      if gain != 0]
+    found += [f"layer_gain:{name}" for name, layer in scenario.layers.items() if layer.efficiency_gain != 0]
+    found += [f"device_gain:{name}" for name, device in scenario.devices.items() if device.efficiency_gain != 0]
+    return tuple(found)
+
+
+def chosen_innovations(scenario: Scenario) -> tuple[str, ...]:
+    """The innovations ``rebound.innovations`` asks for (``all``, or a list of names), in the order of
+    :func:`innovations`."""
+    wanted = scenario.rebound.innovations
+    available = innovations(scenario)
+    return available if wanted == "all" else tuple(name for name in available if name in wanted)
