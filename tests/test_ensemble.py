@@ -313,6 +313,47 @@ def test_bad_uncertainty_sections_are_located_errors(entry, message):
     assert "uncertainty." in str(info.value)
 
 
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_real_stop_of_a_local_dask_cluster_prints_one_line(scenario_file, tmp_path, stop):
+    """A stop signal to the whole process group once members run on a local Dask cluster: the cluster's
+    processes ignore it (they inherit SIG_IGN), this process stops them: one line, no log, no orphan."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "mc"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "montecarlo", str(scenario_file), "-n", "200000", "--dask-local", "2",
+         "--chunk", "100", "-o", str(out), "--no-plots", "--progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        seen = ""
+        while "members:" not in seen:  # the progress bar is up: the members are running
+            seen += process.stderr.read(1)
+            assert process.poll() is None, seen
+        time.sleep(1.0)
+        os.killpg(process.pid, getattr(signal, stop))
+        _, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert process.returncode == 128 + getattr(signal, stop), err
+    lines = [line for line in err.replace("\r", "\n").splitlines() if line.strip() and "members:" not in line]
+    assert lines == [lines[-1]] and "members had finished; nothing was written" in lines[-1], err
+    assert not out.exists()
+    for _ in range(100):  # a worker's zombie may wait a moment for init to reap it: not alive
+        states = subprocess.run(["ps", "-o", "stat=", "-s", str(process.pid)], capture_output=True,
+                                text=True).stdout.split()
+        alive = [s for s in states if not s.startswith("Z")]
+        if not alive:
+            break
+        time.sleep(0.1)
+    assert not alive, f"processes of the run still alive: {alive}"
+
+
 def test_real_ctrl_c_on_a_process_pool(scenario_file, tmp_path):
     """SIGINT to the whole process group, as a terminal's Ctrl-C: exit 130, a count, nothing written."""
     import os

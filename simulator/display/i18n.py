@@ -167,7 +167,7 @@ FRENCH: dict[str, str] = {
     "grid impact per kWh": "impact du réseau électrique par kWh",
     "units made": "unités fabriquées",
     "impact of making one unit": "impact de fabrication d’une unité",
-    "Change of {quantity}": "Variation de {quantity}",
+    "Change of the yearly rate": "Variation du flux annuel",
     "{quantity}: {change} {unit}": f"{{quantity}}{_NB}: {{change}} {{unit}}",
     "What changed yearly energy and climate change,\n{start} → {end} (exact split, LMDI)":
         "Ce qui a fait varier l’énergie et le climat par an,\n{start} → {end} (répartition exacte, LMDI)",

@@ -130,6 +130,7 @@ def _montecarlo(args: argparse.Namespace, argv: Sequence[str]) -> int:
     print(f"{scenario.name}: {s['members']:,} members (seed {s['seed']}); cumulative energy median "
           f"{_fmt(energy['p50'], 1e9)} TWh, 90 % of members between {_fmt(energy['p5'], 1e9)} and "
           f"{_fmt(energy['p95'], 1e9)} TWh (nominal {_fmt(energy['nominal'], 1e9)})")
+    print(f"the scenario as written: {s['verdict_of_the_scenario']['text']['en']}")
     print(f"measure: {s['measure_label']}")
     if mc.measure.is_rebound:
         r, p = s["rebound"]["energy"], s["probability_of_backfire"]["energy"]

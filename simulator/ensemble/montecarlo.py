@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..rebound import backfires
+from ..engine import simulate
+from ..rebound import backfires, verdict
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
 from .runner import Ensemble, run_members
@@ -114,7 +115,8 @@ class MonteCarlo:
 
     def summary(self) -> dict[str, Any]:
         """The measure, percentiles of cumulative totals, of ``induced`` and of the measure (``rebound``,
-        for a rebound measure, with the probability of backfire), parameters."""
+        for a rebound measure, with the probability of backfire), parameters, and the one verdict
+        (:func:`simulator.rebound.verdict`) of the scenario as written."""
         e, nom, m = self.ensemble, self.nominal, self.measure
         out: dict[str, Any] = {
             "scenario": e.scenario.name, "members": e.members, "seed": self.seed,
@@ -122,6 +124,7 @@ class MonteCarlo:
             "measure": m.name, "measure_label": m.label,
             "parameters": [_describe(p) for p in self.parameters],
             "cumulative": {}, "induced": {}, "notes": list(e.notes),
+            "verdict_of_the_scenario": verdict(simulate(e.scenario)),
         }
         for quantity, unit in TOTAL_UNITS.items():
             series = e.traffic if quantity == "traffic" else e.variant(quantity, "actual")

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import logging
 import os
 import pickle
 import signal
@@ -344,14 +345,33 @@ def _run_pool(scenario, parameters, variants, values, slices, collect: Callable,
             conn.close()
 
 
+#: Log level of a local Dask cluster and of the loggers of its scheduler (in this process): above CRITICAL,
+#: so that stopping it mid-run prints nothing but the command's own line.
+QUIET = logging.CRITICAL + 10
+
+
+@contextlib.contextmanager
+def _signals_ignored():
+    """Ignore the stop signals while the cluster's processes start: they inherit SIG_IGN (which Python
+    keeps), so a terminal's Ctrl-C, sent to the whole process group, reaches this process alone, which
+    shuts them down quietly. A stop signal that arrives in that second is lost: press Ctrl-C again."""
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def _run_dask(scenario, parameters, variants, values, slices, collect: Callable, scheduler: str | None,
               dask_local: int | None) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=dask_local, threads_per_worker=1, processes=True,
-                               dashboard_address=None, host="127.0.0.1")
+        with _signals_ignored():
+            cluster = LocalCluster(n_workers=dask_local, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, host="127.0.0.1", silence_logs=QUIET)
         client = Client(cluster)
     else:
         host = reach(scheduler)
@@ -361,6 +381,10 @@ def _run_dask(scenario, parameters, variants, values, slices, collect: Callable,
             raise unreachable(scheduler, host, f"something listens there but no Dask scheduler answered within "
                                f"{SCHEDULER_ANSWER:g} s ({exc})") from None
     futures = []
+    quieted = {name: logging.getLogger(name).level for name in ("distributed", "asyncio", "tornado")}
+    if cluster is not None:  # its scheduler runs in this process: a stop would log the connections it drops
+        for name in quieted:
+            logging.getLogger(name).setLevel(QUIET)
     try:
         shared = client.scatter([scenario, parameters], broadcast=True)
         futures = [client.submit(run_chunk, shared[0], shared[1], values[s], s.start, variants=variants, pure=False)
@@ -375,6 +399,8 @@ def _run_dask(scenario, parameters, variants, values, slices, collect: Callable,
         client.close()
         if cluster is not None:
             cluster.close()
+            for name, level in quieted.items():
+                logging.getLogger(name).setLevel(level)
 
 
 def _assemble(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,

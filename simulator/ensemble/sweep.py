@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..rebound import backfires
+from ..engine import simulate
+from ..rebound import backfires, verdict
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
 from .runner import Ensemble, run_members
@@ -75,6 +76,7 @@ class Sweep:
             "grid": [{"key": p.key, "unit": p.unit, "nominal": p.nominal, "values": a.tolist()}
                      for p, a in zip(self.parameters, self.axes, strict=True)],
             "columns": self.units(),
+            "verdict_of_the_scenario": verdict(simulate(self.ensemble.scenario)),
         }
         if m.is_rebound:
             out["backfire_points"] = int(table["backfire"].sum())

@@ -78,7 +78,7 @@ def _decomposition_panel(ax: Axes, results: Results, quantity: str, start: float
                 ha="left" if v >= 0 else "right", fontsize=8.5, zorder=3)
     ax.set_xlim(min(0.0, float(scaled.min())) - 0.28 * span, max(0.0, float(scaled.max())) + 0.28 * span)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(scale.label(tr("Change of {quantity}", lang, quantity=name.lower())))
+    ax.set_xlabel(scale.label(tr("Change of the yearly rate", lang)))
     scope = not_assessed_text(results, quantity, lang) if quantity in CATEGORIES else ""
     change = float(scale(parts["change"]))
     ax.set_title(tr("{quantity}: {change} {unit}", lang, quantity=f"{name} ({scope})" if scope else name,
