@@ -172,6 +172,21 @@ def _split_by_comma(before: yaml.Node, key: yaml.Node, value: yaml.Node) -> str 
             f"a decimal comma, expected a decimal point: write {before.value}.{key.value}")
 
 
+def _glued_in_list(before: yaml.Node, after: yaml.Node) -> str | None:
+    """What to say when ``[0,5, 1,5]`` may be decimal commas read as four items, or None.
+
+    In a ``[...]`` list the comma separates items, so ``0,5`` is two numbers; written with no space
+    after the comma it is as likely a French decimal comma: refused, with both fixes."""
+    plain = all(isinstance(n, yaml.ScalarNode) and n.style is None and n.tag in (_INT, _FLOAT)
+                for n in (before, after))
+    between = after.start_mark.buffer[before.end_mark.index:after.start_mark.index] if after.start_mark.buffer else ""
+    if not plain or between != ",":
+        return None
+    return (f"found {before.value},{after.value} in a [...] list, where a comma separates items: for the "
+            f"number {before.value}.{after.value} write a decimal point; for two items write a space after the "
+            f"comma: [{before.value}, {after.value}]")
+
+
 def _scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode, file: str, problems: list[Problem],
             path: KeyPath | None = None) -> Any:
     """Construct one scalar now, so that a value its tag cannot read is reported where it is written
@@ -247,6 +262,11 @@ def _walk(
             marks[child] = Mark(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             _walk(loader, value_node, child, file, marks, problems)
     elif isinstance(node, yaml.SequenceNode):
+        for index, (before, after) in enumerate(zip(node.value, node.value[1:], strict=False)):
+            glued = _glued_in_list(before, after) if node.flow_style else None
+            if glued is not None:
+                at = before.start_mark
+                problems.append(Problem(glued, dotted((*path, index)), file, at.line + 1, at.column + 1))
         for index, item in enumerate(node.value):
             child = (*path, index)
             marks[child] = Mark(file, item.start_mark.line + 1, item.start_mark.column + 1)
