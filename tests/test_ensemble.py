@@ -313,19 +313,17 @@ def test_bad_uncertainty_sections_are_located_errors(entry, message):
     assert "uncertainty." in str(info.value)
 
 
-@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
-def test_real_stop_of_a_local_dask_cluster_prints_one_line(scenario_file, tmp_path, stop):
-    """A stop signal to the whole process group once members run on a local Dask cluster: the cluster's
-    processes ignore it (they inherit SIG_IGN), this process stops them: one line, no log, no orphan."""
+def _stopped_while_members_run(scenario_file, out, where: list[str], signum: int) -> tuple[int, str, int]:
+    """Start a Monte Carlo in its own process group, send ``signum`` to the whole group (as a terminal's
+    Ctrl-C does) once its progress bar shows members running; (exit status, stderr, process group)."""
     import os
     import signal
     import subprocess
     import sys
     import time
 
-    out = tmp_path / "mc"
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "montecarlo", str(scenario_file), "-n", "200000", "--dask-local", "2",
+        [sys.executable, "-m", "simulator", "montecarlo", str(scenario_file), "-n", "200000", *where,
          "--chunk", "100", "-o", str(out), "--no-plots", "--progress"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -334,19 +332,32 @@ def test_real_stop_of_a_local_dask_cluster_prints_one_line(scenario_file, tmp_pa
             seen += process.stderr.read(1)
             assert process.poll() is None, seen
         time.sleep(1.0)
-        os.killpg(process.pid, getattr(signal, stop))
+        os.killpg(process.pid, signum)
         _, err = process.communicate(timeout=60)
     finally:
-        if process.poll() is None:
+        if process.poll() is None:  # never leave workers behind, even when the test fails
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    assert process.returncode == 128 + getattr(signal, stop), err
+    return process.returncode, err, process.pid
+
+
+@pytest.mark.parametrize("stop", ["SIGINT", "SIGTERM"])
+def test_real_stop_of_a_local_dask_cluster_prints_one_line(scenario_file, tmp_path, stop):
+    """A stop signal to the whole process group once members run on a local Dask cluster: the cluster's
+    processes ignore it (they inherit SIG_IGN), this process stops them: one line, no log, no orphan."""
+    import signal
+    import subprocess
+    import time
+
+    out = tmp_path / "mc"
+    signum = getattr(signal, stop)
+    status, err, group = _stopped_while_members_run(scenario_file, out, ["--dask-local", "2"], signum)
+    assert status == 128 + signum, err
     lines = [line for line in err.replace("\r", "\n").splitlines() if line.strip() and "members:" not in line]
     assert lines == [lines[-1]] and "members had finished; nothing was written" in lines[-1], err
     assert not out.exists()
     for _ in range(100):  # a worker's zombie may wait a moment for init to reap it: not alive
-        states = subprocess.run(["ps", "-o", "stat=", "-s", str(process.pid)], capture_output=True,
-                                text=True).stdout.split()
+        states = subprocess.run(["ps", "-o", "stat=", "-s", str(group)], capture_output=True, text=True).stdout.split()
         alive = [s for s in states if not s.startswith("Z")]
         if not alive:
             break
@@ -356,30 +367,11 @@ def test_real_stop_of_a_local_dask_cluster_prints_one_line(scenario_file, tmp_pa
 
 def test_real_ctrl_c_on_a_process_pool(scenario_file, tmp_path):
     """SIGINT to the whole process group, as a terminal's Ctrl-C: exit 130, a count, nothing written."""
-    import os
     import signal
-    import subprocess
-    import sys
-    import time
 
     out = tmp_path / "mc"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "montecarlo", str(scenario_file), "-n", "200000", "--workers", "2",
-         "--chunk", "100", "-o", str(out), "--no-plots", "--progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
-    try:
-        seen = ""
-        while "members:" not in seen:  # the progress bar is up: the members are running
-            seen += process.stderr.read(1)
-            assert process.poll() is None, seen
-        time.sleep(1.0)
-        os.killpg(process.pid, signal.SIGINT)
-        _, err = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:  # never leave workers behind, even when the test fails
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    assert process.returncode == 130, err
+    status, err, _ = _stopped_while_members_run(scenario_file, out, ["--workers", "2"], signal.SIGINT)
+    assert status == 130, err
     assert "members had finished; nothing was written" in err
     assert "Traceback" not in err
     assert not out.exists()
