@@ -2,15 +2,20 @@
 
 Built only from a validated scenario. Nodes have a ``kind`` (driver, service,
 flow, generation, layer, device, equipment, energy, impact); edges carry a
-``coefficient`` and its ``unit``. The graph is what the engine compiles its
-requirement matrices from (which equipment each generation, layer and device
-needs, what making and discarding one unit costs in each impact category,
-components included), and what the contribution analysis reads.
+``coefficient`` and its ``unit``; it is what ``jevons graph`` draws and
+``jevons validate`` checks. Compiling a run reads only its structure, the
+:class:`Layout` (which equipment each generation, layer and device holds, in
+which order impacts propagate through components), built once per structure
+and kept in the one cache of the compile path (:data:`LAYOUTS_KEPT`); the
+numbers (counts, impacts of making and discarding one unit) are read from each
+sample.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -91,40 +96,62 @@ def check_graph(g: nx.DiGraph) -> None:
         raise GraphError([Problem(f"graph node {n!r} is referenced but never defined") for n in dangling])
 
 
+def structure(scenario: Scenario) -> dict[str, Hashable]:
+    """The nodes and edges of a scenario's dependency graph without their numbers, by part (the names
+    name the part in messages): samples that differ only in numbers share it."""
+    s = scenario
+    return {
+        "services": tuple(s.demand.services),
+        "equipment of the generations": tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
+        "layers and their equipment": tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
+        "devices and their equipment": tuple((n, d.equipment) for n, d in s.devices.items()),
+        "equipment and its components": tuple((n, tuple(e.components)) for n, e in s.equipment.items()),
+    }
+
+
 @dataclass(frozen=True)
-class Fleet:
-    """Equipment ``equipment`` held by ``owner`` (a generation, layer or device)."""
+class Layout:
+    """What compiling a scenario reads of its graph's structure: the order in which impacts propagate
+    through components, and the fleets. Numbers are read from each sample (:func:`with_components`,
+    :func:`fleet_counts`)."""
 
-    owner_kind: str
-    owner: str
-    equipment: str
-    coefficient: float
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """What the engine needs from the graph, as arrays in canonical units."""
-
-    fleets: tuple[Fleet, ...]
-    equipment: tuple[str, ...]
-    embodied: np.ndarray
-    """(equipment, category): impact of making one unit, components included."""
-    end_of_life: np.ndarray
-    """(equipment, category): impact of discarding one unit, components included."""
+    bottom_up: tuple[tuple[str, tuple[str, ...]], ...]
+    """Every equipment type with its components, each after its components."""
+    fleets: tuple[tuple[str, str, str], ...]
+    """(owner kind, owner, equipment) of every fleet: generations, layers, then devices, in scenario order."""
 
 
-def _layout(g: nx.DiGraph) -> tuple[list[tuple[str, list[str]]], list[tuple[str, str, str]]]:
-    """Equipment bottom-up with its components, and the (kind, owner, equipment) fleets; kept in
-    the graph after the first call, since they depend on its structure only."""
-    if "_layout" not in g.graph:
-        order = [(g.nodes[n]["label"], [g.nodes[p]["label"] for p in g.successors(n)
-                                       if g.nodes[p]["kind"] == "equipment"])
-                 for n in reversed(list(nx.topological_sort(g))) if g.nodes[n]["kind"] == "equipment"]
-        pairs = [(kind, g.nodes[n]["label"], g.nodes[t]["label"])
-                 for kind in ("generation", "layer", "device") for n in g if g.nodes[n]["kind"] == kind
-                 for t in g.successors(n) if g.nodes[t]["kind"] == "equipment"]
-        g.graph["_layout"] = (order, pairs)
-    return g.graph["_layout"]
+#: Layouts :func:`layout` keeps, the least recently used forgotten first. Building one costs ~0.1-1 ms
+#: (a graph checked and sorted), finding it ~10 µs; a command meets one or a few structures, a server
+#: one per scenario it loads. A layout is a few hundred bytes: 64 bound the memory of a long-lived process.
+LAYOUTS_KEPT = 64
+
+
+def layout(scenario: Scenario) -> Layout:
+    """The :class:`Layout` of ``scenario``'s graph, built and checked once per :func:`structure`; raises
+    GraphError on a component cycle or undefined equipment."""
+    return _layout(tuple(structure(scenario).values()))
+
+
+@lru_cache(maxsize=LAYOUTS_KEPT)
+def _layout(parts: tuple) -> Layout:
+    _, generations, layers, devices, equipment = parts
+    owners = [("generation", generations), ("layer", layers), ("device", tuple((n, (e,)) for n, e in devices))]
+    g = nx.DiGraph()
+    for name, _ in equipment:
+        g.add_node(node("equipment", name), kind="equipment")
+    for kind, items in owners:
+        for owner, held in items:
+            g.add_node(node(kind, owner), kind=kind)
+            g.add_edges_from((node(kind, owner), node("equipment", e)) for e in held)
+    components = dict(equipment)
+    for name, parts_of in equipment:
+        g.add_edges_from((node("equipment", name), node("equipment", part)) for part in parts_of)
+    check_graph(g)
+    ids = {node("equipment", name): name for name, _ in equipment}
+    order = [ids[n] for n in reversed(list(nx.topological_sort(g))) if n in ids]
+    return Layout(bottom_up=tuple((name, components[name]) for name in order),
+                  fleets=tuple((kind, owner, e) for kind, items in owners for owner, held in items for e in held))
 
 
 def own_impacts(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
@@ -144,13 +171,14 @@ def own_impacts(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     return own, own_eol
 
 
-def with_components(g: nx.DiGraph, scenario: Scenario, own: np.ndarray, own_eol: np.ndarray
+def with_components(lay: Layout, scenario: Scenario, own: np.ndarray, own_eol: np.ndarray
                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Impacts per unit (..., E, C), components included: each equipment's own plus, bottom-up, its
-    components' totals times their counts. A leading axis (samples) is carried along."""
+    """Impacts per unit (..., E, C), components included: each equipment's own plus, bottom-up
+    (``lay``, the :func:`layout` of ``scenario``), its components' totals times their counts. A leading
+    axis (samples) is carried along."""
     names = list(scenario.equipment)
     total, total_eol = own.copy(), own_eol.copy()
-    for e, parts in _layout(g)[0]:
+    for e, parts in lay.bottom_up:
         i = names.index(e)
         for part in parts:
             count, j = scenario.equipment[e].components[part], names.index(part)
@@ -159,20 +187,9 @@ def with_components(g: nx.DiGraph, scenario: Scenario, own: np.ndarray, own_eol:
     return total, total_eol
 
 
-def fleets_of(g: nx.DiGraph, scenario: Scenario) -> tuple[Fleet, ...]:
-    """Every (owner, equipment) pair of the graph with its count per site, per PB/yr or per device."""
+def fleet_counts(lay: Layout, scenario: Scenario) -> list[float]:
+    """Count of each fleet of ``lay`` (the :func:`layout` of ``scenario``) in ``scenario``: units per site,
+    per PB/yr, 1 per device."""
     owners = {"generation": scenario.generations, "layer": scenario.layers}
-    return tuple(Fleet(kind, owner, equipment,
-                       float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0)
-                 for kind, owner, equipment in _layout(g)[1])
-
-
-def compile_graph(g: nx.DiGraph, scenario: Scenario) -> Compiled:
-    """Fleets and per-unit impact matrices, propagated through components bottom-up.
-
-    The graph gives the structure (which equipment holds which, in which order);
-    the numbers are read from ``scenario``, so one graph serves every sample of a
-    scenario that only differs in numbers (a Monte Carlo member, a slider move).
-    """
-    embodied, end_of_life = with_components(g, scenario, *own_impacts(scenario))
-    return Compiled(fleets_of(g, scenario), tuple(scenario.equipment), embodied, end_of_life)
+    return [float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0
+            for kind, owner, equipment in lay.fleets]

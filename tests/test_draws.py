@@ -10,10 +10,13 @@ import pytest
 from conftest import SCENARIOS, STACKED
 
 import simulator
-from simulator.model.draws import compile_draws, draw_samples, suspects, target
-from simulator.model.params import SECTION_FIELDS, compile_params
+from simulator.ensemble.runner import run_chunk
+from simulator.ensemble.sampling import uncertain_parameters
+from simulator.errors import ScenarioError
+from simulator.model.draws import broken_samples, compile_draws, target
+from simulator.model.params import compile_params
 from simulator.scenario import space
-from simulator.scenario.checks import semantic_problems
+from simulator.scenario.checks import RULES, rule_problems, rules_reading, semantic_problems
 
 #: Paths of STACKED (with ``*``) this module must write, each with the range its draws span.
 STACKED_RANGES = {
@@ -104,52 +107,104 @@ def test_paths_that_move_events_or_the_graph_are_left_to_the_slow_path(path):
     assert compile_draws(scenario, [group], np.array([[2012.0]])) is None
 
 
-def test_suspects_flag_every_sample_that_breaks_a_rule_and_only_check_those():
+def test_broken_samples_are_those_whose_derived_scenario_breaks_a_rule():
     data = copy.deepcopy(STACKED)
     data["demand"]["services"]["video"]["saturation"] = "2 GB/month"
     scenario = simulator.scenario_from_dict(data)
     ranges = {"cost.energy_weight": (0.2, 0.9), "cost.capital_weight": (0.0, 0.4),
-              "demand.services.video.saturation": (10.0, 30.0), "equipment.baseband.lifetime": (5.0, 12.0)}
+              "demand.services.video.saturation": (10.0, 30.0), "equipment.baseband.lifetime": (5.0, 12.0),
+              "demand.services.*.elasticity": (0.0, 2.0)}
     paths = _parameters(scenario, ranges)
     values = _draws(ranges, 300, seed=2)
-    samples = draw_samples(scenario, paths, values)
-    flagged = set(suspects(samples, scenario.time.step).tolist())
+    values[7, 3] = 1e6  # a lifetime whose ages do not fit in memory
     broken = {i for i, member in enumerate(_derived(scenario, paths, values))
               if semantic_problems(member, spaces=False)}
-    assert broken, "the draws should break a rule somewhere, or this test tests nothing"
-    assert broken <= flagged
-    assert len(flagged) < len(values)
+    assert 7 in broken and 0 < len(broken) < len(values), "the draws should break rules in some samples only"
+    assert broken_samples(scenario, paths, values).tolist() == sorted(broken)
 
 
-def _every_written_number(scenario):
-    """Every concrete path of ``scenario`` the fast path writes (numbers of every section, table points)."""
-    sections = {("demand", "services"): "services", ("generations",): "generations", ("layers",): "layers",
-                ("devices",): "devices", ("equipment",): "equipment"}
-    keys = ["cost.*", "equipment.*.embodied.*", "layers.*.pue.*", "demand.users.*", "grid.climate_change.*",
-            "grid.water"]
-    for prefix, section in sections.items():
-        for field in SECTION_FIELDS[section].values():
-            keys.append(".".join((*prefix, "*", field)))
-    for key in keys:
-        try:
-            found = space.expand(scenario, key)
-        except space.PathError:  # an optional value not given in this scenario
-            continue
-        yield from ((path, annotation) for path, annotation in found if target(scenario, path) is not None)
-
-
-def test_numbers_outside_the_rules_never_break_one():
-    """Every number the fast path writes but does not screen: pushed to extremes, no rule notices."""
+def test_only_the_rules_reading_a_drawn_value_are_checked_again():
     scenario = _stacked_with_components()
-    before = semantic_problems(scenario, spaces=False)
-    screened = {"usage", "saturation", "energy_weight", "capital_weight", "lifetime", "weibull_shape"}
-    tried = 0
-    for path, annotation in _every_written_number(scenario):
-        if path[-1] in screened:
-            continue
-        for value in (0.0, 1e-6, 0.5, 1.0, 1e6):
-            if space.check_value(annotation, value) is None:
-                derived = space.derive(scenario, {path: value})
-                assert semantic_problems(derived, spaces=False) == before, (path, value)
-                tried += 1
-    assert tried > 100
+    unread = _parameters(scenario, ["demand.services.*.elasticity", "grid.water", "generations.*.efficiency_gain"])
+    assert rules_reading(scenario, [path for group in unread for path in group]) == ()
+    assert broken_samples(scenario, _parameters(scenario, ["demand.services.*.elasticity"]),
+                          np.array([[0.5], [1e9]])).tolist() == []
+    read = rules_reading(scenario, [("cost", "energy_weight"), ("equipment", "radio", "lifetime")])
+    assert [rule.check.__name__ for rule in read] == ["_cost", "_lifetimes"]
+
+
+def test_a_member_breaking_a_rule_only_with_the_others_draws_is_refused_by_name():
+    """Each end of each range meets the rules (checked on loading), two draws together do not."""
+    data = copy.deepcopy(STACKED)
+    data["uncertainty"] = {"cost.energy_weight": {"dist": "uniform", "low": 0.3, "high": 0.69},
+                           "cost.capital_weight": {"dist": "uniform", "low": 0.1, "high": 0.45}}
+    scenario = simulator.scenario_from_dict(data)
+    values = np.array([[0.4, 0.2], [0.69, 0.45], [0.6, 0.44], [0.5, 0.41]])
+    with pytest.raises(ScenarioError) as info:
+        run_chunk(scenario, uncertain_parameters(scenario), values, first=10)
+    assert [str(p) for p in info.value.problems] == [
+        "uncertainty: member 11 (cost.energy_weight=0.69, cost.capital_weight=0.45): cost: "
+        "energy_weight + capital_weight = 1.14, expected at most 1"]
+    assert run_chunk(scenario, uncertain_parameters(scenario), values[[0, 3]])["energy"].shape[0] == 2
+
+
+def _every_numeric_path(scenario):
+    """Every concrete numeric path of ``scenario`` a sample may change: each field of each item of every
+    section, the points of its tables and the values of its mappings."""
+    def items(prefix, found):
+        for name, item in found.items():
+            yield f"{prefix}.{name}", item
+
+    sections = [("demand", scenario.demand), ("cost", scenario.cost), ("grid", scenario.grid),
+                *items("demand.services", scenario.demand.services), *items("generations", scenario.generations),
+                *items("layers", scenario.layers), *items("devices", scenario.devices),
+                *items("equipment", scenario.equipment),
+                *((f"policies.{i}", q) for i, q in enumerate(scenario.policies))]
+    seen = set()
+    for prefix, model in sections:
+        for field in type(model).model_fields:
+            for key in (f"{prefix}.{field}", f"{prefix}.{field}.*"):
+                try:
+                    found = space.expand(scenario, key)
+                except space.PathError:  # not numeric, or nothing under it
+                    continue
+                for path, annotation in found:
+                    if path not in seen:
+                        seen.add(path)
+                        yield path, annotation
+
+
+def _with_policies():
+    data = copy.deepcopy(STACKED)
+    data["policies"] = [
+        {"type": "surcharge", "at": 2012, "rate": 0.2},
+        {"type": "lifetime", "at": 2015, "equipment": "smartphone", "lifetime": 4},
+        {"type": "traffic_scale", "at": 2018, "factor": 0.9, "services": ["video"]},
+        {"type": "grid", "at": 2020, "category": "climate_change", "factor": 0.8},
+        {"type": "switch_off", "at": 2024, "generation": "old"},
+    ]
+    return data
+
+
+def test_a_rule_never_changes_its_verdict_with_a_value_it_does_not_read():
+    """What lets ensembles skip the rules that read no drawn value: every numeric value a rule does not
+    read (:attr:`~simulator.scenario.checks.Rule.reads`), pushed to extremes, leaves its problems as they were."""
+    data = _with_policies()
+    data["rebound"] = {"innovations": ["gain:new", "layer_gain:core"]}  # the rule then reads the gains
+    data["demand"]["services"]["video"]["saturation"] = "2 GB/month"
+    scenario = simulator.scenario_from_dict(data)
+    before = {rule: rule_problems(scenario, [rule]) for rule in RULES}
+    tried = changed = 0
+    for path, annotation in _every_numeric_path(scenario):
+        for value in (0.0, 1e-6, 0.5, 1.0, 2000.0, 1e6):
+            if space.check_value(annotation, value) is not None:
+                continue
+            derived = space.derive(scenario, {path: value})
+            for rule in RULES:
+                if rule.reads_any(scenario, [path]):
+                    changed += rule_problems(derived, [rule]) != before[rule]
+                else:
+                    assert rule_problems(derived, [rule]) == before[rule], (rule.check.__name__, path, value)
+                    tried += 1
+    assert tried > 1000
+    assert changed > 10, "some values read by a rule should break it, or the paths tried are not the rules'"

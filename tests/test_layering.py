@@ -23,9 +23,8 @@ STAGES = [
     ("display", "plots", "export", "serve", "ensemble"),
     ("cli", "__main__", "__init__"),
 ]
-#: Private names still read across modules: the second way to compile parameters (issue 17, point 1).
-KNOWN_PRIVATE = {("model/draws.py", "_assemble"), ("model/draws.py", "_names"), ("model/draws.py", "_oldest_ages"),
-                 ("model/draws.py", "_read"), ("model/draws.py", "_Samples"), ("model/draws.py", "_tabled")}
+#: Private names still read across modules: none since ensembles and single runs compile the same way.
+KNOWN_PRIVATE: set[tuple[str, str]] = set()
 
 
 def _stage(parts: tuple[str, ...]) -> int:

@@ -18,20 +18,16 @@ from matplotlib.text import Text
 
 from simulator.display.i18n import FRENCH, NNBSP, UNCERTAINTY_FRENCH
 from simulator.display.style import source_date
-from simulator.plots import uncertainty
+from simulator.plots import ensemble_common, sensitivity, sweeps
+from simulator.plots import fan as fan_module
+from simulator.plots import rebound_axis as rebound_axis_module
+from simulator.plots.ensemble_common import measure_texts
+from simulator.plots.fan import plot_fan_chart
+from simulator.plots.output import save_uncertainty_figures
+from simulator.plots.rebound_axis import rebound_axis, rebound_transform
+from simulator.plots.sensitivity import plot_sensitivity, short_parameter_names
 from simulator.plots.style import NOTE_GID, SOURCE_GID
-from simulator.plots.uncertainty import (
-    cell_edges,
-    jevons_grid,
-    plot_fan_chart,
-    plot_jevons_map,
-    plot_sensitivity,
-    plot_sweep_lines,
-    rebound_axis,
-    rebound_transform,
-    save_uncertainty_figures,
-    short_parameter_names,
-)
+from simulator.plots.sweeps import cell_edges, jevons_grid, plot_jevons_map, plot_sweep_lines
 
 META = {"scenario": "classroom-jevons", "version": "0.1.0", "period": (2010, 2030), "seed": 7}
 
@@ -387,7 +383,7 @@ def test_sweep_lines_and_sensitivity_name_the_measure() -> None:
                                                                    "Marginal rebound at 2030"]
     assert fig.axes[2].get_xlabel() == "μ*, σ\n(percentage points)"
     innovation = {**marginal, "name": "innovation:launch:5G", "column": "rebound_innovation:launch:5G_energy"}
-    assert uncertainty.measure_texts({"measure": innovation}, "fr").value == (
+    assert measure_texts({"measure": innovation}, "fr").value == (
         "Rebond cumulé R, innovation\u00a0: lancement (5G)")
 
 
@@ -468,18 +464,21 @@ def test_french_text_and_decimal_commas_in_svg(tmp_path: Path) -> None:
 
 
 def test_every_text_has_a_french_translation() -> None:
-    """Keys given to tr() in the module and the names in its tables are all in the French table,
-    with the same {fields}; the module's words never replace a translation of another module."""
-    module = Path(uncertainty.__file__)
-    keys = {node.args[0].value for node in ast.walk(ast.parse(module.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "tr" and node.args
-            and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+    """Keys given to tr() in the modules of these figures and the names in their tables are all in the
+    French table, with the same {fields}; their words never replace a translation of another module."""
+    keys = set()
+    for module in (ensemble_common, rebound_axis_module, fan_module, sweeps, sensitivity):
+        found = {node.args[0].value for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "tr" and node.args
+                 and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)}
+        assert found, module.__name__
+        keys |= found
     assert len(keys) > 30
-    keys |= {name for _, name, _ in uncertainty.SWEEP_OUTPUTS} | set(uncertainty._FAN_NAMES.values())
-    keys |= {name for name, _ in uncertainty.SENSITIVITY_OUTPUTS.values()}
+    keys |= {name for _, name, _ in sweeps.SWEEP_OUTPUTS} | set(fan_module._FAN_NAMES.values())
+    keys |= {name for name, _ in sensitivity.SENSITIVITY_OUTPUTS.values()}
     keys |= {"Monte Carlo simulations", "parameter sweep", "sensitivity analysis", "backfire above 100 %",
-             "no rebound (0 %)", "backfire\n(R > 100 %)", "partial rebound\n(R < 100 %)", uncertainty.INDUCED_NOTE}
-    keys |= set(uncertainty._INNOVATION_WORDS.values())
+             "no rebound (0 %)", "backfire\n(R > 100 %)", "partial rebound\n(R < 100 %)", ensemble_common.INDUCED_NOTE}
+    keys |= set(ensemble_common._INNOVATION_WORDS.values())
     assert sorted(k for k in keys if k not in FRENCH) == []
     for key, french in UNCERTAINTY_FRENCH.items():
         assert set(re.findall(r"{(\w+)}", key)) == set(re.findall(r"{(\w+)}", french)), key

@@ -376,7 +376,7 @@ def localise_years(text: str) -> str:
     return re.sub(r"(\d)-(\d)", "\\1–\\2", text)
 
 
-# --- uncertainty and exploration figures (simulator.plots.uncertainty) -------------------------
+# --- uncertainty and exploration figures (simulator.plots.fan, .sweeps, .sensitivity) ----------
 
 #: Words of the uncertainty figures in French; merged into :data:`FRENCH` without replacing
 #: a translation already there.

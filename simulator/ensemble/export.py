@@ -54,7 +54,8 @@ def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, 
             scenario, __version__, command, MONTECARLO_FILES, seed=mc.seed, members=mc.ensemble.members,
             measure=mc.measure.name))
         if plots:
-            from ..plots.uncertainty import plot_fan_chart, save_uncertainty_figures
+            from ..plots.fan import plot_fan_chart
+            from ..plots.output import save_uncertainty_figures
 
             meta = _meta(scenario, members=mc.ensemble.members, seed=mc.seed, measure=mc.measure.describe())
             save_uncertainty_figures({"fan_chart": plot_fan_chart(bands, meta, lang=lang)}, tmp / "plots",
@@ -83,7 +84,8 @@ def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats=("
         write_json(tmp / "manifest.json", scenario_manifest(scenario, __version__, command, SWEEP_FILES,
                                                                    measure=sw.measure.name))
         if plots and len(sw.parameters) <= 2:
-            from ..plots.uncertainty import plot_jevons_map, plot_sweep_lines, save_uncertainty_figures
+            from ..plots.output import save_uncertainty_figures
+            from ..plots.sweeps import plot_jevons_map, plot_sweep_lines
 
             nominal = tuple(p.nominal for p in sw.parameters)
             meta = _meta(scenario, points=len(table), measure=sw.measure.describe(),
@@ -121,7 +123,8 @@ def write_sensitivity(sens: Sensitivity, scenario: Scenario, folder: str | Path,
             scenario, __version__, command, SENSITIVITY_FILES, seed=sens.seed, method=sens.method, runs=sens.runs,
             measure=sens.measure.name))
         if plots:
-            from ..plots.uncertainty import plot_sensitivity, save_uncertainty_figures
+            from ..plots.output import save_uncertainty_figures
+            from ..plots.sensitivity import plot_sensitivity
 
             meta = _meta(scenario, runs=sens.runs, method=sens.method, measure=sens.measure.describe())
             save_uncertainty_figures({"sensitivity": plot_sensitivity(sens.indices, sens.method, meta, lang=lang)},

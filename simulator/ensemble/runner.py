@@ -39,7 +39,8 @@ import numpy as np
 from ..engine import run_params, run_samples, schedule_key
 from ..errors import Interrupted, Problem, ScenarioError, SimulatorError
 from ..interrupts import STOP_SIGNALS
-from ..model.draws import compile_samples, draw_samples, suspects
+from ..model.draws import broken_samples, draw_samples
+from ..model.params import compile_samples
 from ..model.variants import VARIANTS
 from ..scenario import space
 from ..scenario.checks import semantic_problems
@@ -120,15 +121,17 @@ def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarra
     :mod:`simulator.model.variants`, ``actual`` among them); ``first`` numbers them in messages.
 
     When every parameter is a number :mod:`simulator.model.draws` can write,
-    the members' arrays are written from ``values`` at once and only the
-    members that may break a cross-field rule are derived and checked;
-    otherwise each member is derived, checked and compiled, and members are
-    grouped by event schedule.
+    the members' arrays are written from ``values`` at once and members are
+    checked against the rules that read a drawn value only (a member that
+    breaks one is then derived, to report every problem it has); otherwise
+    each member is derived, checked and compiled, and members are grouped by
+    event schedule.
     """
-    samples = draw_samples(scenario, [p.paths for p in parameters], values) if len(values) else None
+    paths = [p.paths for p in parameters]
+    samples = draw_samples(scenario, paths, values) if len(values) else None
     if samples is None:
         return _run_derived(scenario, parameters, values, first, variants)
-    for i in suspects(samples, scenario.time.step):
+    for i in broken_samples(scenario, paths, values):
         _check(member_scenario(scenario, parameters, values[i]), parameters, values[i], first + i)
     rec = run_params(compile_samples(samples, variants), record=RECORDED)
     return _headline(rec, len(values), variants)
@@ -354,13 +357,17 @@ QUIET = logging.CRITICAL + 10
 def _signals_ignored():
     """Ignore the stop signals while the cluster's processes start: they inherit SIG_IGN (which Python
     keeps), so a terminal's Ctrl-C, sent to the whole process group, reaches this process alone, which
-    shuts them down quietly. A stop signal that arrives in that second is lost: press Ctrl-C again."""
+    shuts them down quietly. The signals are also blocked meanwhile: Linux keeps a blocked signal
+    pending even when it is ignored, so one that arrives then is delivered here once the handlers are
+    back, not lost."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
 def _run_dask(scenario, parameters, variants, values, slices, collect: Callable, scheduler: str | None,

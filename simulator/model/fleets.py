@@ -13,15 +13,16 @@ distribution of its lifetime law and is not counted as manufactured.
 
 How it is computed: the fleets keep the *installs* of the last K steps (a log,
 step by step) rather than units by age. Units of the cohort installed ``a``
-steps ago still in service are ``installs × S(a)``, S the survival curve, so
-the units carried over into a step are the dot product of the log with S: no
-array of ages is shifted, copied or multiplied in place each step. When a
-lifetime policy changes the law, the log is rescaled once, by
-``S_old(b) / S_new(b)`` at each cohort's age b, so that every cohort follows
-the new law from its current age on (a cohort the new law says is already
-gone retires at once). An owner switched off has its log zeroed once. Before
-``time.start`` the log holds a constant install rate, which gives the
-steady-state age distribution of the starting fleet.
+steps ago still in service are ``installs × survival(a)``, ``survival`` the
+survival curve (:func:`survival`), so the units carried over into a step are
+the dot product of the log with that curve: no array of ages is shifted,
+copied or multiplied in place each step. When a lifetime policy changes the
+law, the log is rescaled once, by ``survival_old(b) / survival_new(b)`` at each
+cohort's age b, so that every cohort follows the new law from its current age
+on (a cohort the new law says is already gone retires at once). An owner
+switched off has its log zeroed once. Before ``time.start`` the log holds a
+constant install rate, which gives the steady-state age distribution of the
+starting fleet.
 
 Fleets of one owner whose equipment follows the same law (the radio unit,
 baseband and antenna of a generation) need units in proportion to their
@@ -43,6 +44,12 @@ its law): its curve is 0 from that age on, and the dot product adds ages from
 the oldest to the youngest, so the zeros a longer-lived fleet or member of the
 group adds come first and change nothing: a member's numbers are bit for bit
 those of a run on its own.
+
+``p`` is the batch's :class:`~simulator.model.params.Params` and ``s`` its
+:class:`~simulator.model.state.State`, as everywhere in the model. Shapes: M
+members (M|1: one row shared by all), F fleets, Q streams of cohorts, E equipment
+types, A ages of a survival curve (``p.max_age_steps``), K ages kept in an
+install log, W fleets of Weibull law; G, L, D generations, layers, devices.
 """
 
 from __future__ import annotations
@@ -187,7 +194,7 @@ class Cohorts:
         """Start in steady state: ``need`` (F,M) units in service, renewed at a constant rate; ``curve``
         (M|1,F,A) of these fleets; ``k`` ages kept, the oldest their longest-lived member tracks."""
         self.fleets, self.k = fleets, k
-        per_step = need / np.cumsum(curve, axis=-1)[..., -1].T  # Σ S over ages, youngest first (>= S(0) = 1)
+        per_step = need / np.cumsum(curve, axis=-1)[..., -1].T  # Σ survival over ages, youngest first (>= 1)
         self.log = InstallLog(np.broadcast_to(per_step, (k, *need.shape)))
         self._use(curve)
 
@@ -271,8 +278,8 @@ class Streams:
     """
 
     of_fleet: np.ndarray  # (F,) stream of each fleet
-    driver: np.ndarray  # (S,) row of each stream's owner in owner_units
-    fleet: np.ndarray  # (S,) a fleet of each stream, whose equipment's law the stream follows
+    driver: np.ndarray  # (Q,) row of each stream's owner in owner_units
+    fleet: np.ndarray  # (Q,) a fleet of each stream, whose equipment's law the stream follows
 
     @classmethod
     def of(cls, p: Params) -> Streams:
@@ -287,13 +294,14 @@ class Streams:
 def _law_classes(p: Params) -> np.ndarray:
     """Equipment types (E,) numbered so that equal numbers mean the same survival law in every member,
     policies included (equipment a lifetime policy targets has a class of its own)."""
-    targeted = {q.policy.equipment for q in p.policies if q.policy.type == "lifetime"}
+    targeted = {scheduled.policy.equipment for scheduled in p.policies if scheduled.policy.type == "lifetime"}
     weibull = np.broadcast_to(p.weibull, p.lifetime.shape)
     classes: list[int] = []
     for e, name in enumerate(p.equipment):
-        same = [c for c in range(e) if name not in targeted and p.equipment[c] not in targeted
-                and np.array_equal(p.lifetime[:, c], p.lifetime[:, e]) and np.array_equal(weibull[:, c], weibull[:, e])
-                and np.array_equal(p.age_steps[:, c], p.age_steps[:, e])]
+        same = [other for other in range(e) if name not in targeted and p.equipment[other] not in targeted
+                and np.array_equal(p.lifetime[:, other], p.lifetime[:, e])
+                and np.array_equal(weibull[:, other], weibull[:, e])
+                and np.array_equal(p.age_steps[:, other], p.age_steps[:, e])]
         classes.append(classes[same[0]] if same else e)
     return np.array(classes, dtype=int)
 
@@ -323,7 +331,7 @@ def equipment_fleets(env, clock: Clock, p: Params, s: State):
     fleets, version = None, s.lifetime_version
     while True:
         yield clock.tick("fleets")
-        need = owner_units(s)[streams.driver]  # (S,M) per unit of count
+        need = owner_units(s)[streams.driver]  # (Q,M) per unit of count
         if fleets is None:
             ages = p.age_steps[:, p.fleet_equipment[streams.fleet]].max(axis=0)
             fleets, version = Fleets(need, law, ages, member_laws(p)[streams.fleet]), s.lifetime_version

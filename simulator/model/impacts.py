@@ -11,6 +11,12 @@ assessed*: :func:`not_assessed` says which, and results report them as such.
 Sums over fleets are elementwise products added fleet after fleet, not matrix
 products: BLAS may round a product differently with the number of members,
 and a member's results must not depend on the batch it runs in.
+
+``p`` is the batch's :class:`~simulator.model.params.Params` and ``s`` its
+:class:`~simulator.model.state.State`, as everywhere in the model. Shapes: M
+members (M|1: one row shared by all), F fleets, Q streams of cohorts (fleets that
+share one, :class:`~simulator.model.fleets.Streams`), E equipment types, C impact
+categories.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ def per_fleet(p: Params, per_equipment: np.ndarray) -> np.ndarray:
 
 
 def per_stream(p: Params, s: State, per_unit: np.ndarray) -> np.ndarray:
-    """Impact per unit of count of each stream of cohorts (S,C,M|1): Σ over its fleets of count × impact per
+    """Impact per unit of count of each stream of cohorts (Q,C,M|1): Σ over its fleets of count × impact per
     unit of the fleet's equipment, fleets in order."""
     streams = s.fleet_stream.max(initial=-1) + 1
     out = np.zeros((streams, *per_unit.shape[1:-1], max(per_unit.shape[-1], s.fleet_count.shape[-1])))
@@ -39,7 +45,7 @@ def per_stream(p: Params, s: State, per_unit: np.ndarray) -> np.ndarray:
 
 
 def over_streams(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
-    """Σ over streams of units (S,M) × impact per unit (S,C,M|1) → (M,C)."""
+    """Σ over streams of units (Q,M) × impact per unit (Q,C,M|1) → (M,C)."""
     return sum_in_order(units[:, None, :], per_unit).T
 
 

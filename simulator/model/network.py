@@ -13,6 +13,11 @@ Yearly gains and growths compound as ``exp(years × log(yearly factor))``, the
 logs taken once. Curves of time alone (adoption and coverage S-curves, gains of
 layers and devices) are computed for every step at once; those that depend on
 which generations are on take one exponential per step for all of them.
+
+``p`` is the batch's :class:`~simulator.model.params.Params` and ``s`` its
+:class:`~simulator.model.state.State`, as everywhere in the model; ``g`` is the
+index of a generation. Shapes: M members, G generations, L layers, D devices,
+B steps of a block, T+1 instants of the run, U members of distinct technology.
 """
 
 from __future__ import annotations

@@ -14,6 +14,11 @@ values, policy values...) but must share their structure — time axis, names,
 fleets and the policy *schedule* (types, targets and dates), which fix the
 shapes of the arrays and the timed events of the run: :func:`schedule_key`.
 
+Every batch is compiled the same way: the numbers of its samples
+(:class:`~.samples.Samples`, read from scenario objects by
+:func:`~.samples.read_samples` or written from drawn values by
+:func:`~.draws.draw_samples`), then :func:`compile_samples`.
+
 Variants:
 
 * ``actual`` — the scenario as given.
@@ -28,24 +33,17 @@ Variants:
 
 from __future__ import annotations
 
-import math
-import operator
-import threading
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ..graph import Compiled, build_graph, compile_graph
 from ..scenario.checks import age_span
 from ..scenario.schema import CATEGORIES, Logistic, Scenario
 from ..scenario.types import evaluate
+from .samples import POLICY_VALUE, Samples, check_batchable, item_names, read_samples, schedule_key
 from .variants import VARIANTS, apply_variants, check_variants
-
-#: The field holding the value of each type of policy (it may differ between members);
-#: every other field of a policy (its type, target and date) belongs to the shared schedule.
-POLICY_VALUE = {"lifetime": "lifetime", "traffic_scale": "factor", "surcharge": "rate", "grid": "factor"}
 
 
 @dataclass(frozen=True)
@@ -161,8 +159,8 @@ def _oldest_ages(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: li
         return longest * span / dt
 
 
-def lifetime_policies(policies: list[tuple[Any, np.ndarray | None]], equipment: tuple[str, ...]
-                      ) -> list[tuple[int, np.ndarray]]:
+def _lifetime_policies(policies: list[tuple[Any, np.ndarray | None]], equipment: tuple[str, ...]
+                       ) -> list[tuple[int, np.ndarray]]:
     """(equipment index, lifetimes) of the lifetime policies of a schedule."""
     return [(equipment.index(q.equipment), values) for q, values in policies if q.type == "lifetime"]
 
@@ -172,152 +170,6 @@ def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list
     """Ages (in steps) each sample tracks for each equipment type (N,E) (see :func:`_oldest_ages`). Each
     sample's own: a sample never tracks more ages because another shares its batch."""
     return (np.ceil(_oldest_ages(lifetime, weibull, policy_lifetimes, dt) - 1e-9) + 1).astype(int)
-
-
-# --- what samples must share ------------------------------------------------------------------
-
-
-def _launch_order(scenario: Scenario) -> tuple[str, ...]:
-    return tuple(sorted(scenario.generations, key=lambda n: scenario.generations[n].launch))
-
-
-def _by_date(scenario: Scenario) -> list:
-    return sorted(scenario.policies, key=lambda q: q.at)
-
-
-def _schedule(policy) -> tuple:
-    """A policy without its value: type, target and date (lists made hashable)."""
-    value = POLICY_VALUE.get(policy.type)
-    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in policy if k != value)
-
-
-def _graph_parts(s: Scenario) -> dict[str, Hashable]:
-    """The nodes and edges of a scenario's dependency graph, without their numbers."""
-    return {
-        "services": tuple(s.demand.services),
-        "equipment of the generations": tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
-        "layers and their equipment": tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
-        "devices and their equipment": tuple((n, d.equipment) for n, d in s.devices.items()),
-        "equipment and its components": tuple((n, tuple(e.components)) for n, e in s.equipment.items()),
-    }
-
-
-def _structure(scenario: Scenario) -> dict[str, Hashable]:
-    """What fixes the shapes of a batch and the dates of its events, by name (for error messages)."""
-    s = scenario
-    graph = _graph_parts(s)
-    return {
-        "time axis (start, end, step)": (s.time.start, s.time.end, s.time.step),
-        "services": graph.pop("services"),
-        "generations in order of launch": _launch_order(s),
-        **graph,
-        "forced traffic (demand.traffic given or not)": s.demand.traffic is not None,
-        "policy schedule (types, targets, dates)": tuple(_schedule(q) for q in _by_date(s)),
-    }
-
-
-def schedule_key(scenario: Scenario) -> Hashable:
-    """What two scenarios must have in common to run in one batch of :func:`compile_params`.
-
-    Everything but numbers: the time axis, the names of services, generations
-    (in order of launch), layers, devices and equipment, the fleets of the
-    dependency graph, whether traffic is forced, and the policy schedule
-    (types, targets, ``at`` dates). Group samples by it before batching them.
-    """
-    return tuple(_structure(scenario).values())
-
-
-def check_batchable(scenarios: Sequence[Scenario]) -> None:
-    """Raise ValueError naming the first part of the structure in which a scenario differs from the first."""
-    if not scenarios:
-        raise ValueError("found no scenario, expected at least one")
-    reference = _structure(scenarios[0])
-    for i, scenario in enumerate(scenarios[1:], start=1):
-        found = _structure(scenario)
-        for name, expected in reference.items():
-            if found[name] != expected:
-                raise ValueError(f"scenarios[{i}] cannot share a batch with scenarios[0]: its {name} differ: "
-                                 f"found {found[name]!r}, expected {expected!r}")
-
-
-# --- compiling --------------------------------------------------------------------------------
-
-#: Compiled graphs by what build_graph and compile_graph read from a scenario (the last 64).
-_COMPILED: dict[Hashable, Compiled] = {}
-_COMPILED_SIZE = 64
-_COMPILED_LOCK = threading.Lock()  # a server may simulate in several threads
-
-
-#: Checked dependency graphs by structure (names and who holds what, no numbers), the last 64.
-_GRAPHS: dict[Hashable, object] = {}
-
-
-def _graph_structure(s: Scenario) -> Hashable:
-    """Key of :data:`_GRAPHS`: samples that differ only in numbers (embodied impacts, counts) share
-    one graph, built and checked for cycles once."""
-    return tuple(_graph_parts(s).values())
-
-
-def _graph_inputs(s: Scenario) -> Hashable:
-    """Everything of a scenario that its compiled graph depends on, by value.
-
-    Derived samples (``space.derive``) usually change none of it, so they share
-    one compiled graph; building it costs ~1 ms, looking it up ~20 µs.
-    """
-    def eol(item):
-        return None if item.end_of_life is None else (item.end_of_life, frozenset(item.end_of_life.model_fields_set))
-
-    return (
-        tuple((n, tuple(g.equipment.items())) for n, g in s.generations.items()),
-        tuple((n, tuple(x.equipment.items())) for n, x in s.layers.items()),
-        tuple((n, d.equipment) for n, d in s.devices.items()),
-        tuple((n, tuple(e.components.items()), e.embodied, eol(e), e.mass) for n, e in s.equipment.items()),
-    )
-
-
-def _remember(cache: dict, key: Hashable, value: Any) -> None:
-    """Keep ``value`` in ``cache``, forgetting the oldest entry beyond :data:`_COMPILED_SIZE` (a server may
-    load many scenarios)."""
-    if len(cache) >= _COMPILED_SIZE:
-        del cache[next(iter(cache))]
-    cache[key] = value
-
-
-def checked_graph(scenario: Scenario):
-    """The dependency graph of ``scenario``, built and checked once per structure (:data:`_GRAPHS`)."""
-    structure = _graph_structure(scenario)
-    graph = _GRAPHS.get(structure)
-    if graph is None:
-        graph = build_graph(scenario)
-        with _COMPILED_LOCK:
-            _remember(_GRAPHS, structure, graph)
-    return graph
-
-
-def compiled_graph(scenario: Scenario) -> Compiled:
-    """``compile_graph(build_graph(scenario), scenario)``, cached by :func:`_graph_inputs`."""
-    key = _graph_inputs(scenario)
-    compiled = _COMPILED.get(key)
-    if compiled is None:
-        compiled = compile_graph(checked_graph(scenario), scenario)
-        with _COMPILED_LOCK:
-            _remember(_COMPILED, key, compiled)
-    return compiled
-
-
-def _compiled_graphs(scenarios: Sequence[Scenario]) -> list[Compiled]:
-    """:func:`compiled_graph` of each scenario; samples holding the very objects the graph is built
-    from (``space.derive`` shares what it does not change) are looked up once per batch."""
-    seen: dict[tuple[int, ...], Compiled] = {}
-    out = []
-    for s in scenarios:
-        objects = (id(s.equipment), *(id(g.equipment) for g in s.generations.values()),
-                   *(id(x.equipment) for x in s.layers.values()), *(id(d) for d in s.devices.values()))
-        compiled = seen.get(objects)
-        if compiled is None:
-            compiled = seen[objects] = compiled_graph(s)
-        out.append(compiled)
-    return out
 
 
 class _Tables:
@@ -363,131 +215,28 @@ class _Tables:
         return np.repeat(np.stack(arrays), self.variants, axis=0)
 
 
-#: Numbers read from each item of a section of the scenario: Params attribute → schema field.
-SERVICE_FIELDS = {"usage0": "usage", "growth": "growth", "saturation": "saturation",
-                  "elasticity": "elasticity", "delay": "delay"}
-GENERATION_FIELDS = {"launch": "launch", "switch_off": "switch_off", "ei0": "energy_intensity",
-                     "gain": "efficiency_gain", "idle0": "idle_power", "idle_gain": "idle_power_gain",
-                     "capacity0": "capacity_per_site", "capacity_growth": "capacity_growth",
-                     "utilisation": "utilisation", "coverage": "coverage_sites", "buildout": "buildout",
-                     "adoption_mid": "adoption_midpoint", "adoption_width": "adoption_width"}
-LAYER_FIELDS = {"layer_ei0": "energy_intensity", "layer_gain": "efficiency_gain", "layer_share": "traffic_share",
-                "layer_capacity_growth": "capacity_growth"}
-DEVICE_FIELDS = {"device_energy0": "annual_energy", "device_gain": "efficiency_gain"}
-COST_FIELDS = {"energy_weight": "energy_weight", "capital_weight": "capital_weight"}
-EQUIPMENT_FIELDS = {"lifetime": "lifetime", "weibull_shape": "weibull_shape"}
-
-
-def _numbers(items: list[list[Any]], fields: dict[str, str]) -> dict[str, np.ndarray]:
-    """(N, X) per field: the X items of each of N samples; an optional value not given (None) → inf."""
-    get = operator.attrgetter(*fields.values())
-    rows = [[get(x) for x in row] for row in items]
-    values = np.array(rows, dtype=float).reshape(len(items), len(items[0]), len(fields))  # None → NaN
-    values[np.isnan(values)] = math.inf
-    return {name: values[..., k] for k, name in enumerate(fields)}
-
-
 def _shared(matrix: np.ndarray, v: int) -> np.ndarray:
     """Per-sample values (N, ...) → (1, ...) if every sample has the same, else (N·V, ...) sample-major."""
     return matrix[:1].copy() if np.all(matrix == matrix[:1]) else np.repeat(matrix, v, axis=0)
 
 
-def _fleet_arrays(fleets: tuple, equipment: tuple[str, ...], coefficient: np.ndarray, embodied: np.ndarray,
-                  end_of_life: np.ndarray, generations: tuple[str, ...], layers: tuple[str, ...],
-                  devices: tuple[str, ...], v: int) -> dict[str, Any]:
-    """Fleets of the graph (shared by every sample) and each sample's numbers: counts (N,F), impacts per
-    unit made and discarded (N,E,C)."""
+def _fleet_arrays(fleets: tuple[tuple[str, str, str], ...], equipment: tuple[str, ...], coefficient: np.ndarray,
+                  embodied: np.ndarray, end_of_life: np.ndarray, generations: tuple[str, ...],
+                  layers: tuple[str, ...], devices: tuple[str, ...], v: int) -> dict[str, Any]:
+    """Fleets of the graph, (owner kind, owner, equipment), shared by every sample, and each sample's
+    numbers: counts (N,F), impacts per unit made and discarded (N,E,C)."""
     kinds = {"generation": (0, generations), "layer": (1, layers), "device": (2, devices)}
-    eq = np.array([equipment.index(f.equipment) for f in fleets], dtype=int)
+    eq = np.array([equipment.index(item) for _, _, item in fleets], dtype=int)
     climate = list(CATEGORIES).index("climate_change")
     capex = np.zeros((len(coefficient), len(generations)))  # kg CO2e of the equipment of one site
-    for f, fleet in enumerate(fleets):
-        if fleet.owner_kind == "generation":
-            capex[:, generations.index(fleet.owner)] += coefficient[:, f] * embodied[:, eq[f], climate]
+    for f, (kind, owner, _) in enumerate(fleets):
+        if kind == "generation":
+            capex[:, generations.index(owner)] += coefficient[:, f] * embodied[:, eq[f], climate]
     return dict(
-        fleet_kind=np.array([kinds[f.owner_kind][0] for f in fleets], dtype=int),
-        fleet_owner=np.array([kinds[f.owner_kind][1].index(f.owner) for f in fleets], dtype=int),
-        fleet_equipment=eq, fleet_coefficient=_shared(coefficient, v),
-        fleet_names=tuple((f.owner_kind, f.owner, f.equipment) for f in fleets),
+        fleet_kind=np.array([kinds[kind][0] for kind, _, _ in fleets], dtype=int),
+        fleet_owner=np.array([kinds[kind][1].index(owner) for kind, owner, _ in fleets], dtype=int),
+        fleet_equipment=eq, fleet_coefficient=_shared(coefficient, v), fleet_names=tuple(fleets),
         embodied=_shared(embodied, v), end_of_life=_shared(end_of_life, v), capex_per_site=_shared(capex, v),
-    )
-
-
-def _policy_values(scenarios: Sequence[Scenario]) -> list[tuple[Any, np.ndarray | None]]:
-    """The shared schedule in order of date: (first sample's policy, value of each sample (N,) or None)."""
-    by_date = [_by_date(s) for s in scenarios]
-    out = []
-    for k, policy in enumerate(by_date[0]):
-        name = POLICY_VALUE.get(policy.type)
-        out.append((policy, None if name is None else np.array([getattr(q[k], name) for q in by_date], dtype=float)))
-    return out
-
-
-def _tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> dict[str, tuple]:
-    """The values of each field sampled at every instant (a constant, a table, a logistic)."""
-    return {
-        "users": (s.demand.users,),
-        "forced_traffic": (s.demand.traffic,),
-        "layer_pue": tuple(s.layers[k].pue for k in layers),
-        "device_per_user": tuple(s.devices[k].per_user for k in devices),
-        "grid": tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES),
-    }
-
-
-@dataclass
-class _Samples:
-    """The numbers of N samples of one structure, as compile_params reads them, before variants."""
-
-    first: Scenario  # names, time axis, schedule and graph structure
-    fleets: tuple  # the graph's fleets (graph.Fleet), every sample's
-    numbers: dict[str, np.ndarray]  # Params field → (N, X), or (N,) for the cost weights
-    lifetime: np.ndarray  # (N,E) yr
-    weibull: np.ndarray  # (N,E) shape, 0 = fixed
-    rows: list[dict[str, tuple]]  # per sample: field → the values sampled at every instant
-    coefficient: np.ndarray  # (N,F) fleet counts
-    embodied: np.ndarray  # (N,E,C)
-    end_of_life: np.ndarray  # (N,E,C)
-    policies: list[tuple[Any, np.ndarray | None]]
-
-
-def _sections(s: Scenario, names: dict[str, tuple[str, ...]]) -> dict[str, list]:
-    return {"services": [s.demand.services[k] for k in names["services"]],
-            "generations": [s.generations[k] for k in names["generations"]],
-            "layers": [s.layers[k] for k in names["layers"]], "devices": [s.devices[k] for k in names["devices"]],
-            "cost": [s.cost], "equipment": [s.equipment[k] for k in names["equipment"]]}
-
-
-#: Fields of each section read as numbers, by section of :func:`_sections`.
-SECTION_FIELDS = {"services": SERVICE_FIELDS, "generations": GENERATION_FIELDS, "layers": LAYER_FIELDS,
-                  "devices": DEVICE_FIELDS, "cost": COST_FIELDS, "equipment": EQUIPMENT_FIELDS}
-
-
-def _names(first: Scenario) -> dict[str, tuple[str, ...]]:
-    return {"services": tuple(first.demand.services), "generations": _launch_order(first),
-            "layers": tuple(first.layers), "devices": tuple(first.devices), "equipment": tuple(first.equipment)}
-
-
-def _read(scenarios: Sequence[Scenario]) -> _Samples:
-    """Read the numbers of every sample from its scenario."""
-    first = scenarios[0]
-    names = _names(first)
-    sections = [_sections(s, names) for s in scenarios]
-    numbers = {}
-    for section, fields in SECTION_FIELDS.items():
-        numbers.update(_numbers([x[section] for x in sections], fields))
-    for name in COST_FIELDS:
-        numbers[name] = numbers[name][:, 0]
-    lifetime, shape = numbers.pop("lifetime"), numbers.pop("weibull_shape")
-    fixed = np.array([[x.survival == "fixed" for x in row["equipment"]] for row in sections], dtype=bool)
-    compiled = _compiled_graphs(scenarios)
-    coefficient = np.array([[f.coefficient for f in c.fleets] for c in compiled], dtype=float)
-    return _Samples(
-        first=first, fleets=compiled[0].fleets, numbers=numbers, lifetime=lifetime,
-        weibull=np.where(fixed.reshape(lifetime.shape), 0.0, shape),
-        rows=[_tabled(s, names["layers"], names["devices"]) for s in scenarios],
-        coefficient=coefficient.reshape(len(compiled), -1),
-        embodied=np.stack([c.embodied for c in compiled]), end_of_life=np.stack([c.end_of_life for c in compiled]),
-        policies=_policy_values(scenarios),
     )
 
 
@@ -496,20 +245,20 @@ def compile_params(scenarios: Sequence[Scenario], variants: tuple[str, ...] = VA
 
     Raises ValueError if the scenarios do not share their structure (:func:`schedule_key`).
     """
-    check_batchable(scenarios)
-    return _assemble(_read(scenarios), variants)
+    return compile_samples(read_samples(scenarios), variants)
 
 
-def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
-    """Params of the variants of every sample: per-sample numbers repeated per variant, or shared (M|1)."""
+def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> Params:
+    """Params of ``variants`` of every sample (members sample-major): per-sample numbers repeated per
+    variant, or shared (M|1); then each variant's changes (:func:`~.variants.apply_variants`)."""
     first, n, v = samples.first, len(samples.lifetime), len(variants)
     t = first.time
     times = t.start + t.step * np.arange(first.n_steps + 1)
     tables = _Tables(times, v)
-    names = _names(first)
+    names = item_names(first)
     equipment = names["equipment"]
     policies = samples.policies
-    lives = lifetime_policies(policies, equipment)
+    lives = _lifetime_policies(policies, equipment)
     check_variants(tuple(variants), names["generations"], names["layers"], names["devices"])
     m = n * v
 
@@ -534,3 +283,9 @@ def _assemble(samples: _Samples, variants: tuple[str, ...]) -> Params:
     )
     apply_variants(p, float(first.rebound.window))
     return p
+
+
+#: ``schedule_key`` and ``check_batchable`` (from .samples) are part of this module's interface: the
+#: engine groups samples by the first before compiling them.
+__all__ = ["Params", "ScheduledPolicy", "compile_params", "compile_samples", "schedule_key", "check_batchable",
+           "POLICY_VALUE", "VARIANTS"]

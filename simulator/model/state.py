@@ -3,6 +3,13 @@
 Processes read parameters from :class:`~simulator.model.params.Params` and read
 and write this state; the recorder copies it each step. Units are canonical:
 traffic in GB/yr, energy in kWh/yr, power in W, impacts per year.
+
+Names, the same in every module of the model: ``p`` is the batch's
+:class:`~simulator.model.params.Params`, ``s`` its :class:`State`. Array shapes
+are written with one letter per axis: M members (M|1: one row that all members
+share), S services, G generations, L layers, D devices, F fleets, Q streams of
+cohorts (:class:`~simulator.model.fleets.Streams`), C impact categories; a module
+with other axes says which.
 """
 
 from __future__ import annotations
@@ -21,55 +28,54 @@ class State:
     """Everything that changes during a run, for all members at once."""
 
     def __init__(self, p: Params):
-        m, s, g = p.members, len(p.services), len(p.generations)
-        layers, d, f = len(p.layers), len(p.devices), len(p.fleet_kind)
-        c = len(p.categories)
+        members, services, generations = p.members, len(p.services), len(p.generations)
+        layers, devices, fleets, categories = len(p.layers), len(p.devices), len(p.fleet_kind), len(p.categories)
         self.step = 0
         self.year = p.start
-        self.tech_year = np.full(m, p.start)
+        self.tech_year = np.full(members, p.start)
         # demand
-        self.demand = np.zeros((m, s))  # GB/yr, exogenous
-        self.traffic_target = np.zeros((m, s))  # GB/yr
-        self.traffic = np.zeros((m, s))  # GB/yr
-        self.total_traffic = np.zeros(m)  # GB/yr, all services (set with traffic)
-        self.traffic_scale = np.ones((m, s))
-        self.cost_index = np.ones(m)
-        self.surcharge = np.zeros(m)
-        self.cost_mix = np.ones(m)  # cost of a GB relative to the start, before surcharges (technology)
+        self.demand = np.zeros((members, services))  # GB/yr, exogenous
+        self.traffic_target = np.zeros((members, services))  # GB/yr
+        self.traffic = np.zeros((members, services))  # GB/yr
+        self.total_traffic = np.zeros(members)  # GB/yr, all services (set with traffic)
+        self.traffic_scale = np.ones((members, services))
+        self.cost_index = np.ones(members)
+        self.surcharge = np.zeros(members)
+        self.cost_mix = np.ones(members)  # cost of a GB relative to the start, before surcharges (technology)
         # generations
-        self.active = np.zeros((m, g), dtype=bool)
-        self.share = np.zeros((m, g))
-        self.gen_traffic = np.zeros((m, g))
-        self.sites = np.zeros((m, g))
-        self.gen_intensity = np.zeros((m, g))  # kWh/GB, dynamic
-        self.gen_capacity = np.full((m, g), np.inf)  # usable GB/yr per site
-        self.idle_power = np.zeros((m, g))  # W per site
-        self.gen_energy = np.zeros((m, g))
-        self.gen_idle_energy = np.zeros((m, g))
+        self.active = np.zeros((members, generations), dtype=bool)
+        self.share = np.zeros((members, generations))
+        self.gen_traffic = np.zeros((members, generations))
+        self.sites = np.zeros((members, generations))
+        self.gen_intensity = np.zeros((members, generations))  # kWh/GB, dynamic
+        self.gen_capacity = np.full((members, generations), np.inf)  # usable GB/yr per site
+        self.idle_power = np.zeros((members, generations))  # W per site
+        self.gen_energy = np.zeros((members, generations))
+        self.gen_idle_energy = np.zeros((members, generations))
         self.switch_off = p.switch_off.copy()
         self.switch_off_version = 0  # counts the changes of switch_off (by policies)
         # layers and devices
-        self.layer_intensity = np.zeros((m, layers))  # kWh/GB, PUE included
-        self.layer_traffic = np.zeros((m, layers))
-        self.layer_energy = np.zeros((m, layers))
-        self.layer_units_per_pb = np.ones((m, layers))  # equipment per PB/yr, relative to start
-        self.device_unit_energy = np.zeros((m, d))  # kWh/yr per device
-        self.device_count = np.zeros((m, d))
-        self.device_energy = np.zeros((m, d))
+        self.layer_intensity = np.zeros((members, layers))  # kWh/GB, PUE included
+        self.layer_traffic = np.zeros((members, layers))
+        self.layer_energy = np.zeros((members, layers))
+        self.layer_units_per_pb = np.ones((members, layers))  # equipment per PB/yr, relative to start
+        self.device_unit_energy = np.zeros((members, devices))  # kWh/yr per device
+        self.device_count = np.zeros((members, devices))
+        self.device_energy = np.zeros((members, devices))
         # fleets, by stream of cohorts (model.fleets.Streams; their cohorts are held by the fleets process):
         # units per unit of count; a fleet's are its stream's times its count (the properties below)
-        self.fleet_stream = np.zeros(f, dtype=int)  # (F,) stream of each fleet
-        self.fleet_count = np.zeros((f, 1))  # (F,M|1) units per site, per PB/yr or per device
-        self.stream_in_service = np.zeros((0, m))  # (S,M)
-        self.stream_installed = np.zeros((0, m))  # in this step
-        self.stream_retired = np.zeros((0, m))
+        self.fleet_stream = np.zeros(fleets, dtype=int)  # (F,) stream of each fleet
+        self.fleet_count = np.zeros((fleets, 1))  # (F,M|1) units per site, per PB/yr or per device
+        self.stream_in_service = np.zeros((0, members))  # (Q,M)
+        self.stream_installed = np.zeros((0, members))  # in this step
+        self.stream_retired = np.zeros((0, members))
         self.lifetime = p.lifetime.copy()
         self.lifetime_version = 0
         # impacts, per year
-        self.grid_scale = np.ones((m, c))
-        self.manufacturing = np.zeros((m, c))
-        self.use = np.zeros((m, c))
-        self.end_of_life = np.zeros((m, c))
+        self.grid_scale = np.ones((members, categories))
+        self.manufacturing = np.zeros((members, categories))
+        self.use = np.zeros((members, categories))
+        self.end_of_life = np.zeros((members, categories))
 
     @property
     def in_service(self) -> np.ndarray:

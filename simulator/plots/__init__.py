@@ -6,6 +6,12 @@ Plots read :class:`~simulator.results.Results` (or a
 ``FIGURES`` maps each stable file stem of a run's figures to its function,
 ``COMPARISON_FIGURES`` those of a comparison; ``save_all`` and ``save_comparison``
 write them as ``<stem>.png`` (or ``.svg``, ``.pdf``), in English or French (``lang``).
+
+Modules: ``figures`` (a run's), ``analysis`` (contributions, validation), ``measures``
+(decomposition, innovations), ``comparison``, ``dependency_graph``; the figures of ensembles,
+drawn from their tables: ``fan`` (Monte Carlo bands), ``sweeps`` (sweep lines, the Jevons map),
+``sensitivity``, with what they share in ``ensemble_common`` (the measure's words, the source
+line) and ``rebound_axis``; ``output`` writes them all to files.
 """
 
 from ..display.i18n import LANGUAGES
@@ -25,11 +31,10 @@ from .comparison import (
     plot_compare_sites,
     plot_compare_traffic,
 )
+from .dependency_graph import graph_layers, plot_graph
 from .figures import (
-    graph_layers,
     plot_energy_by_generation,
     plot_equipment_manufactured,
-    plot_graph,
     plot_impacts,
     plot_indexed,
     plot_rebound,

@@ -1,8 +1,9 @@
-"""Writing figures to files under stable names: a run's, a comparison's, the graph.
+"""Writing figures to files under stable names: a run's, a comparison's, the graph, an ensemble's.
 
 ``save_all`` writes the figures of :data:`FIGURES` that apply to a run (``decomposition``
 needs the counterfactual runs, ``validation`` observations in the scenario);
-``save_comparison`` the figures of :data:`COMPARISON_FIGURES`; ``save_graph`` the graph.
+``save_comparison`` the figures of :data:`COMPARISON_FIGURES`; ``save_graph`` the graph;
+``save_uncertainty_figures`` the figures of a Monte Carlo, a sweep or a sensitivity analysis.
 Each file is written beside its final name and moved into place, so a failure never
 leaves half a file.
 """
@@ -10,7 +11,8 @@ leaves half a file.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,10 +27,10 @@ from ..results import Results
 from ..scenario.schema import Scenario
 from .analysis import plot_contributions, plot_validation
 from .comparison import COMPARISON_FIGURES
+from .dependency_graph import plot_graph
 from .figures import (
     plot_energy_by_generation,
     plot_equipment_manufactured,
-    plot_graph,
     plot_impacts,
     plot_indexed,
     plot_rebound,
@@ -67,6 +69,8 @@ CONDITIONS: dict[str, Callable[[Results], bool]] = {
 
 #: File formats a figure can be saved in.
 FORMATS = ("png", "svg", "pdf")
+#: Characters a stem of a file name may hold.
+_STEM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
 def figures_for(results: Results) -> list[str]:
@@ -170,3 +174,21 @@ def save_graph(graph: nx.DiGraph, scenario: Scenario, folder: str | os.PathLike[
     path, chosen = _prepare(folder, formats, lang)
     return _write(lambda: plot_graph(graph, scenario=scenario, lang=lang), path, "graph", chosen,
                   dpi)
+
+
+def save_uncertainty_figures(figures: Mapping[str, Figure], folder: str | os.PathLike[str],
+                             formats: Iterable[str] = ("png",), dpi: int = 300) -> list[Path]:
+    """Write each figure as ``folder/<stem>.<fmt>`` (each file replaced atomically, via
+    :func:`save_figure`); stems are the keys of ``figures``
+    (letters, digits, ``_``, ``-``, ``.``). The figures are left as they are (the caller's)."""
+    chosen = check_formats(formats)
+    bad = [stem for stem in figures if not _STEM.match(stem)]
+    if bad:
+        raise ValueError(f"figure name {bad[0]!r} cannot be a file name; use letters, digits, '_', '-' "
+                         "and '.', starting with a letter or a digit")
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for stem, fig in figures.items():
+        written += save_figure(fig, path, stem, chosen, dpi)
+    return written

@@ -2,13 +2,17 @@
 
 Each check yields ``(location, message)`` where location is the key path in the
 scenario data; the loader turns it into ``FILE:LINE:COL: key.path: message``.
+:data:`RULES` lists the checks a sample must pass, each with the values it
+reads, so that ensembles check a drawn sample against the rules its values
+can break and no other (:func:`rules_reading`), without writing a rule twice.
 """
 
 from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -337,10 +341,76 @@ def _rebound(s: Scenario) -> Iterator[tuple[Loc, str]]:
             yield ("rebound", "innovations", i), _not_an_innovation(s, name, known)
 
 
+def _rebound_reads(s: Scenario) -> tuple[str, ...]:
+    """What :func:`_rebound` reads: the list of innovations and, when it is a list, what makes each one."""
+    if s.rebound.innovations == "all":
+        return ("rebound.innovations",)
+    return ("rebound.innovations", "time.start", "time.end", "generations.*.launch", "generations.*.efficiency_gain",
+            "generations.*.idle_power_gain", "layers.*.efficiency_gain", "devices.*.efficiency_gain")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A cross-field rule: its check, and the values the check reads."""
+
+    check: Callable[[Scenario], Iterator[tuple[Loc, str]]]
+    reads: tuple[str, ...] | Callable[[Scenario], tuple[str, ...]]
+    """Dotted paths of every value the check reads (``*`` for any key; a path stands for everything
+    under it), or the function giving them for a scenario (of what it reads, none a sample changes).
+    Names of items (keys of a mapping), which a sample never changes, are not listed. The check's
+    verdict changes only with these values: ensembles check again only the rules that read a value
+    they draw (``tests/test_draws.py`` pushes every other value to extremes)."""
+
+    def paths(self, s: Scenario) -> tuple[space.Path, ...]:
+        """The paths of :attr:`reads` in ``s``."""
+        return tuple(space.split(p) for p in (self.reads(s) if callable(self.reads) else self.reads))
+
+    def reads_any(self, s: Scenario, paths: Iterable[space.Path]) -> bool:
+        """Whether the check reads a value at one of the concrete ``paths`` of ``s``."""
+        mine = self.paths(s)
+        return any(_covers(pattern, path) for path in paths for pattern in mine)
+
+
+def _covers(pattern: space.Path, path: space.Path) -> bool:
+    """Whether ``pattern`` (``*`` for any key) names ``path``, something under it or above it."""
+    return all(p == "*" or p == q for p, q in zip(pattern, path, strict=False))
+
+
+_POLICY_TARGETS = ("policies.*.type", "policies.*.at", "policies.*.generation", "policies.*.equipment")
+
+#: Every cross-field rule a sample of a scenario must meet, in the order their problems are reported.
+RULES = (
+    Rule(_name, ("name",)),
+    Rule(_time, ("time",)),
+    Rule(_demand, ("demand.services.*.usage", "demand.services.*.saturation")),
+    Rule(_cost, ("cost.energy_weight", "cost.capital_weight")),
+    Rule(_generations, ("time.start", "time.end", "generations.*.launch", "generations.*.switch_off",
+                        *_POLICY_TARGETS)),
+    Rule(_layers_devices, ("devices.*.equipment",)),
+    Rule(_lifetimes, ("time.step", "equipment.*.survival", "equipment.*.weibull_shape", "equipment.*.lifetime",
+                      *_POLICY_TARGETS, "policies.*.lifetime")),
+    Rule(_component_cycles, ()),
+    Rule(_policies, ("generations.*.launch", "devices.*.equipment", *_POLICY_TARGETS, "policies.*.services")),
+    Rule(_observations, ("observations",)),
+    Rule(_rebound, _rebound_reads),
+)
+
+
+def rules_reading(s: Scenario, paths: Iterable[space.Path]) -> tuple[Rule, ...]:
+    """The rules of :data:`RULES` that read a value at one of the concrete ``paths`` of ``s``."""
+    paths = list(paths)
+    return tuple(rule for rule in RULES if rule.reads_any(s, paths))
+
+
+def rule_problems(s: Scenario, rules: Iterable[Rule] = RULES) -> list[tuple[Loc, str]]:
+    """The problems ``rules`` find in ``s``, in the order of the rules."""
+    return [problem for rule in rules for problem in rule.check(s)]
+
+
 def semantic_problems(s: Scenario, spaces: bool = True) -> list[tuple[Loc, str]]:
-    """Every cross-field problem of a schema-valid scenario."""
-    problems: list[tuple[Loc, str]] = []
-    for check in (_name, _time, _demand, _cost, _generations, _layers_devices, _lifetimes, _component_cycles, _policies,
-                  _observations, _rebound, *((_spaces,) if spaces else ())):
-        problems.extend(check(s))
+    """Every cross-field problem of a schema-valid scenario: :data:`RULES`, then (``spaces``) the ends of
+    its ``uncertainty:`` and ``explore:`` ranges, each checked against every rule."""
+    problems = rule_problems(s)
+    if spaces:
+        problems.extend(_spaces(s))
     return problems

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
-from .space import Distribution, Slider
+from .distributions import Distribution
+from .sliders import Slider
 from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years, is_number
 
 #: Impact categories, their canonical unit and how they are named in figures.

@@ -1,4 +1,4 @@
-"""Parameter spaces: numeric paths of a scenario, their distributions and sliders.
+"""Parameter spaces: the numeric values of a scenario a run may change, named by dotted paths.
 
 A *path* names a numeric value of a scenario the way ``--set`` does
 (``generations.5G.launch``, ``grid.climate_change.2050`` for one year of a
@@ -7,11 +7,11 @@ table); ``*`` stands for every key of a mapping or item of a list, so
 Values are numbers in the canonical unit of the field (the scenario reference
 gives it).
 
-``uncertainty:`` gives a distribution per path (Monte Carlo, sensitivity);
-``explore:`` gives the sliders a live page offers. Both are checked when the
-scenario loads: every path must name at least one numeric value that a run may
-change (not ``time``, ``seed``, ``observations``), and both ends of every range
-must be values the scenario accepts there.
+``uncertainty:`` gives a distribution per path (:mod:`.distributions`; Monte Carlo,
+sensitivity); ``explore:`` gives the sliders a live page offers (:mod:`.sliders`). Both are
+checked when the scenario loads: every path must name at least one numeric value that a run
+may change (not ``time``, ``seed``, ``observations``: :func:`expand`), and both ends of every
+range must be values the scenario accepts there (:func:`check_value`).
 
 :func:`derive` builds the scenario of one sample without validating it again:
 validation of the baseline takes ~50 ms, a derived copy a few µs, which is what
@@ -22,13 +22,11 @@ single value (bounds); cross-field rules are checked again per member.
 
 from __future__ import annotations
 
-import math
 import typing
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
-import numpy as np
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .types import Table, UnitInfo
 
@@ -38,223 +36,13 @@ Path = tuple[str | int, ...]
 NOT_PARAMETERS = ("name", "description", "seed", "time", "observations", "uncertainty", "explore")
 
 
-class SpaceModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
-
-
-Number = Annotated[float, Field(allow_inf_nan=False)]
-
-
-class Uniform(SpaceModel):
-    """Every value between `low` and `high` equally likely."""
-
-    dist: Literal["uniform"]
-    low: Number
-    """Lowest value (the field's unit)."""
-    high: Number
-    """Highest value (the field's unit), above `low`."""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
-        if not self.high > self.low:
-            raise ValueError(f"found low {self.low:g} and high {self.high:g}, expected low < high")
-        return self
-
-    def bounds(self) -> tuple[float, float]:
-        return self.low, self.high
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        return self.low + u * (self.high - self.low)
-
-
-class Triangular(SpaceModel):
-    """Triangular between `low` and `high`, most likely at `mode`."""
-
-    dist: Literal["triangular"]
-    low: Number
-    """Lowest value (the field's unit)."""
-    mode: Number
-    """Most likely value (the field's unit), between `low` and `high`."""
-    high: Number
-    """Highest value (the field's unit)."""
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Triangular:
-        if not (self.low <= self.mode <= self.high and self.high > self.low):
-            raise ValueError(f"found low {self.low:g}, mode {self.mode:g}, high {self.high:g}, "
-                             "expected low <= mode <= high and low < high")
-        return self
-
-    def bounds(self) -> tuple[float, float]:
-        return self.low, self.high
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        a, c, b = self.low, self.mode, self.high
-        split = (c - a) / (b - a)
-        left = a + np.sqrt(u * (b - a) * (c - a))
-        right = b - np.sqrt((1.0 - u) * (b - a) * (b - c))
-        return np.where(u < split, left, right)
-
-
-#: Default truncation of the unbounded distributions, as quantiles (0.1 % and 99.9 %).
-TAIL = 1e-3
-
-
-def _phi(x: np.ndarray | float) -> np.ndarray:
-    from scipy.special import ndtr
-
-    return ndtr(x)
-
-
-def _phi_inv(p: np.ndarray | float) -> np.ndarray:
-    from scipy.special import ndtri
-
-    return ndtri(p)
-
-
-class _Truncated(SpaceModel):
-    def _z_bounds(self) -> tuple[float, float]:
-        lo = self._to_z(self.low) if self.low is not None else float(_phi_inv(TAIL))
-        hi = self._to_z(self.high) if self.high is not None else float(_phi_inv(1.0 - TAIL))
-        return lo, hi
-
-    def bounds(self) -> tuple[float, float]:
-        lo, hi = self._z_bounds()
-        return float(self._from_z(lo)), float(self._from_z(hi))
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        lo, hi = self._z_bounds()
-        p_lo, p_hi = _phi(lo), _phi(hi)
-        z = _phi_inv(p_lo + u * (p_hi - p_lo))
-        return np.clip(self._from_z(z), *self.bounds())
-
-    @model_validator(mode="after")
-    def _window(self):
-        lo, hi = self._z_bounds()
-        if not hi > lo:
-            raise ValueError("found an empty range: expected low < high, with room for the distribution between them")
-        return self
-
-
-class Normal(_Truncated):
-    """Normal, truncated at `low` and `high` (by default at its 0.1 % and 99.9 % quantiles)."""
-
-    dist: Literal["normal"]
-    mean: Number
-    """Mean (the field's unit)."""
-    sd: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-    """Standard deviation (the field's unit), > 0."""
-    low: Number | None = None
-    """Lowest value drawn (the field's unit); default mean - 3.09 sd."""
-    high: Number | None = None
-    """Highest value drawn (the field's unit); default mean + 3.09 sd."""
-
-    def _to_z(self, x: float) -> float:
-        return (x - self.mean) / self.sd
-
-    def _from_z(self, z):
-        return self.mean + z * self.sd
-
-
-class Lognormal(_Truncated):
-    """Lognormal (for positive values), truncated at `low` and `high` (by default at its 0.1 % and
-    99.9 % quantiles)."""
-
-    dist: Literal["lognormal"]
-    median: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-    """Median (the field's unit), > 0."""
-    gsd: Annotated[float, Field(gt=1.0, allow_inf_nan=False)]
-    """Geometric standard deviation (dimensionless, > 1): 2 means a factor of 2 either side is one sigma."""
-    low: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
-    """Lowest value drawn (the field's unit); default median / gsd^3.09."""
-    high: Annotated[float, Field(gt=0.0, allow_inf_nan=False)] | None = None
-    """Highest value drawn (the field's unit); default median × gsd^3.09."""
-
-    def _to_z(self, x: float) -> float:
-        return math.log(x / self.median) / math.log(self.gsd)
-
-    def _from_z(self, z):
-        return self.median * np.power(self.gsd, z)
-
-
-class Choice(SpaceModel):
-    """One of a few values, with optional weights."""
-
-    dist: Literal["choice"]
-    values: Annotated[list[Number], Field(min_length=1, max_length=1000)]
-    """The values (the field's unit)."""
-    weights: list[Annotated[float, Field(ge=0.0, allow_inf_nan=False)]] | None = None
-    """Relative weights, one per value (default: equal)."""
-
-    @model_validator(mode="after")
-    def _weights(self) -> Choice:
-        if self.weights is not None:
-            if len(self.weights) != len(self.values):
-                raise ValueError(f"found {len(self.weights)} weights for {len(self.values)} values, "
-                                 "expected one weight per value")
-            if not sum(self.weights) > 0:
-                raise ValueError("found weights that sum to 0, expected at least one positive weight")
-        return self
-
-    def bounds(self) -> tuple[float, float]:
-        return min(self.values), max(self.values)
-
-    def ppf(self, u: np.ndarray) -> np.ndarray:
-        w = np.asarray(self.weights if self.weights is not None else [1.0] * len(self.values), dtype=float)
-        edges = np.cumsum(w) / w.sum()
-        index = np.minimum(np.searchsorted(edges, u, side="right"), len(self.values) - 1)
-        return np.asarray(self.values, dtype=float)[index]
-
-
-Distribution = Annotated[Uniform | Triangular | Normal | Lognormal | Choice, Discriminator("dist")]
-DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal", "choice")
-
-
-class Label(SpaceModel):
-    """A label in English and French."""
-
-    en: Annotated[str, Field(min_length=1, max_length=80)]
-    """English."""
-    fr: Annotated[str, Field(min_length=1, max_length=80)]
-    """French."""
-
-
-class Slider(SpaceModel):
-    """A slider of the live page: a range of one numeric path."""
-
-    path: str
-    """Dotted path of the value it moves (``*`` for every key), as in `uncertainty`."""
-    min: Number
-    """Left end (the field's unit)."""
-    max: Number
-    """Right end (the field's unit), above `min`."""
-    step: Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
-    """Increment (the field's unit)."""
-    label: Label
-    """What the slider is called, in English and French."""
-    unit: Annotated[str, Field(max_length=30)] = ""
-    """Unit shown beside the value (display only; values are in the field's unit)."""
-
-    @model_validator(mode="after")
-    def _range(self) -> Slider:
-        if not self.max > self.min:
-            raise ValueError(f"found min {self.min:g} and max {self.max:g}, expected min < max")
-        if self.step > self.max - self.min:
-            raise ValueError(f"found step {self.step:g}, expected at most max - min ({self.max - self.min:g})")
-        if (self.max - self.min) / self.step > 10_000:
-            raise ValueError("found more than 10,000 positions, expected a coarser step")
-        return self
-
-
-# --- paths ------------------------------------------------------------------------------------
-
-
 def split(path: str) -> Path:
     """``a.b.0.c`` → ("a", "b", 0, "c")."""
     return tuple(int(p) if p.isdigit() else p for p in path.split("."))
 
 
 def dotted(path: Path) -> str:
+    """("a", "b", 0, "c") → ``a.b.0.c``."""
     return ".".join(str(p) for p in path)
 
 
@@ -450,5 +238,5 @@ def _rebuild(node: Any, changes: dict) -> Any:
     raise PathError(f"cannot change a value inside {type(node).__name__}")
 
 
-__all__ = ["Distribution", "DISTRIBUTIONS", "Slider", "Label", "expand", "derive", "value_at", "check_value",
-           "unit_of", "PathError", "split", "dotted"]
+__all__ = ["NOT_PARAMETERS", "Path", "PathError", "check_value", "derive", "dotted", "expand", "split", "unit_of",
+           "value_at"]

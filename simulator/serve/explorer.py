@@ -24,6 +24,7 @@ from ..results import Results
 from ..scenario import space
 from ..scenario.checks import semantic_problems
 from ..scenario.schema import Scenario
+from ..scenario.sliders import Slider
 
 #: How far from the slider's grid a value may be, in steps (browsers send 0.30000000000000004).
 GRID_TOLERANCE = 1e-6
@@ -48,7 +49,7 @@ class SliderSpec:
     """One slider of the page: the scenario's ``explore`` entry and the values it moves."""
 
     name: str
-    slider: space.Slider
+    slider: Slider
     targets: tuple[space.Path, ...]
     """Concrete paths it sets (several for a ``*`` path), all to the same value."""
     start: float
