@@ -232,12 +232,13 @@ _KIND = {
     "partial": {"en": "partial rebound: more use took back part of the efficiency gain",
                 "fr": "rebond partiel : l’usage accru a repris une partie du gain d’efficacité"},
     "none": {"en": "no rebound: use did not react to the cheaper gigabyte",
-             "fr": "pas d'effet rebond : l’usage n’a pas réagi au gigaoctet moins cher"},
+             "fr": "pas d’effet rebond : l’usage n’a pas réagi au gigaoctet moins cher"},
     "negative": {"en": "negative rebound: use fell as the gigabyte got cheaper",
                  "fr": "rebond négatif : l’usage a baissé alors que le gigaoctet devenait moins cher"},
-    "undefined": {"en": "no rebound can be measured: the improvement saved nothing before demand reacted",
-                  "fr": "pas d'effet rebond mesurable : l’amélioration n’économisait rien avant la réaction de la "
-                        "demande"},
+    "undefined": {"en": "no rebound can be measured: the improvement saved nothing, or under 1 %, before demand "
+                        "reacted",
+                  "fr": "pas d’effet rebond mesurable : l’amélioration n’économisait rien, ou moins de 1 %, avant la "
+                        "réaction de la demande"},
 }
 
 

@@ -182,6 +182,8 @@ FRENCH: dict[str, str] = {
     "saved nothing before demand reacted: R undefined":
         f"aucune économie avant la réaction de la demande{_NB}: R non défini",
     "no innovation inside the horizon": "aucune innovation dans l’horizon",
+    "expected savings under {share} of use: R not computed":
+        f"économies attendues sous {{share}} de la consommation{_NB}: R non calculé",
     "{quantity}: what each innovation saved": f"{{quantity}}{_NB}: ce que chaque innovation a économisé",
     "{quantity}: what each innovation saved,\nwhat the rebound and stacking took back":
         f"{{quantity}}{_NB}: ce que chaque innovation a économisé,\nce que l’effet rebond et l’empilement ont repris",

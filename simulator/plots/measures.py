@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 
 from .. import rebound as measures
 from ..decomposition import TERMS
-from ..display.i18n import data_name, number, tr
+from ..display.i18n import data_name, number, percent, tr
 from ..display.numbers import three_figures
 from ..display.style import scale_for
 from ..results import Results
@@ -162,8 +162,11 @@ def plot_innovations(results: Results, ax: Axes | None = None, lang: str = "en",
     ax.set_xlim(floor, right)
     for yi, row in zip(y, rows, strict=True):
         r = row["rebound"]
-        if r is None:
+        if r is None and row["expected_savings"] <= 0:
             text = tr("saved nothing before demand reacted: R undefined", lang)
+        elif r is None:
+            text = tr("expected savings under {share} of use: R not computed", lang,
+                      share=percent(measures.REBOUND_TOLERANCE, lang, ".0f"))
         else:
             text = f"R = {number(100 * r, '.2g' if abs(100 * r) < 10 else ',.0f', lang)} %"
         ax.text(right / 1.05, yi, text, ha="right", va="center", fontsize=8.5)
