@@ -133,8 +133,8 @@ def decompose(results: Results, quantity: str = "energy", start: float | None = 
     key, labels = quantity_key(quantity)
     if impact:
         kept = [phase for phase in ("manufacturing", "use", "end_of_life") if phase not in missing]
-        change = sum(float(at("impact", category=quantity, phase=ph)[-1] - at("impact", category=quantity, phase=ph)[0])
-                     for ph in kept)
+        ends = [at("impact", category=quantity, phase=ph) for ph in kept]
+        change = sum(float(values[-1] - values[0]) for values in ends)
     else:
         change = float(energy[-1] - energy[0])
     return {"unit": results.unit(key, **labels), "from": t0, "to": t1, "change": change, "terms": terms,

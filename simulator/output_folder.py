@@ -27,6 +27,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import errno
+import functools
 import json
 import os
 import shutil
@@ -268,10 +269,15 @@ def _list_contents(staging: Path) -> None:
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, allow_nan=False) + "\n", encoding="utf-8")
 
 
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    """The C library, loaded once (None off POSIX)."""
+    return ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if os.name == "posix" else None
+
+
 def _renameat2(source: Path, target: Path, flags: int) -> bool:
     """One atomic renameat2 call; False where the system or file system does not offer it."""
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if os.name == "posix" else None
-    function = getattr(libc, "renameat2", None)
+    function = getattr(_libc(), "renameat2", None)
     if function is None:
         return False
     if function(_AT_FDCWD, os.fsencode(source), _AT_FDCWD, os.fsencode(target), flags) == 0:

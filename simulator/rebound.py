@@ -157,7 +157,7 @@ def induced(results: Results, quantity: str = "energy") -> dict[str, Any]:
     unit = results.unit(key, **labels)
     return {
         "unit": unit.removesuffix("/yr"), "absolute": actual - engineering,
-        "relative": (actual - engineering) / engineering if engineering > 0 else None,
+        "relative": None if engineering <= 0 else float(induced_share(np.float64(actual), np.float64(engineering))),
         "final_year_absolute": float(final[member("actual")] - final[member("engineering")]),
         "final_year_unit": unit,
     }

@@ -239,13 +239,6 @@ class Results:
         engineering estimate; None where E is 0 (:func:`simulator.rebound.induced` has the rest)."""
         return measures.induced(self, quantity)["relative"]
 
-    def _quantity_key(self, quantity: str) -> tuple[str, dict[str, str]]:
-        return quantity_key(quantity)
-
-    def _quantity(self, quantity: str) -> np.ndarray:
-        key, labels = quantity_key(quantity)
-        return self.all_variants(key, **labels)
-
     @property
     def rebound_quantities(self) -> list[str]:
         return ["energy", *CATEGORIES]

@@ -40,6 +40,7 @@ class MonteCarlo:
     nominal: Ensemble
     seed: int
     measure: Measure
+    scenario_verdict: dict[str, Any]  # the one verdict of the scenario as written (rebound.verdict)
 
     @property
     def parameters(self) -> list[Parameter]:
@@ -124,7 +125,7 @@ class MonteCarlo:
             "measure": m.name, "measure_label": m.label,
             "parameters": [_describe(p) for p in self.parameters],
             "cumulative": {}, "induced": {}, "notes": list(e.notes),
-            "verdict_of_the_scenario": verdict(simulate(e.scenario)),
+            "verdict_of_the_scenario": self.scenario_verdict,
         }
         for quantity, unit in TOTAL_UNITS.items():
             series = e.traffic if quantity == "traffic" else e.variant(quantity, "actual")
@@ -180,4 +181,4 @@ def monte_carlo(scenario: Scenario, n: int, *, seed: int | None = None, keys: li
     ensemble = run_members(scenario, parameters, values, variants=chosen.variants, **run)
     nominal = run_members(scenario, parameters, np.array([[p.nominal for p in parameters]]), workers=1,
                           progress=False, variants=chosen.variants)
-    return MonteCarlo(ensemble, nominal, seed, chosen)
+    return MonteCarlo(ensemble, nominal, seed, chosen, verdict(simulate(scenario)))

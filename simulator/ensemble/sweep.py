@@ -35,6 +35,7 @@ class Sweep:
     axes: list[np.ndarray]
     ensemble: Ensemble
     measure: Measure
+    scenario_verdict: dict[str, Any]  # the one verdict of the scenario as written (rebound.verdict)
 
     @property
     def value_column(self) -> str:
@@ -76,7 +77,7 @@ class Sweep:
             "grid": [{"key": p.key, "unit": p.unit, "nominal": p.nominal, "values": a.tolist()}
                      for p, a in zip(self.parameters, self.axes, strict=True)],
             "columns": self.units(),
-            "verdict_of_the_scenario": verdict(simulate(self.ensemble.scenario)),
+            "verdict_of_the_scenario": self.scenario_verdict,
         }
         if m.is_rebound:
             out["backfire_points"] = int(table["backfire"].sum())
@@ -94,4 +95,4 @@ def sweep(scenario: Scenario, specs: list[str], *, measure: str | Measure | None
     parameters, axes = grid_parameters(scenario, specs)
     chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
     ensemble = run_members(scenario, parameters, full_grid(axes), variants=chosen.variants, **run)
-    return Sweep(parameters, axes, ensemble, chosen)
+    return Sweep(parameters, axes, ensemble, chosen, verdict(simulate(scenario)))

@@ -260,13 +260,13 @@ def _place_callout(ax: Axes, times: np.ndarray, curves: list[np.ndarray], text: 
 def _rebound_top(ax: Axes, results: Results, lang: str) -> tuple[list[Any], list[str]]:
     """Energy of the three runs with expected savings, rebound and backfire shaded."""
     times = results.times
-    runs = {v: results.series("energy", v) for v in VARIANT_STYLES if v in results.variants}
-    scale = scale_for(results.unit("energy"), *runs.values(), lang=lang)
+    frozen_shown = results.has_rebound and measures.frozen_meaningful(results)
+    runs = {v: results.series("energy", v) for v in VARIANT_STYLES
+            if v in results.variants and (v != "frozen" or frozen_shown or not results.has_rebound)}
+    scale = scale_for(results.unit("energy"), *runs.values(), lang=lang)  # of what is drawn
     shown = {v: scale(values) for v, values in runs.items()}
     log = False
-    frozen_shown = results.has_rebound and measures.frozen_meaningful(results)
     if results.has_rebound and not frozen_shown:
-        shown.pop("frozen")
         e, a = shown["engineering"], shown["actual"]
         ax.fill_between(times, e, a, where=a > e, interpolate=True, color=REGION_COLOURS["rebound"], linewidth=0,
                         label=tr("induced by the demand response", lang))
@@ -355,7 +355,7 @@ def _rebound_bottom(ax: Axes, results: Results, lang: str) -> None:
     ax.set_title(tr("Rebound R(t), direct price rebound; headline: {value} ({measure}, {period})", lang,
                     value=percent_text(r, lang), measure=tr(MEASURE_NAMES[measure], lang),
                     period=f"{a:g}–{b:g}"), fontsize=10.5)
-    ax.legend(loc="lower right", fontsize=8.5, frameon=False)
+    ax.legend(loc="best", fontsize=8.5, frameon=False)
     year_axis(ax, times, lang)
 
 
