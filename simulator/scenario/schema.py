@@ -46,62 +46,62 @@ class Time(Model):
     """First simulated instant (year, e.g. 2000). Results are recorded from here."""
     end: Years
     """Last simulated instant (year). Cumulative totals cover [start, end)."""
-    step: Quantity("yr", gt=0.0) = 0.25
+    step: Annotated[float, Quantity("yr", gt=0.0)] = 0.25
     """Length of a time step (years). (end - start) / step must be a whole number of at most 20,000 steps."""
 
 
 class Impacts(Model):
     """Impact per unit, one value per impact category (missing = 0)."""
 
-    climate_change: Quantity("kg CO2e", ge=0.0) = 0.0
+    climate_change: Annotated[float, Quantity("kg CO2e", ge=0.0)] = 0.0
     """Climate change (kg CO2e)."""
-    mineral_resources: Quantity("kg Sb_eq", ge=0.0) = 0.0
+    mineral_resources: Annotated[float, Quantity("kg Sb_eq", ge=0.0)] = 0.0
     """Mineral resource use, abiotic depletion potential (kg Sb eq)."""
-    primary_energy: Quantity("MJ", ge=0.0) = 0.0
+    primary_energy: Annotated[float, Quantity("MJ", ge=0.0)] = 0.0
     """Primary energy (MJ)."""
-    water: Quantity("m**3", ge=0.0) = 0.0
+    water: Annotated[float, Quantity("m**3", ge=0.0)] = 0.0
     """Water use (m³)."""
-    e_waste: Quantity("kg", ge=0.0) = 0.0
+    e_waste: Annotated[float, Quantity("kg", ge=0.0)] = 0.0
     """E-waste (kg). For end of life, defaults to the equipment's mass."""
 
 
 class GridFactors(Model):
     """Impact of one kWh of electricity taken from the grid, per category."""
 
-    climate_change: Varying("kg CO2e/kWh", minimum=0.0) = 0.0
+    climate_change: Annotated[float | Table, Varying("kg CO2e/kWh", minimum=0.0)] = 0.0
     """Carbon intensity of electricity (kg CO2e/kWh; e.g. "480 g CO2e/kWh"). May vary in time."""
-    mineral_resources: Varying("kg Sb_eq/kWh", minimum=0.0) = 0.0
+    mineral_resources: Annotated[float | Table, Varying("kg Sb_eq/kWh", minimum=0.0)] = 0.0
     """Mineral resource use per kWh (kg Sb eq/kWh). May vary in time."""
-    primary_energy: Varying("MJ/kWh", minimum=0.0) = 3.6
+    primary_energy: Annotated[float | Table, Varying("MJ/kWh", minimum=0.0)] = 3.6
     """Primary energy per kWh delivered (MJ/kWh; 3.6 = no conversion losses). May vary in time."""
-    water: Varying("m**3/kWh", minimum=0.0) = 0.0
+    water: Annotated[float | Table, Varying("m**3/kWh", minimum=0.0)] = 0.0
     """Water consumed per kWh (m³/kWh). May vary in time."""
 
 
 class Service(Model):
     """A use of the network (video, web, messaging...) and how it reacts to cost."""
 
-    usage: Quantity("GB/yr", ge=0.0)
+    usage: Annotated[float, Quantity("GB/yr", ge=0.0)]
     """Traffic per user at time.start (GB per user per year; e.g. "1 GB/month")."""
     growth: Rate = 0.0
     """Exogenous growth of usage per user (fraction per year), before any rebound."""
-    saturation: Quantity("GB/yr", gt=0.0) | None = None
+    saturation: Annotated[float, Quantity("GB/yr", gt=0.0)] | None = None
     """Optional ceiling of usage per user (GB per user per year): growth is logistic towards it."""
-    elasticity: Quantity("", ge=0.0, le=10.0) = 0.0
+    elasticity: Annotated[float, Quantity("", ge=0.0, le=10.0)] = 0.0
     """Price elasticity of demand (dimensionless): traffic ∝ cost^-elasticity. The rebound knob:
     0 = no rebound, 1 = savings eaten, > 1 = backfire."""
-    delay: Quantity("yr", ge=0.0) = 0.0
+    delay: Annotated[float, Quantity("yr", ge=0.0)] = 0.0
     """Time constant of the first-order adjustment of traffic to its target (years; 0 = immediate)."""
 
 
 class Logistic(Model):
     """A logistic curve: ceiling / (1 + exp(-(t - midpoint) / width))."""
 
-    ceiling: Quantity("user", gt=0.0)
+    ceiling: Annotated[float, Quantity("user", gt=0.0)]
     """Value approached in the long run (users)."""
     midpoint: Years
     """Year at which half the ceiling is reached."""
-    width: Quantity("yr", gt=0.0)
+    width: Annotated[float, Quantity("yr", gt=0.0)]
     """Time scale of the S-curve (years): from 27 % to 73 % of the ceiling takes 2 × width."""
 
 
@@ -114,14 +114,15 @@ class Demand(Model):
     """Who uses the network and how much."""
 
     users: Annotated[
-        Annotated[Logistic, Tag("logistic")] | Annotated[Varying("user", minimum=0.0), Tag("table")],
+        Annotated[Logistic, Tag("logistic")]
+        | Annotated[float | Table, Varying("user", minimum=0.0), Tag("table")],
         Discriminator(_users_kind),
     ]
     """Number of users (users): a constant, a year → value table, or a logistic curve
     {ceiling, midpoint, width}."""
     services: dict[str, Service]
     """Services by name; their traffic adds up to the traffic of the network."""
-    traffic: Varying("GB/yr", minimum=0.0) | None = None
+    traffic: Annotated[float | Table, Varying("GB/yr", minimum=0.0)] | None = None
     """Forced traffic (GB/yr, usually a year → value table of a recorded series): replaces the
     demand model. Services then only share it out (in proportion to their usage × users);
     elasticities are ignored, so the rebound variants are not meaningful and are not reported."""
@@ -144,48 +145,48 @@ class Generation(Model):
     after time.end: never launched."""
     switch_off: Years | None = None
     """Year the generation is switched off (optional, after `launch`); its sites and equipment retire then."""
-    energy_intensity: Quantity("kWh/GB", ge=0.0) = 0.0
+    energy_intensity: Annotated[float, Quantity("kWh/GB", ge=0.0)] = 0.0
     """Dynamic (traffic-proportional) energy per GB at launch (kWh/GB)."""
     efficiency_gain: Gain = 0.0
     """Fractional fall per year of the dynamic energy per GB:
     intensity(t) = energy_intensity × (1 - efficiency_gain)^(t - launch)."""
-    idle_power: Quantity("W", ge=0.0) = 0.0
+    idle_power: Annotated[float, Quantity("W", ge=0.0)] = 0.0
     """Power drawn by a site whatever its traffic (W per site, e.g. "1.2 kW")."""
     idle_power_gain: Gain = 0.0
     """Fractional fall per year of the idle power of a site (per year, from launch)."""
-    capacity_per_site: Quantity("GB/yr", gt=0.0) | None = None
+    capacity_per_site: Annotated[float, Quantity("GB/yr", gt=0.0)] | None = None
     """Traffic one site can carry at launch (GB/yr per site); none = coverage sites only."""
-    capacity_growth: Quantity("1/yr", ge=0.0, lt=10.0) = 0.0
+    capacity_growth: Annotated[float, Quantity("1/yr", ge=0.0, lt=10.0)] = 0.0
     """Growth per year of the capacity of a site (fraction per year)."""
-    utilisation: Quantity("", gt=0.0, le=1.0) = 0.5
+    utilisation: Annotated[float, Quantity("", gt=0.0, le=1.0)] = 0.5
     """Usable share of a site's capacity (dimensionless): peak-to-average headroom."""
-    coverage_sites: Quantity("site", ge=0.0) = 0.0
+    coverage_sites: Annotated[float, Quantity("site", ge=0.0)] = 0.0
     """Sites needed for coverage alone once built out (sites)."""
-    buildout: Quantity("yr", gt=0.0) = 5.0
+    buildout: Annotated[float, Quantity("yr", gt=0.0)] = 5.0
     """Years from launch to 95 % of the coverage sites (S-curve centred at half of it)."""
-    adoption_midpoint: Quantity("yr", ge=0.0) = 5.0
+    adoption_midpoint: Annotated[float, Quantity("yr", ge=0.0)] = 5.0
     """Years after launch at which the generation carries half of the traffic not taken by
     newer generations."""
-    adoption_width: Quantity("yr", gt=0.0) = 2.0
+    adoption_width: Annotated[float, Quantity("yr", gt=0.0)] = 2.0
     """Time scale of that adoption S-curve (years)."""
-    equipment: dict[str, Quantity("unit", ge=0.0)] = {}
+    equipment: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Equipment per site: equipment name → units per site."""
 
 
 class Layer(Model):
     """A network layer every GB crosses (core/transport, data centres)."""
 
-    energy_intensity: Quantity("kWh/GB", ge=0.0) = 0.0
+    energy_intensity: Annotated[float, Quantity("kWh/GB", ge=0.0)] = 0.0
     """Energy per GB at time.start, IT equipment only (kWh/GB)."""
     efficiency_gain: Gain = 0.0
     """Fractional fall per year of the energy per GB."""
-    pue: Varying("", minimum=1.0) = 1.0
+    pue: Annotated[float | Table, Varying("", minimum=1.0)] = 1.0
     """Power usage effectiveness (dimensionless, >= 1): facility energy / IT energy. May vary in time."""
     traffic_share: Fraction = 1.0
     """Share of all traffic that crosses this layer."""
-    equipment: dict[str, Quantity("unit", ge=0.0)] = {}
+    equipment: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Equipment per PB/yr of traffic crossing the layer, at time.start: name → units."""
-    capacity_growth: Quantity("1/yr", ge=0.0, lt=10.0) = 0.0
+    capacity_growth: Annotated[float, Quantity("1/yr", ge=0.0, lt=10.0)] = 0.0
     """Growth per year of the traffic one unit of equipment carries (fraction per year)."""
 
 
@@ -194,9 +195,9 @@ class Device(Model):
 
     equipment: str
     """Name of the equipment (in `equipment`) the device is made of."""
-    per_user: Varying("unit", minimum=0.0) = 1.0
+    per_user: Annotated[float | Table, Varying("unit", minimum=0.0)] = 1.0
     """Devices per user (units per user). May vary in time (e.g. the share of users with a smartphone)."""
-    annual_energy: Quantity("kWh/yr", ge=0.0) = 0.0
+    annual_energy: Annotated[float, Quantity("kWh/yr", ge=0.0)] = 0.0
     """Electricity use of one device (kWh per year)."""
     efficiency_gain: Gain = 0.0
     """Fractional fall per year of that electricity use."""
@@ -212,15 +213,15 @@ class Equipment(Model):
     assumption, lifetimes spread with a standard deviation of about half the mean), or `fixed`: every
     unit lasts exactly `lifetime`, so cohorts retire all at once (a lifetime policy then leaves gaps
     and waves in production, and the run warns)."""
-    weibull_shape: Quantity("", gt=0.0, le=20.0) = 2.0
+    weibull_shape: Annotated[float, Quantity("", gt=0.0, le=20.0)] = 2.0
     """Shape of the Weibull law (dimensionless; 1 = constant hazard)."""
-    mass: Quantity("kg", ge=0.0) = 0.0
+    mass: Annotated[float, Quantity("kg", ge=0.0)] = 0.0
     """Mass of one unit (kg): the e-waste it becomes at end of life."""
     embodied: Impacts = Impacts()
     """Impacts of manufacturing one unit (per category, per unit)."""
     end_of_life: Impacts | None = None
     """Impacts of treating one retired unit (per category, per unit); e-waste defaults to `mass`."""
-    components: dict[str, Quantity("unit", ge=0.0)] = {}
+    components: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Other equipment built into one unit: name → units. Their manufacturing and end-of-life
     impacts and mass add to this unit's (they are made and retired with it)."""
 
@@ -253,7 +254,7 @@ class TrafficScale(Model):
     type: Literal["traffic_scale"]
     at: Years
     """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
-    factor: Quantity("", ge=0.0, le=100.0)
+    factor: Annotated[float, Quantity("", ge=0.0, le=100.0)]
     """Multiplier of traffic per user (dimensionless; 0.7 = 30 % less)."""
     services: list[str] | None = None
     """Services concerned (default: all)."""
@@ -265,7 +266,7 @@ class Surcharge(Model):
     type: Literal["surcharge"]
     at: Years
     """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
-    rate: Quantity("", ge=0.0, le=100.0)
+    rate: Annotated[float, Quantity("", ge=0.0, le=100.0)]
     """Ad valorem surcharge (dimensionless; 0.5 = the cost of a GB is multiplied by 1.5)."""
 
 
@@ -277,7 +278,7 @@ class GridChange(Model):
     """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
     category: Literal["climate_change", "mineral_resources", "primary_energy", "water"]
     """Impact category whose grid factor changes."""
-    factor: Quantity("", ge=0.0, le=100.0)
+    factor: Annotated[float, Quantity("", ge=0.0, le=100.0)]
     """Multiplier of the grid factor from then on (dimensionless)."""
 
 
@@ -352,9 +353,9 @@ class Rebound(Model):
     """Innovations measured one by one ("freeze one innovation"), as KIND:NAME — `launch:5G`,
     `gain:4G` (energy per GB), `idle_gain:4G`, `layer_gain:core`, `device_gain:smartphone` —
     or `all`: every generation launched inside the horizon and every non-zero gain. `[]`: none."""
-    window: Quantity("yr", gt=0.0, le=50.0) = 5.0
+    window: Annotated[float, Quantity("yr", gt=0.0, le=50.0)] = 5.0
     """Δ of the rolling rebound R_Δ(t): the efficiency gained over the last Δ years."""
-    frozen_headline_limit: Quantity("", gt=1.0) = 10.0
+    frozen_headline_limit: Annotated[float, Quantity("", gt=1.0)] = 10.0
     """Above this ratio of frozen to actual cumulative use, the rebound against frozen
     start-year technology is not headlined (it then measures how extreme that counterfactual is)."""
 

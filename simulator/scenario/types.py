@@ -1,8 +1,8 @@
 """Field types of the scenario schema: quantities with units and year tables.
 
-``Quantity("kWh/GB")`` is a float field that accepts ``"250 Wh/GB"``
+``Annotated[float, Quantity("kWh/GB")]`` is a float field that accepts ``"250 Wh/GB"``
 (converted) or, from the program, ``0.25`` (read in kWh/GB).
-``Varying("kg CO2e/kWh")`` also accepts a table ``{2000: "550 g CO2e/kWh",
+``Annotated[float | Table, Varying("kg CO2e/kWh")]`` also accepts a table ``{2000: "550 g CO2e/kWh",
 2050: "100 g CO2e/kWh"}``, interpolated linearly between years and held flat
 outside them. Which fields a person may give as a plain number is
 :func:`~simulator.units.takes_bare_number` of their unit; :func:`bare_numbers`
@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
+import annotated_types as at
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, Field, Tag
 
@@ -89,45 +90,57 @@ def _convert_varying(unit: str, value: Any) -> float | Table:
     return Table(tuple(p[0] for p in points), tuple(p[1] for p in points))
 
 
-def Quantity(unit: str, **constraints: Any) -> Any:  # noqa: N802 - reads as a type
-    """A float field in ``unit``; ``constraints`` are pydantic's (ge, gt, le, lt)."""
-    return Annotated[
-        float,
-        BeforeValidator(lambda v: _convert(unit, v)),
-        Field(allow_inf_nan=False, **constraints),
-        UnitInfo(unit),
-    ]
+@dataclass(frozen=True)
+class Quantity(UnitInfo, at.GroupedMetadata):
+    """Metadata of a float field in ``unit``: ``Annotated[float, Quantity("kWh/GB", ge=0.0)]``.
+
+    Type checkers see a ``float``; pydantic reads the converter and the bounds
+    (``ge``, ``gt``, ``le``, ``lt``, in ``unit``) this object yields.
+    """
+
+    ge: float | None = None
+    gt: float | None = None
+    le: float | None = None
+    lt: float | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        unit = self.unit
+        yield BeforeValidator(lambda v: _convert(unit, v))
+        yield Field(allow_inf_nan=False, ge=self.ge, gt=self.gt, le=self.le, lt=self.lt)
 
 
-def Varying(unit: str, *, minimum: float | None = None, maximum: float | None = None) -> Any:  # noqa: N802
-    """A quantity in ``unit`` that may be given as a year → value table."""
+@dataclass(frozen=True)
+class Varying(UnitInfo, at.GroupedMetadata):
+    """Metadata of a quantity in ``unit`` that may be a year → value table:
+    ``Annotated[float | Table, Varying("kg CO2e/kWh", minimum=0.0)]``."""
 
-    def check(value: float | Table) -> float | Table:
+    varying: bool = True
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        yield BeforeValidator(lambda v: self._check(_convert_varying(self.unit, v)))
+
+    def _check(self, value: float | Table) -> float | Table:
         points = zip(value.years, value.values, strict=True) if isinstance(value, Table) else [(None, value)]
-        suffix = f" {unit}" if unit else ""
+        suffix = f" {self.unit}" if self.unit else ""
         for year, v in points:
-            at = f"at year {year:g}: " if year is not None else ""
-            if minimum is not None and v < minimum:
-                raise ValueError(f"{at}found {v:g}, expected a value >= {minimum:g}{suffix}")
-            if maximum is not None and v > maximum:
-                raise ValueError(f"{at}found {v:g}, expected a value <= {maximum:g}{suffix}")
+            at_year = f"at year {year:g}: " if year is not None else ""
+            if self.minimum is not None and v < self.minimum:
+                raise ValueError(f"{at_year}found {v:g}, expected a value >= {self.minimum:g}{suffix}")
+            if self.maximum is not None and v > self.maximum:
+                raise ValueError(f"{at_year}found {v:g}, expected a value <= {self.maximum:g}{suffix}")
         return value
 
-    return Annotated[
-        float | Table,
-        BeforeValidator(lambda v: check(_convert_varying(unit, v))),
-        UnitInfo(unit, varying=True),
-    ]
 
-
-Fraction = Quantity("", ge=0.0, le=1.0)
+Fraction = Annotated[float, Quantity("", ge=0.0, le=1.0)]
 #: Largest year (in absolute value) a date may be: beyond any horizon, but small enough that
 #: (year - time.start) / time.step stays a countable number of steps.
 MAX_YEAR = 100_000.0
-Years = Quantity("yr", ge=-MAX_YEAR, le=MAX_YEAR)
-PositiveYears = Quantity("yr", gt=0.0)
-Rate = Quantity("1/yr", ge=-1.0, lt=10.0)
-Gain = Quantity("1/yr", ge=0.0, lt=1.0)
+Years = Annotated[float, Quantity("yr", ge=-MAX_YEAR, le=MAX_YEAR)]
+PositiveYears = Annotated[float, Quantity("yr", gt=0.0)]
+Rate = Annotated[float, Quantity("1/yr", ge=-1.0, lt=10.0)]
+Gain = Annotated[float, Quantity("1/yr", ge=0.0, lt=1.0)]
 
 
 def unit_info(annotation: Any) -> UnitInfo | None:
