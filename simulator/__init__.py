@@ -15,6 +15,7 @@ and for ensembles (``monte_carlo``, ``sweep``, ``sensitivity`` and their writers
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .version import __version__
@@ -55,16 +56,17 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_PUBLIC})
 
 
-def run(scenario, overrides=()) -> Results:
+def run(scenario: Scenario | str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Results:
     """Load (if given a path) and simulate a scenario with its counterfactuals."""
     from .engine import simulate
+    from .errors import UsageError
     from .scenario.load import load_scenario
     from .scenario.schema import Scenario
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario, overrides)
     elif overrides:
-        raise ValueError("overrides apply to a scenario file; load it with load_scenario(path, overrides)")
+        raise UsageError("overrides apply to a scenario file; load it with load_scenario(path, overrides)")
     return simulate(scenario)
 
 

@@ -10,15 +10,21 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import interrupts
+from .calibrate import commands as calibrate_commands
 from .ensemble import commands as ensemble_commands
 from .errors import Interrupted, NumericalError, OutputError, ScenarioError, SimulatorError
 from .output_folder import claim
 from .serve import commands as serve_commands
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .results import Results
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 FORMATS = ("png", "svg", "pdf")
@@ -91,10 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     ref.add_argument("-o", "--output", type=Path, help="write it to this file instead")
     parser.set_defaults(ensemble=ensemble_commands.register(sub, common, _formats, _dpi, LANGUAGES))
     parser.set_defaults(serve=serve_commands.register(sub, common, LANGUAGES))
+    parser.set_defaults(calibrate=calibrate_commands.register(sub, common, _dpi))
     return parser
 
 
-def _between(results, years: list[float] | None) -> tuple[float, float] | None:
+def _between(results: Results, years: list[float] | None) -> tuple[float, float] | None:
     """The years of ``--between``, checked: two instants of the run, the first before the second."""
     if years is None:
         return None
@@ -260,11 +267,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    commands = {"run": lambda: _run(args, argv), "compare": lambda: _compare(args, argv),
-                "validate": lambda: _validate(args),
-                "graph": lambda: _graph(args), "reference": lambda: _reference(args),
-                **{name: (lambda f=f: f(args, argv)) for name, f in args.ensemble.items()},
-                **{name: (lambda f=f: f(args)) for name, f in args.serve.items()}}
+    commands: dict[str, Callable[[], int]] = {
+        "run": partial(_run, args, argv), "compare": partial(_compare, args, argv),
+        "validate": partial(_validate, args), "graph": partial(_graph, args), "reference": partial(_reference, args),
+        **{name: partial(f, args, argv) for name, f in args.ensemble.items()},
+        **{name: partial(f, args) for name, f in args.serve.items()},
+        **{name: partial(f, args, argv) for name, f in args.calibrate.items()}}
     try:
         return commands[args.command]()
     except ScenarioError as exc:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import rebound as measures
+from .errors import UsageError
 from .results import Results
 from .scenario.schema import CATEGORIES, PHASES
 
@@ -46,7 +47,8 @@ class Comparison:
 
     def _rows(self, run: Results) -> list[dict[str, Any]]:
         rows = []
-        quantities = [("energy", "energy", {}, ""), ("traffic", "traffic", {}, "")]
+        quantities: list[tuple[str, str, dict[str, str], str]] = [("energy", "energy", {}, ""),
+                                                                  ("traffic", "traffic", {}, "")]
         for cat in CATEGORIES:
             quantities.append((cat, "impact", {"category": cat}, ""))
             quantities.extend((cat, "impact", {"category": cat, "phase": ph}, ph) for ph in PHASES)
@@ -139,11 +141,11 @@ def _assessment_notes(runs: list[Results], labels: list[str]) -> list[str]:
 def compare(runs: list[Results]) -> Comparison:
     """Compare runs (at least two) on their common years; the first is the reference."""
     if len(runs) < 2:
-        raise ValueError("a comparison needs at least two runs")
+        raise UsageError("a comparison needs at least two runs")
     start = max(float(r.times[0]) for r in runs)
     end = min(float(r.times[-1]) for r in runs)
     if end <= start:
-        raise ValueError(f"the scenarios have no common years (latest start {start:g}, earliest end {end:g})")
+        raise UsageError(f"the scenarios have no common years (latest start {start:g}, earliest end {end:g})")
     notes = []
     differ = any(float(r.times[0]) != start or float(r.times[-1]) != end for r in runs)
     if differ:

@@ -31,7 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .errors import UsageError
 from .rebound import quantity_key
+from .scenario.schema import END_OF_LIFE, MANUFACTURING, PHASES, USE
 
 if TYPE_CHECKING:
     from .results import Results
@@ -45,7 +47,10 @@ def log_mean(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     positive = (a > 0) & (b > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.where(a == b, a, (a - b) / (np.log(a) - np.log(b)))
+        gap = np.log(a) - np.log(b)
+        # within 1e-8 of each other L is their mean to ~1e-17 (L = mean · (1 − gap²/24 + ...)); the
+        # quotient there would divide rounding noise (a and b a few ulps apart can have gap = 0)
+        value = np.where(np.abs(gap) < 1e-8, (a + b) / 2, (a - b) / gap)
     return np.where(positive, value, 0.0)
 
 
@@ -75,7 +80,7 @@ def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _index(results: Results, year: float) -> int:
     k = int(np.argmin(np.abs(results.times - year)))
     if abs(results.times[k] - year) > 1e-6:
-        raise ValueError(f"{year:g} is not an instant of the run ({results.times[0]:g}-{results.times[-1]:g}, "
+        raise UsageError(f"{year:g} is not an instant of the run ({results.times[0]:g}-{results.times[-1]:g}, "
                          f"every {results.times[1] - results.times[0]:g} yr)")
     return k
 
@@ -98,13 +103,13 @@ def decompose(results: Results, quantity: str = "energy", start: float | None = 
     missing: dict[str, str] = {}
     if impact:
         missing = results.not_assessed.get(quantity, {})
-        use = at("impact", category=quantity, phase="use") if "use" not in missing else np.zeros_like(energy)
+        use = at("impact", category=quantity, phase=USE) if USE not in missing else np.zeros_like(energy)
         grid = _ratio(use, energy)
     terms = dict.fromkeys(TERMS, 0.0)
 
     def add(**factors: np.ndarray) -> None:
         if impact:
-            if "use" in missing:
+            if USE in missing:
                 return
             factors["grid"] = grid
         for name, part in lmdi(factors).items():
@@ -120,19 +125,19 @@ def decompose(results: Results, quantity: str = "energy", start: float | None = 
         add(**growth, layers=_ratio(at("energy", layer=layer), traffic))
     for device in results.labels("energy", "device"):
         add(users=users, devices=_ratio(at("energy", device=device), users))
-    if impact and "manufacturing" not in missing:
+    if impact and MANUFACTURING not in missing:
         for equipment in results.labels("equipment_manufactured", "equipment"):
-            if results.has("impact", category=quantity, phase="manufacturing", equipment=equipment):
+            if results.has("impact", category=quantity, phase=MANUFACTURING, equipment=equipment):
                 made = at("equipment_manufactured", equipment=equipment)
-                per_unit = _ratio(at("impact", category=quantity, phase="manufacturing", equipment=equipment), made)
+                per_unit = _ratio(at("impact", category=quantity, phase=MANUFACTURING, equipment=equipment), made)
                 for name, part in lmdi({"units_made": made, "embodied_per_unit": per_unit}).items():
                     terms[name] += float(part.sum())
-    if impact and "end_of_life" not in missing:
-        eol = at("impact", category=quantity, phase="end_of_life")
+    if impact and END_OF_LIFE not in missing:
+        eol = at("impact", category=quantity, phase=END_OF_LIFE)
         terms["end_of_life"] += float(eol[-1] - eol[0])
     key, labels = quantity_key(quantity)
     if impact:
-        kept = [phase for phase in ("manufacturing", "use", "end_of_life") if phase not in missing]
+        kept = [phase for phase in PHASES if phase not in missing]
         ends = [at("impact", category=quantity, phase=ph) for ph in kept]
         change = sum(float(values[-1] - values[0]) for values in ends)
     else:

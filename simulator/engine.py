@@ -12,15 +12,16 @@ its batch. The engine never reads YAML and never plots.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
-from .errors import NumericalError
+from .errors import NumericalError, UsageError
 from .model.blame import blamed
 from .model.clock import Clock
-from .model.demand import traffic_demand
+from .model.demand import average_cost, traffic_demand
 from .model.fleets import equipment_fleets
 from .model.impacts import impact_accounting
 from .model.network import device_use, generation_rollout, layer_traffic, technology
@@ -29,7 +30,7 @@ from .model.policies import policy_events
 from .model.state import State
 from .model.variants import rebound_variants
 from .results import Results, SeriesKey
-from .scenario.schema import CATEGORIES, PHASES, Scenario
+from .scenario.schema import CATEGORIES, END_OF_LIFE, MANUFACTURING, PHASES, USE, Scenario
 from .version import __version__
 
 
@@ -42,19 +43,19 @@ class Recorder:
     """
 
     FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
-              "gen_idle_energy", "layer_energy", "device_energy", "in_service", "installed",
-              "retired", "manufacturing", "use", "end_of_life")
+              "gen_idle_energy", "layer_energy", "device_energy", "price", "in_service", "installed",
+              "retired", *PHASES)  # the impacts of each phase, recorded under its name
 
     def __init__(self, p: Params, fields: Collection[str] | None = None):
         unknown = set(fields or ()) - set(self.FIELDS)
         if unknown:
-            raise ValueError(f"cannot record {sorted(unknown)}, expected some of {self.FIELDS}")
+            raise UsageError(f"cannot record {sorted(unknown)}, expected some of {self.FIELDS}")
         self.p = p
         self.fields = self.FIELDS if fields is None else tuple(f for f in self.FIELDS if f in fields)
         self.rows: dict[str, np.ndarray] = {}
         self.probing = True
 
-    def process(self, env, clock: Clock, s: State):
+    def process(self, env: simpy.Environment, clock: Clock, s: State) -> ProcessGenerator:
         while True:
             yield clock.tick("record")
             if not self.rows:
@@ -144,6 +145,7 @@ def _run(p: Params, record: Collection[str] | None = None) -> tuple[Params, dict
     for g in range(len(p.generations)):
         env.process(generation_rollout(env, clock, p, s, g))
     env.process(layer_traffic(env, clock, p, s))
+    env.process(average_cost(env, clock, p, s))
     env.process(device_use(env, clock, p, s))
     env.process(equipment_fleets(env, clock, p, s))
     env.process(impact_accounting(env, clock, p, s))
@@ -167,10 +169,12 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
     put("demand", "GB/yr", rec["demand"].sum(axis=-1))
     put("traffic", "GB/yr", traffic)
     put("cost_index", "1", rec["cost_index"])
+    put("price", "EUR/GB", rec["price"])
     for i, name in enumerate(p.services):
         put("traffic", "GB/yr", rec["traffic"][..., i], service=name)
     network = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1)
-    put("energy", "kWh/yr", network + rec["device_energy"].sum(axis=-1))
+    put("energy", "kWh/yr", total_energy(rec))
+    put("network_energy", "kWh/yr", network)
     with np.errstate(divide="ignore", invalid="ignore"):
         put("energy_intensity", "kWh/GB", np.where(traffic > 0, network / traffic, 0.0))
         for i, name in enumerate(p.generations):
@@ -193,16 +197,13 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
             put(variable, unit, values[..., e], equipment=name)
     made = rec["installed"] @ onehot / p.dt  # (M,T,E) units/yr
     gone = rec["retired"] @ onehot / p.dt
-    phase_by_equipment = {"manufacturing": made[..., :, None] * p.embodied[:, None],
-                          "end_of_life": gone[..., :, None] * p.end_of_life[:, None]}  # (M,T,E,C)
-    grid_use = rec["use"]
+    phase_by_equipment = {MANUFACTURING: made[..., :, None] * p.embodied[:, None],
+                          END_OF_LIFE: gone[..., :, None] * p.end_of_life[:, None]}  # (M,T,E,C)
     for c, (cat, (unit, _)) in enumerate(CATEGORIES.items()):
         rate = f"{unit}/yr"
-        phases = {"manufacturing": rec["manufacturing"][..., c], "use": grid_use[..., c],
-                  "end_of_life": rec["end_of_life"][..., c]}
-        put("impact", rate, sum(phases.values()), category=cat)
+        put("impact", rate, total_impact(rec, cat), category=cat)
         for phase in PHASES:
-            put("impact", rate, phases[phase], category=cat, phase=phase)
+            put("impact", rate, rec[phase][..., c], category=cat, phase=phase)
         for phase, by_eq in phase_by_equipment.items():
             for e, name in enumerate(p.equipment):
                 put("impact", rate, by_eq[..., e, c], category=cat, phase=phase, equipment=name)
@@ -210,10 +211,11 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
     return data, units
 
 
-def _owner_impacts(p: Params, rec, put, c: int, cat: str, rate: str) -> None:
+def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., None], c: int, cat: str,
+                   rate: str) -> None:
     """Impacts by generation, layer and device: their fleets' making and discarding, their electricity."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(rec["use"][..., c] > 0, rec["use"][..., c] / _total_energy(rec), 0.0)
+        factor = np.where(rec[USE][..., c] > 0, rec[USE][..., c] / total_energy(rec), 0.0)
     owners = (("generation", p.generations, rec["gen_energy"]), ("layer", p.layers, rec["layer_energy"]),
               ("device", p.devices, rec["device_energy"]))
     for kind_index, (kind, names, energy) in enumerate(owners):
@@ -223,9 +225,9 @@ def _owner_impacts(p: Params, rec, put, c: int, cat: str, rate: str) -> None:
             made = (rec["installed"][..., fleets] * p.embodied[:, None, eq, c]).sum(axis=-1) / p.dt
             gone = (rec["retired"][..., fleets] * p.end_of_life[:, None, eq, c]).sum(axis=-1) / p.dt
             labels = {kind: name}
-            put("impact", rate, made, category=cat, phase="manufacturing", **labels)
-            put("impact", rate, energy[..., o] * factor, category=cat, phase="use", **labels)
-            put("impact", rate, gone, category=cat, phase="end_of_life", **labels)
+            put("impact", rate, made, category=cat, phase=MANUFACTURING, **labels)
+            put("impact", rate, energy[..., o] * factor, category=cat, phase=USE, **labels)
+            put("impact", rate, gone, category=cat, phase=END_OF_LIFE, **labels)
 
 
 def _fleet_to_equipment(p: Params) -> np.ndarray:
@@ -235,8 +237,24 @@ def _fleet_to_equipment(p: Params) -> np.ndarray:
     return onehot
 
 
-def _total_energy(rec) -> np.ndarray:
+#: Recorded fields :func:`total_energy` and :func:`total_impact` read: record them to have the totals.
+TOTALS_FIELDS = ("gen_energy", "layer_energy", "device_energy", *PHASES)
+
+
+def total_energy(rec: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Electricity of generations, layers and devices (kWh/yr), (M, T+1), from a batch's recorded arrays.
+
+    The one place it is added up, in one order, so that a run's ``energy`` series and an ensemble's
+    headline energy are the same bits."""
     return rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
+
+
+def total_impact(rec: Mapping[str, np.ndarray], category: str) -> np.ndarray:
+    """Impact of ``category`` over its three phases (its unit per year), (M, T+1), from a batch's recorded
+    arrays (each phase is recorded under its name): the one sum behind the category's series in
+    :class:`~simulator.results.Results` and an ensemble's headline climate change."""
+    c = list(CATEGORIES).index(category)
+    return rec[MANUFACTURING][..., c] + rec[USE][..., c] + rec[END_OF_LIFE][..., c]
 
 
 def simulate(scenario: Scenario, variants: tuple[str, ...] | None = None) -> Results:
@@ -254,5 +272,18 @@ def simulate(scenario: Scenario, variants: tuple[str, ...] | None = None) -> Res
     )
 
 
+def sample_results(p: Params, rec: dict[str, np.ndarray], scenarios: Sequence[Scenario]) -> list[Results]:
+    """One :class:`~simulator.results.Results` per sample of a batch run with every field recorded
+    (:func:`run_samples`, :func:`run_params`), ``scenarios[i]`` being sample i's scenario: the series a
+    single run reports, built the one way :func:`simulate` builds them, for callers that read many
+    samples' series (a calibration's finite differences and profiles)."""
+    data, units = _series(p, rec)
+    v = len(p.variants)
+    return [Results(scenario=s, times=p.times, variants=p.variants,
+                    data={k: a[i * v:(i + 1) * v] for k, a in data.items()}, units=dict(units), version=__version__)
+            for i, s in enumerate(scenarios)]
+
+
 #: ``schedule_key`` (from model.params) is part of the engine's interface: group samples by it.
-__all__ = ["simulate", "run_batch", "run_samples", "run_params", "schedule_key", "check_finite", "Recorder"]
+__all__ = ["simulate", "run_batch", "run_samples", "run_params", "sample_results", "schedule_key", "check_finite",
+           "Recorder", "TOTALS_FIELDS", "total_energy", "total_impact"]

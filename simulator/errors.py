@@ -49,8 +49,23 @@ class ScenarioError(SimulatorError, ValueError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class UnitError(ScenarioError):
-    """A quantity has an unknown unit or the wrong dimension."""
+class UnitError(SimulatorError, ValueError):
+    """A value cannot be read in the unit its field needs: no number, an unknown unit, the wrong dimension.
+
+    Raised by :mod:`simulator.units` with a message only (what was found, what to write); validating a
+    scenario places each in the user's file, as a :class:`Problem` of a :class:`ScenarioError`.
+    """
+
+
+class UsageError(SimulatorError, ValueError):
+    """A function of the library was called with an argument it cannot use (a figure format, a language,
+    a variant, a year outside the run...): a mistake of the calling program, not of a scenario. The
+    message names what was found and what is accepted."""
+
+
+class UnknownNameError(SimulatorError, KeyError):
+    """A name that results or an ensemble do not hold (a variant, a series, a label); the message lists
+    those they hold."""
 
 
 class GraphError(ScenarioError):

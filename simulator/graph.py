@@ -13,7 +13,7 @@ sample.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +21,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphCycleError, GraphError, Problem
-from .scenario.schema import CATEGORIES, Scenario
+from .scenario.schema import CATEGORIES, Generation, Layer, Scenario
 
 USERS, TRAFFIC, ELECTRICITY = "users", "traffic", "electricity"
 
@@ -45,18 +45,18 @@ def build_graph(scenario: Scenario) -> nx.DiGraph:
         g.add_node(node("service", s), kind="service", label=s)
         g.add_edge(USERS, node("service", s), coefficient=service.usage, unit="GB/yr per user")
         g.add_edge(node("service", s), TRAFFIC, coefficient=1.0, unit="GB/GB")
-    owners = [
+    owners: list[tuple[str, Mapping[str, Generation | Layer], str]] = [
         ("generation", scenario.generations, "units per site"),
         ("layer", scenario.layers, "units per PB/yr"),
     ]
     for kind, items, unit in owners:
-        for name, item in items.items():
+        for name, owner in items.items():
             n = node(kind, name)
-            share = getattr(item, "traffic_share", None)
+            share = getattr(owner, "traffic_share", None)
             g.add_node(n, kind=kind, label=name)
             g.add_edge(TRAFFIC, n, coefficient=share, unit="share of traffic")
             g.add_edge(n, ELECTRICITY, coefficient=None, unit="kWh/yr")
-            for e, count in item.equipment.items():
+            for e, count in owner.equipment.items():
                 g.add_edge(n, node("equipment", e), coefficient=count, unit=unit)
     for name, device in scenario.devices.items():
         n = node("device", name)
@@ -190,6 +190,7 @@ def with_components(lay: Layout, scenario: Scenario, own: np.ndarray, own_eol: n
 def fleet_counts(lay: Layout, scenario: Scenario) -> list[float]:
     """Count of each fleet of ``lay`` (the :func:`layout` of ``scenario``) in ``scenario``: units per site,
     per PB/yr, 1 per device."""
-    owners = {"generation": scenario.generations, "layer": scenario.layers}
+    owners: dict[str, Mapping[str, Generation | Layer]] = {"generation": scenario.generations,
+                                                           "layer": scenario.layers}
     return [float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0
             for kind, owner, equipment in lay.fleets]

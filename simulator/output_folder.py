@@ -39,7 +39,7 @@ from typing import Any
 
 import filelock
 
-from .errors import OutputError, ScenarioError
+from .errors import OutputError, ScenarioError, UsageError
 from .inputs import MAX_MANIFEST_BYTES, read_json
 from .version import __version__
 
@@ -337,7 +337,7 @@ def replace_file(target: str | Path, text: str, marker: str) -> Path:
     """Write ``text`` to ``target`` through a temporary file renamed over it (atomic), only if
     ``target`` is absent or was written by jevons (``marker`` in its head; ``text`` must hold it)."""
     if marker not in text[:MARKER_BYTES]:
-        raise ValueError("the text to write must carry its marker near its start")
+        raise UsageError("the text to write must carry its marker near its start")
     target = check_file(target, marker)
     _make_parent(target)
     try:

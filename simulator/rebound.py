@@ -27,12 +27,12 @@ rebounds are outside it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
 from .model.variants import MARGINAL_STEP, TWIN
-from .scenario.schema import CATEGORIES
+from .scenario.schema import CATEGORIES, EQUIPMENT_PHASES, USE
 
 if TYPE_CHECKING:
     from .results import Results
@@ -68,14 +68,19 @@ def marginal_ratio(actual: np.ndarray, raised: np.ndarray) -> np.ndarray:
     return np.where((actual > 0) & (raised > 0), value, np.nan)
 
 
-def induced_share(actual: np.ndarray, engineering: np.ndarray) -> np.ndarray:
+def induced_share(actual: np.ndarray | float, engineering: np.ndarray | float) -> np.ndarray:
     """(A − E)/E elementwise; NaN where the engineering estimate E is not positive."""
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(engineering > 0, (actual - engineering) / np.where(engineering > 0, engineering, 1.0), np.nan)
 
 
-def backfires(r):
-    """Whether R (a number or an array; NaN, None: no) means backfire: efficiency raised consumption."""
+@overload
+def backfires(r: np.ndarray) -> np.ndarray: ...
+@overload
+def backfires(r: float | None) -> bool: ...
+def backfires(r: np.ndarray | float | None) -> np.ndarray | bool:
+    """Whether R (a number or an array; NaN, None: no) means backfire: efficiency raised consumption
+    (an array of booleans for an array of at least one dimension)."""
     if r is None:
         return False
     return np.asarray(r) > 1.0 + VERDICT_TOLERANCE if np.ndim(r) else bool(r > 1.0 + VERDICT_TOLERANCE)
@@ -183,11 +188,11 @@ def _stacking(results: Results, innovation: str, quantity: str) -> float | None:
     if quantity == "energy":
         return float(results.integrate(np.where(on, idle, 0.0)))
     energy = results.series("energy")
-    use = results.series("impact", category=quantity, phase="use")
+    use = results.series("impact", category=quantity, phase=USE)
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.where(energy > 0, idle * use / np.where(energy > 0, energy, 1.0), 0.0)
     for g in older:
-        for phase in ("manufacturing", "end_of_life"):
+        for phase in EQUIPMENT_PHASES:
             if results.has("impact", category=quantity, phase=phase, generation=g):
                 cost = cost + np.nan_to_num(results.series("impact", category=quantity, phase=phase, generation=g))
     return float(results.integrate(np.where(on, cost, 0.0)))
@@ -266,8 +271,9 @@ def headline(results: Results, quantity: str = "energy") -> tuple[str, float | N
     measure = headline_measure(results)
     start, end = float(results.times[0]), float(results.times[-1])
     if measure == "frozen":
-        r = rebound_ratio(*(np.array(_cumulative(results, quantity, v)) for v in ("frozen", "engineering", "actual")))
-        return measure, None if np.isnan(r) else float(r), (start, end)
+        r = float(rebound_ratio(*(np.array(_cumulative(results, quantity, v))
+                                  for v in ("frozen", "engineering", "actual"))))
+        return measure, None if np.isnan(r) else r, (start, end)
     if measure == "window":
         r = float(window(results, quantity)[-1])
         delta = float(results.scenario.rebound.window)
@@ -292,8 +298,8 @@ def verdict(results: Results, quantity: str = "energy") -> dict[str, Any]:
     kind = rebound_verdict(r, induced_share) if measure != "induced" else "undefined"
     text = {}
     for lang in ("en", "fr"):
-        name = _NAMES.get(quantity, {"en": quantity.replace("_", " ").capitalize()})
-        name = name.get(lang, name["en"])
+        names = _NAMES.get(quantity, {"en": quantity.replace("_", " ").capitalize()})
+        name = names.get(lang, names["en"])
         times = f"×{_fmt(ratio, lang)}" if ratio is not None else _fmt(change, lang)
         vs = "vs" if lang == "en" else "par rapport à"
         head = f"{name} {end:.0f} {vs} {start:.0f}: {times}, {_DIRECTION[direction][lang]}."

@@ -37,12 +37,13 @@ import pandas as pd
 
 from . import rebound as measures
 from .decomposition import decompose
+from .errors import UnknownNameError, UsageError
 from .model.fleets import fixed_life_policies
 from .model.impacts import ZERO_BY_CONSTRUCTION, wholly_not_assessed
 from .model.impacts import not_assessed as phases_not_assessed
 from .model.variants import VARIANTS
 from .rebound import backfires, quantity_key, rebound_ratio
-from .scenario.schema import CATEGORIES, PHASES, Scenario
+from .scenario.schema import CATEGORIES, EQUIPMENT_PHASES, MANUFACTURING, PHASES, USE, Scenario
 
 LABELS = ("generation", "layer", "device", "service", "equipment", "category", "phase")
 #: Length of the window final-year figures average over (years): the last year of steps.
@@ -58,7 +59,7 @@ class SeriesKey(NamedTuple):
     def of(cls, variable: str, **labels: str) -> SeriesKey:
         unknown = set(labels) - set(LABELS)
         if unknown:
-            raise KeyError(f"unknown labels {sorted(unknown)}; labels are {LABELS}")
+            raise UnknownNameError(f"unknown labels {sorted(unknown)}; labels are {LABELS}")
         return cls(variable, tuple(sorted(labels.items())))
 
 
@@ -119,7 +120,7 @@ class Results:
         try:
             return self.variants.index(variant)
         except ValueError:
-            raise KeyError(f"no variant {variant!r}; this run has {self.variants}") from None
+            raise UnknownNameError(f"no variant {variant!r}; this run has {self.variants}") from None
 
     def has(self, variable: str, **labels: str) -> bool:
         return SeriesKey.of(variable, **labels) in self.data
@@ -132,7 +133,7 @@ class Results:
         """Values of one series for every variant (M, T+1)."""
         key = SeriesKey.of(variable, **labels)
         if key not in self.data:
-            raise KeyError(f"no series {variable} {dict(key.labels)}")
+            raise UnknownNameError(f"no series {variable} {dict(key.labels)}")
         return self.data[key]
 
     def unit(self, variable: str, **labels: str) -> str:
@@ -192,7 +193,7 @@ class Results:
         """The same results restricted to start <= t <= end (e.g. the common years of a comparison)."""
         keep = (self.times >= start - 1e-9) & (self.times <= end + 1e-9)
         if keep.sum() < 2:
-            raise ValueError(f"{self.scenario.name}: fewer than two instants in [{start:g}, {end:g}]")
+            raise UsageError(f"{self.scenario.name}: fewer than two instants in [{start:g}, {end:g}]")
         note = f"restricted to {self.times[keep][0]:g}-{self.times[keep][-1]:g}"
         return Results(
             scenario=self.scenario, times=self.times[keep], variants=self.variants,
@@ -319,7 +320,7 @@ class Results:
             parts: dict[str, dict[str, float]] = {"service": {}, "owner": {}, "equipment": {}}
             network = np.zeros_like(traffic)
             for kind in ("generation", "layer", "device"):
-                for name in self.labels("impact", kind, category=cat, phase="use"):
+                for name in self.labels("impact", kind, category=cat, phase=USE):
                     v = self._assessed_sum(cat, PHASES, **{kind: name})
                     value = np.nan if v is None else integrate(v)
                     parts["owner"][f"{kind}:{name}"] = value
@@ -327,16 +328,16 @@ class Results:
                         parts["service"]["devices"] = parts["service"].get("devices", 0.0) + value
                     elif v is not None:
                         network = network + v
-            for s, share in shares.items():
-                parts["service"][s] = integrate(network * share)
-            for e in self.labels("impact", "equipment", category=cat, phase="manufacturing"):
-                v = self._assessed_sum(cat, ("manufacturing", "end_of_life"), equipment=e)
+            for s, fraction in shares.items():
+                parts["service"][s] = integrate(network * fraction)
+            for e in self.labels("impact", "equipment", category=cat, phase=MANUFACTURING):
+                v = self._assessed_sum(cat, EQUIPMENT_PHASES, equipment=e)
                 parts["equipment"][e] = np.nan if v is None else integrate(v)
-            parts["equipment"]["electricity"] = integrate(self.series("impact", category=cat, phase="use"))
+            parts["equipment"]["electricity"] = integrate(self.series("impact", category=cat, phase=USE))
             for dimension, values in parts.items():
                 for name, value in values.items():
-                    phases = {"use"} if name == "electricity" else (
-                        {"manufacturing", "end_of_life"} if dimension == "equipment" else set(PHASES))
+                    phases = {USE} if name == "electricity" else (
+                        set(EQUIPMENT_PHASES) if dimension == "equipment" else set(PHASES))
                     if total_note == NOT_ASSESSED or np.isnan(value):
                         value, share, note = np.nan, np.nan, NOT_ASSESSED
                     else:
@@ -383,7 +384,8 @@ class Results:
                 "traffic is forced (demand.traffic): demand does not react to the cost of a GB, "
                 "so the rebound variants are not meaningful; rebound, backfire and induced are "
                 "not reported")
-        quantities = {"energy": ("energy", {}, "kWh/yr"), "traffic": ("traffic", {}, "GB/yr")}
+        quantities: dict[str, tuple[str, dict[str, str], str]] = {"energy": ("energy", {}, "kWh/yr"),
+                                                                  "traffic": ("traffic", {}, "GB/yr")}
         for cat, (unit, _) in CATEGORIES.items():
             quantities[cat] = ("impact", {"category": cat}, f"{unit}/yr")
         for q, (variable, labels, rate_unit) in quantities.items():

@@ -47,7 +47,9 @@ import re
 
 import pint
 
-ureg = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
+from .errors import UnitError
+
+ureg: pint.UnitRegistry = pint.UnitRegistry(autoconvert_offset_to_baseunit=True, on_redefinition="ignore")
 # pint makes information dimensionless; a GB must not be confused with a plain number.
 ureg.define("bit = [information] = b")
 ureg.define("CO2e = [climate_equivalent] = CO2eq")
@@ -56,12 +58,13 @@ ureg.define("Cu_eq = [copper_equivalent] = Cueq")
 ureg.define("unit = [count] = units")
 ureg.define("site = unit = sites")
 ureg.define("user = unit = users")
+ureg.define("EUR = [currency] = euro = euros")
 
 #: Dimensions of the units in which a plain number is accepted (see :func:`takes_bare_number`).
 _BARE_DIMENSIONS = (ureg.year.dimensionality, (1 / ureg.year).dimensionality, ureg.unit.dimensionality)
 
 
-class QuantityError(ValueError):
+class QuantityError(UnitError):
     """A value could not be read as a quantity in the expected unit."""
 
 
@@ -229,8 +232,9 @@ def describe(value: object) -> str:
         text = repr(value)
         return text if len(text) <= 30 else f"{text[:10]}... (a number of {len(text)} digits)"
     if hasattr(value, "isoformat"):
-        return f"the date {value.isoformat()}"  # type: ignore[union-attr]
-    kind = {dict: "a mapping ", list: "a list ", str: ""}.get(type(value), f"a {type(value).__name__} ")
+        return f"the date {value.isoformat()}"
+    kinds: dict[type, str] = {dict: "a mapping ", list: "a list ", str: ""}
+    kind = kinds.get(type(value), f"a {type(value).__name__} ")
     text = repr(value)
     return kind + (text if len(text) <= 60 else text[:57] + "...")
 
@@ -371,7 +375,7 @@ def _parsed(value: str, unit: str) -> float:
     if reason is not None:
         raise QuantityError(f"found {describe(value)}, expected a quantity{_in(unit)}: {reason}")
     try:
-        quantity = ureg.Quantity(text)
+        quantity: pint.Quantity = ureg.Quantity(text)
     except pint.errors.UndefinedUnitError as exc:
         names = tuple(exc.unit_names) if isinstance(exc.unit_names, list | tuple) else (str(exc.unit_names),)
         listed = ", ".join(repr(n) for n in names)

@@ -83,16 +83,18 @@ def test_no_5g_means_no_5g_sites_more_4g_sites_and_less_energy(runs):
     base, no5g = runs["baseline"], runs["no-5g"]
     assert np.all(no5g.series("sites", generation="5G") == 0)
     k = int(np.argmin(np.abs(base.times - 2030)))
-    assert no5g.series("sites", generation="4G")[k] > 1.5 * base.series("sites", generation="4G")[k]
+    assert no5g.series("sites", generation="4G")[k] > 1.3 * base.series("sites", generation="4G")[k]
     assert no5g.total("energy") < base.total("energy")  # 5G's idle load outweighs its per-GB savings here
-    np.testing.assert_allclose(no5g.series("traffic"), base.series("traffic"), rtol=0.01)  # cost index barely moves
+    np.testing.assert_allclose(no5g.series("traffic"), base.series("traffic"), rtol=0.02)  # the price barely moves
 
 
 def test_gb_tax_cuts_traffic_after_2027_only(runs):
     base, tax = runs["baseline"], runs["gb-tax"]
     before, after = base.times < 2027, base.times >= 2028
     np.testing.assert_allclose(tax.series("traffic")[before], base.series("traffic")[before], rtol=1e-12)
-    assert np.all(tax.series("traffic")[after] < 0.8 * base.series("traffic")[after])
+    eps = tax.scenario.demand.services["video"].elasticity  # one fitted value for every service
+    ratio = tax.series("traffic")[after] / base.series("traffic")[after]
+    np.testing.assert_allclose(ratio[1:], 1.5 ** -eps, atol=0.003)  # a 50 % surcharge: traffic × 1.5^-ε
     assert tax.total("energy") < base.total("energy")
 
 

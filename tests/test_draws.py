@@ -24,7 +24,9 @@ STACKED_RANGES = {
     "demand.services.video.growth": (0.0, 0.5),
     "demand.services.web.delay": (0.0, 3.0),
     "demand.users.2030": (2e6, 5e6),
-    "cost.energy_weight": (0.2, 0.6),
+    "price.cost_of_capital": (0.02, 0.1),
+    "price.electricity.2030": (0.05, 0.2),
+    "generations.new.site_opex": (5e3, 3e4),
     "generations.*.efficiency_gain": (0.0, 0.3),
     "generations.new.coverage_sites": (100.0, 400.0),
     "generations.old.idle_power": (500.0, 2000.0),
@@ -111,7 +113,7 @@ def test_broken_samples_are_those_whose_derived_scenario_breaks_a_rule():
     data = copy.deepcopy(STACKED)
     data["demand"]["services"]["video"]["saturation"] = "2 GB/month"
     scenario = simulator.scenario_from_dict(data)
-    ranges = {"cost.energy_weight": (0.2, 0.9), "cost.capital_weight": (0.0, 0.4),
+    ranges = {"price.cost_of_capital": (0.0, 0.2), "generations.old.site_cost": (0.0, 4e5),
               "demand.services.video.saturation": (10.0, 30.0), "equipment.baseband.lifetime": (5.0, 12.0),
               "demand.services.*.elasticity": (0.0, 2.0)}
     paths = _parameters(scenario, ranges)
@@ -129,22 +131,23 @@ def test_only_the_rules_reading_a_drawn_value_are_checked_again():
     assert rules_reading(scenario, [path for group in unread for path in group]) == ()
     assert broken_samples(scenario, _parameters(scenario, ["demand.services.*.elasticity"]),
                           np.array([[0.5], [1e9]])).tolist() == []
-    read = rules_reading(scenario, [("cost", "energy_weight"), ("equipment", "radio", "lifetime")])
-    assert [rule.check.__name__ for rule in read] == ["_cost", "_lifetimes"]
+    read = rules_reading(scenario, [("demand", "services", "video", "usage"), ("equipment", "radio", "lifetime")])
+    assert [rule.check.__name__ for rule in read] == ["_demand", "_lifetimes"]
 
 
 def test_a_member_breaking_a_rule_only_with_the_others_draws_is_refused_by_name():
     """Each end of each range meets the rules (checked on loading), two draws together do not."""
     data = copy.deepcopy(STACKED)
-    data["uncertainty"] = {"cost.energy_weight": {"dist": "uniform", "low": 0.3, "high": 0.69},
-                           "cost.capital_weight": {"dist": "uniform", "low": 0.1, "high": 0.45}}
+    data["demand"]["services"]["video"]["saturation"] = "20 GB/yr"
+    data["uncertainty"] = {"demand.services.video.usage": {"dist": "uniform", "low": 6, "high": 18},
+                           "demand.services.video.saturation": {"dist": "uniform", "low": 13, "high": 30}}
     scenario = simulator.scenario_from_dict(data)
-    values = np.array([[0.4, 0.2], [0.69, 0.45], [0.6, 0.44], [0.5, 0.41]])
+    values = np.array([[10, 20], [17, 14], [12, 29], [6, 13]])
     with pytest.raises(ScenarioError) as info:
         run_chunk(scenario, uncertain_parameters(scenario), values, first=10)
     assert [str(p) for p in info.value.problems] == [
-        "uncertainty: member 11 (cost.energy_weight=0.69, cost.capital_weight=0.45): cost: "
-        "energy_weight + capital_weight = 1.14, expected at most 1"]
+        "uncertainty: member 11 (demand.services.video.usage=17, demand.services.video.saturation=14): "
+        "demand.services.video.saturation: found 14 GB/yr, expected at least the starting usage (17 GB/yr)"]
     assert run_chunk(scenario, uncertain_parameters(scenario), values[[0, 3]])["energy"].shape[0] == 2
 
 
@@ -155,7 +158,7 @@ def _every_numeric_path(scenario):
         for name, item in found.items():
             yield f"{prefix}.{name}", item
 
-    sections = [("demand", scenario.demand), ("cost", scenario.cost), ("grid", scenario.grid),
+    sections = [("demand", scenario.demand), ("price", scenario.price), ("grid", scenario.grid),
                 *items("demand.services", scenario.demand.services), *items("generations", scenario.generations),
                 *items("layers", scenario.layers), *items("devices", scenario.devices),
                 *items("equipment", scenario.equipment),

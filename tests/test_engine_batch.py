@@ -130,7 +130,7 @@ def test_shared_parameters_keep_a_member_axis_of_one():
     p = compile_params([BASE, SAMPLES["elasticity"]])
     assert p.members == 6
     for name in ("users", "layer_pue", "device_per_user", "grid", "embodied", "end_of_life", "weibull",
-                 "fleet_coefficient", "capex_per_site"):
+                 "fleet_coefficient", "electricity_price", "fixed_cost"):
         assert getattr(p, name).shape[0] == 1, name
     assert p.elasticity.shape[0] == 6
     assert all(q.value is None or q.value.shape == (1,) for q in p.policies)

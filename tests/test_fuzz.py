@@ -75,7 +75,7 @@ MULTI: dict[str, Any] = {
             "web": {"usage": "5 GB/yr", "elasticity": 0.4},
         },
     },
-    "cost": {"energy_weight": 0.6, "capital_weight": 0.3},
+    "price": {"electricity": "0.1 EUR/kWh", "fixed": "5 kEUR/yr", "cost_of_capital": 0.05},
     "generations": {
         "4G": {"launch": 2005, "switch_off": 2018, "energy_intensity": "0.5 kWh/GB", "efficiency_gain": 0.1,
                "idle_power": "1 kW", "capacity_per_site": "5000 GB/yr", "coverage_sites": 20,

@@ -20,7 +20,7 @@ STAGES = [
     ("model",),
     ("engine", "results", "rebound", "decomposition"),
     ("compare",),
-    ("display", "plots", "export", "serve", "ensemble"),
+    ("display", "plots", "export", "serve", "ensemble", "calibrate"),
     ("cli", "__main__", "__init__"),
 ]
 #: Private names still read across modules: none since ensembles and single runs compile the same way.

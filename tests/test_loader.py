@@ -117,3 +117,15 @@ def test_reference_documents_every_analyst_path():
                  "generations.<name>.efficiency_gain", "generations.<name>.idle_power",
                  "equipment.<name>.lifetime", "equipment.<name>.embodied.climate_change", "policies"]:
         assert f"`{path}`" in text, path
+
+
+def test_a_star_in_set_stands_for_every_key_there():
+    """As in uncertainty: paths, ``*`` sets every service's value (each its own copy); a ``*`` where the
+    scenario holds nothing is refused with the path."""
+    root = Path(__file__).resolve().parents[1] / "scenarios"
+    scenario = load_scenario(root / "gb-tax.yaml", ["demand.services.*.elasticity=0.2", "layers.*.pue=1.3"])
+    assert {s.elasticity for s in scenario.demand.services.values()} == {0.2}
+    assert {layer.pue for layer in scenario.layers.values()} == {1.3}
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(root / "gb-tax.yaml", ["devices.smartphone.components.*.x=1"])
+    assert "devices.smartphone.components holds no keys or items for * to stand for" in str(info.value)

@@ -43,7 +43,7 @@ RICH: dict[str, Any] = {
             "web": {"usage": "0.3 GB/month", "growth": 0.05, "elasticity": 0.3},
         },
     },
-    "cost": {"energy_weight": 0.6, "capital_weight": 0.4},
+    "price": {"electricity": "0.1 EUR/kWh", "fixed": "50 MEUR/yr"},
     # Listed newest first: colours must follow the order of launch, not of the file.
     "generations": {
         "4G": {"launch": 2008, "energy_intensity": "0.5 kWh/GB", "efficiency_gain": 0.2,

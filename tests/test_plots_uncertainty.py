@@ -106,7 +106,7 @@ PARAMETERS = [
     "demand.users.ceiling", "generations.4G.efficiency_gain", "generations.5G.efficiency_gain",
     "generations.5G.idle_power", "generations.4G.idle_power", "layers.data_centres.pue",
     "equipment.radio_unit.embodied.climate_change", "equipment.server.lifetime", "grid.climate_change",
-    "cost.energy_weight", "demand.services.video.delay", "generations.5G.coverage_sites",
+    "price.cost_of_capital", "demand.services.video.delay", "generations.5G.coverage_sites",
     "devices.smartphone.annual_energy", "equipment.smartphone.embodied.climate_change",
 ]
 

@@ -1,7 +1,8 @@
 """Every shipped scenario validates and runs; the baseline against published figures.
 
 The baseline was calibrated on some of these figures (see its header), so these tests
-guard the calibration against regressions of the model; the classroom closed form and
+guard the calibration against regressions of the model; tests/test_calibration_baseline.py
+holds the out-of-sample check (fit up to 2015, compare 2016-2023); the classroom closed form and
 the invariants of test_properties.py are the independent checks.
 """
 
@@ -75,7 +76,7 @@ def test_baseline_traffic_outgrows_energy_and_generations_stack(baseline):
 def test_baseline_rebound_is_partial_and_induces_traffic(baseline):
     summary = baseline.summary()
     assert 0 < summary["rebound"]["energy"] < 1 and not summary["backfire"]["energy"]
-    assert summary["induced"]["traffic"]["relative"] > 1.0  # induced traffic more than doubles the no-rebound path
+    assert 0.1 < summary["induced"]["traffic"]["relative"] < 1.0  # fitted ε = 0.031: +24 % over 2000-2050
     by_phase = summary["totals"]["climate_change"]["by_phase"]
     assert by_phase["manufacturing"] > by_phase["use"]  # manufacturing dominates (devices)
 

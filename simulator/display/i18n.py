@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
+from ..errors import UsageError
+
 #: Languages figures can be drawn in.
 LANGUAGES = ("en", "fr")
 
@@ -198,12 +200,16 @@ FRENCH: dict[str, str] = {
     "simulated (actual run)": "simulé (scénario réel)",
     "observed": "observé",
     "{quantity}, index ({year} = 100)": "{quantity}, indice ({year} = 100)",
+    "Index ({year} = 100)": "Indice ({year} = 100)",
+    "{names}: {source}": f"{{names}}{_NB}: {{source}}",
     "not simulated: {what}": f"non simulé{_NB}: {{what}}",
     "index year {year} is outside the simulated years":
         "l’année de référence {year} est hors des années simulées",
     "no observations in this scenario": "aucune observation dans ce scénario",
     "source: {source}": f"source{_NB}: {{source}}",
     "Energy per GB": "Énergie par Go",
+    "Network energy": "Énergie des réseaux",
+    "Price of a GB": "Prix d’un Go",
     "Sites": "Sites",
     "Users": "Utilisateurs",
     "Equipment in service": "Équipements en service",
@@ -268,7 +274,7 @@ _MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", 
 def check_lang(lang: str) -> str:
     """``lang`` if figures can be drawn in it; ValueError naming the languages otherwise."""
     if lang not in LANGUAGES:
-        raise ValueError(f"figure language {lang!r} is not supported; expected one of "
+        raise UsageError(f"figure language {lang!r} is not supported; expected one of "
                          f"{', '.join(LANGUAGES)}")
     return lang
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import UsageError
 from .i18n import date_text, period_text, tr, unit_text
 
 if TYPE_CHECKING:
@@ -218,7 +219,7 @@ def source_date() -> dt.date:
     try:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
     except (ValueError, OverflowError, OSError):
-        raise ValueError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since "
+        raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since "
                          "1970-01-01 (UTC)") from None
 
 

@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..output_folder import claim
+
+if TYPE_CHECKING:
+    from ..scenario.schema import Scenario
+    from .measures import Measure
 
 #: Most members (or runs) one command may ask for.
 MAX_MEMBERS = 1_000_000
@@ -55,7 +60,7 @@ def _add_common(p: argparse.ArgumentParser, formats: Callable, dpi: Callable, la
     p.add_argument("--no-plots", action="store_true", help="write tables only")
 
 
-def register(sub, common: argparse.ArgumentParser, formats: Callable, dpi: Callable, languages: Sequence[str]
+def register(sub: Any, common: argparse.ArgumentParser, formats: Callable, dpi: Callable, languages: Sequence[str]
              ) -> dict[str, Callable]:
     """Add the three commands to ``sub``; return their handlers by name."""
     mc = sub.add_parser("montecarlo", parents=[common],
@@ -96,7 +101,7 @@ def _reach_scheduler(args: argparse.Namespace) -> None:
         reach(args.scheduler)
 
 
-def _load(args: argparse.Namespace):
+def _load(args: argparse.Namespace) -> tuple[Scenario, Measure]:
     """The scenario and the measure (checked, or chosen by default) before any output folder is claimed."""
     from ..scenario.load import load_scenario
     from .measures import choose_measure

@@ -7,6 +7,7 @@ resolved scenario, its sha256, the command and the software versions.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -39,8 +40,8 @@ MONTECARLO_FILES = {
 }
 
 
-def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, formats=("png",), dpi: int = 300,
-                     lang: str = "en", command: list[str] | None = None) -> Path:
+def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, formats: Iterable[str] = ("png",),
+                     dpi: int = 300, lang: str = "en", command: list[str] | None = None) -> Path:
     """members.parquet, members.csv, bands.csv, summary.json, manifest.json, plots/fan_chart."""
     folder = Path(folder)
     scenario = mc.ensemble.scenario
@@ -71,8 +72,8 @@ SWEEP_FILES = {
 }
 
 
-def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats=("png",), dpi: int = 300,
-                lang: str = "en", command: list[str] | None = None) -> Path:
+def write_sweep(sw: Sweep, folder: str | Path, *, plots: bool = True, formats: Iterable[str] = ("png",),
+                dpi: int = 300, lang: str = "en", command: list[str] | None = None) -> Path:
     """grid.csv, summary.json, manifest.json; plots/sweep (one parameter) or plots/jevons_map (two)."""
     folder = Path(folder)
     scenario = sw.ensemble.scenario
@@ -111,7 +112,8 @@ SENSITIVITY_FILES = {
 
 
 def write_sensitivity(sens: Sensitivity, scenario: Scenario, folder: str | Path, *, plots: bool = True,
-                      formats=("png",), dpi: int = 300, lang: str = "en", command: list[str] | None = None) -> Path:
+                      formats: Iterable[str] = ("png",), dpi: int = 300, lang: str = "en",
+                      command: list[str] | None = None) -> Path:
     """indices.csv, summary.json, manifest.json, plots/sensitivity."""
     folder = Path(folder)
     with atomic_folder(folder) as tmp:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..engine import simulate
+from ..errors import UsageError
 from ..rebound import backfires, verdict
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
@@ -173,7 +174,7 @@ def monte_carlo(scenario: Scenario, n: int, *, seed: int | None = None, keys: li
     ``run`` goes to :func:`~.runner.run_members` (workers, chunk, scheduler, dask_local, progress).
     """
     if not isinstance(n, int) or n < 1:
-        raise ValueError(f"found n={n!r}, expected a whole number of members >= 1")
+        raise UsageError(f"found n={n!r}, expected a whole number of members >= 1")
     parameters = uncertain_parameters(scenario, keys)
     chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
     seed = scenario.seed if seed is None else seed

@@ -29,22 +29,23 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from multiprocessing.process import BaseProcess
+from typing import Any, Literal, cast
 
 import numpy as np
 
-from ..engine import run_params, run_samples, schedule_key
-from ..errors import Interrupted, Problem, ScenarioError, SimulatorError
+from ..engine import TOTALS_FIELDS, run_params, run_samples, schedule_key, total_energy, total_impact
+from ..errors import Interrupted, Problem, ScenarioError, SimulatorError, UnknownNameError
 from ..interrupts import STOP_SIGNALS
 from ..model.draws import broken_samples, draw_samples
 from ..model.params import compile_samples
 from ..model.variants import VARIANTS
 from ..scenario import space
 from ..scenario.checks import semantic_problems
-from ..scenario.schema import CATEGORIES, Scenario
+from ..scenario.schema import Scenario
 from .sampling import Parameter, member_scenario
 from .scheduler import SCHEDULER_ANSWER, reach, unreachable
 
@@ -62,7 +63,7 @@ def default_chunk(scenario: Scenario) -> int:
     size = CHUNK_WORK // (scenario.n_steps * (1 + len(scenario.equipment)))
     return int(min(max(size, CHUNK_RANGE[0]), CHUNK_RANGE[1]))
 #: Recorder fields the headline series are made of (recording fewer is faster).
-RECORDED = ("gen_energy", "layer_energy", "device_energy", "manufacturing", "use", "end_of_life", "traffic")
+RECORDED = (*TOTALS_FIELDS, "traffic")
 
 
 @dataclass
@@ -91,7 +92,7 @@ class Ensemble:
     def variant(self, quantity: str, name: str) -> np.ndarray:
         """The series (N, T+1) of ``quantity`` (``energy``, ``climate_change``) in the variant ``name``."""
         if name not in self.variants:
-            raise KeyError(f"no variant {name!r} in this ensemble; it ran {', '.join(self.variants)}")
+            raise UnknownNameError(f"no variant {name!r} in this ensemble; it ran {', '.join(self.variants)}")
         return getattr(self, quantity)[:, self.variants.index(name)]
 
     def cumulative(self, values: np.ndarray) -> np.ndarray:
@@ -105,9 +106,7 @@ class Ensemble:
 
 def _headline(rec: dict[str, np.ndarray], n: int, variants: tuple[str, ...]) -> dict[str, np.ndarray]:
     m = len(variants)
-    energy = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
-    c = list(CATEGORIES).index("climate_change")
-    climate = rec["manufacturing"][..., c] + rec["use"][..., c] + rec["end_of_life"][..., c]
+    energy, climate = total_energy(rec), total_impact(rec, "climate_change")
     t = energy.shape[-1]
     actual = variants.index("actual")
     return {"energy": np.ascontiguousarray(energy.reshape(n, m, t)),
@@ -165,13 +164,17 @@ def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.nda
     return out
 
 
-def _progress(total: int, enabled: bool | None):
+def _progress(total: int, enabled: bool | None) -> Any:  # a tqdm bar (tqdm has no type information)
     from tqdm import tqdm
 
     if enabled is None:
         enabled = sys.stderr.isatty()
     return tqdm(total=total, unit="member", disable=not enabled, file=sys.stderr, dynamic_ncols=True,
                 desc="members")
+
+
+#: Receives the headline arrays of a chunk, by the chunk's index.
+Collect = Callable[[int, dict[str, np.ndarray]], None]
 
 
 def _chunks(n: int, size: int) -> list[slice]:
@@ -277,7 +280,7 @@ def _attempt(scenario: Scenario, parameters: list[Parameter], variants: tuple[st
         return index, None, exc
 
 
-def _stopped(process) -> SimulatorError:
+def _stopped(process: BaseProcess) -> SimulatorError:
     process.join(1.0)
     code = process.exitcode
     how = f"killed by {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
@@ -285,7 +288,8 @@ def _stopped(process) -> SimulatorError:
                           "from outside, or out of memory; try fewer --workers or a smaller --chunk")
 
 
-def _run_pool(scenario, parameters, variants, values, slices, collect: Callable, workers: int) -> None:
+def _run_pool(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
+              slices: list[slice], collect: Collect, workers: int) -> None:
     """Chunks on worker processes, one chunk at a time each, through a pipe per worker.
 
     Not ``multiprocessing.Pool``: its workers share a queue lock, and a worker killed while
@@ -296,14 +300,14 @@ def _run_pool(scenario, parameters, variants, values, slices, collect: Callable,
     import multiprocessing
     from multiprocessing.connection import wait
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    method: Literal["fork"] | None = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
     tasks = iter([(i, values[s], s.start) for i, s in enumerate(slices)])
-    started: list[tuple[Any, Connection]] = []
-    running: dict[Connection, Any] = {}
+    started: list[tuple[BaseProcess, Connection]] = []
+    running: dict[Connection, BaseProcess] = {}
     finished = False
 
-    def give(process, conn: Connection) -> None:
+    def give(process: BaseProcess, conn: Connection) -> None:
         task = next(tasks, None)
         try:
             conn.send(task)
@@ -318,8 +322,9 @@ def _run_pool(scenario, parameters, variants, values, slices, collect: Callable,
             for _ in range(min(workers, len(slices))):
                 ours, theirs = context.Pipe()
                 inherited = [c for _, c in started] if method == "fork" else []
-                process = context.Process(target=_worker, daemon=True, name="jevons-worker",
-                                          args=(theirs, scenario, parameters, variants, os.getpid(), inherited))
+                process: BaseProcess = context.Process(
+                    target=_worker, daemon=True, name="jevons-worker",
+                    args=(theirs, scenario, parameters, variants, os.getpid(), inherited))
                 process.start()
                 theirs.close()
                 started.append((process, ours))
@@ -328,7 +333,7 @@ def _run_pool(scenario, parameters, variants, values, slices, collect: Callable,
         for process, conn in started:
             give(process, conn)
         while running:
-            for conn in wait(list(running)):
+            for conn in cast(list[Connection], wait(list(running))):  # what it was given, ready
                 process = running.pop(conn)
                 try:
                     index, part, error = conn.recv()
@@ -354,7 +359,7 @@ QUIET = logging.CRITICAL + 10
 
 
 @contextlib.contextmanager
-def _signals_ignored():
+def _signals_ignored() -> Iterator[None]:
     """Ignore the stop signals while the cluster's processes start: they inherit SIG_IGN (which Python
     keeps), so a terminal's Ctrl-C, sent to the whole process group, reaches this process alone, which
     shuts them down quietly. The signals are also blocked meanwhile: Linux keeps a blocked signal
@@ -370,8 +375,8 @@ def _signals_ignored():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-def _run_dask(scenario, parameters, variants, values, slices, collect: Callable, scheduler: str | None,
-              dask_local: int | None) -> None:
+def _run_dask(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
+              slices: list[slice], collect: Collect, scheduler: str | None, dask_local: int | None) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, UsageError
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
 from .runner import Ensemble, run_members
@@ -86,13 +86,13 @@ def analyse(names: list[str], to_values: Callable[[np.ndarray], np.ndarray],
 
         u = sample.sample(problem, n, num_levels=MORRIS_LEVELS, seed=seed)
     else:
-        raise ValueError(f"found method {method!r}, expected one of {', '.join(METHODS)}")
+        raise UsageError(f"found method {method!r}, expected one of {', '.join(METHODS)}")
     outputs = model(to_values(u))
     rows = []
     for output, y in outputs.items():
         y = np.asarray(y, dtype=float)
         if not np.all(np.isfinite(y)):
-            raise ValueError(f"{output} is undefined for some members; it cannot be analysed")
+            raise UsageError(f"{output} is undefined for some members; it cannot be analysed")
         if method == "sobol":
             # A Generator, not the int: SALib's Sobol analysis ignores a seed of 0 (``if seed:``) and
             # then draws its bootstrap from numpy's global state, so its intervals changed run to run.
@@ -120,7 +120,7 @@ def sensitivity(scenario: Scenario, method: str, n: int, *, keys: list[str] | No
     """Sobol or Morris indices of the scenario's uncertain parameters for cumulative energy, climate
     change and the measure (as for :func:`~.montecarlo.monte_carlo`); ``run`` goes to run_members."""
     if method not in METHODS:
-        raise ValueError(f"found method {method!r}, expected one of {', '.join(METHODS)}")
+        raise UsageError(f"found method {method!r}, expected one of {', '.join(METHODS)}")
     parameters = uncertain_parameters(scenario, keys)
     chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
     seed = scenario.seed if seed is None else seed

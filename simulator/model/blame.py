@@ -38,7 +38,7 @@ from pydantic import BaseModel
 
 from ..errors import BlowUpError, NumericalError, Problem
 from ..scenario.load import source_of
-from ..scenario.schema import Scenario
+from ..scenario.schema import PHASES, Scenario
 from ..scenario.types import Table
 
 Path = tuple[Any, ...]
@@ -48,13 +48,14 @@ _NOT_PARAMETERS = ("name", "description", "seed", "time", "observations", "uncer
 _DATES = {"launch", "switch_off", "at", "midpoint", "index_year"}
 _FALLS = {"efficiency_gain", "idle_power_gain"}
 _GROWTHS = {"growth", "capacity_growth"}
-#: Sections the demand side is computed from: traffic, the cost of a GB (technology and capital),
-#: sites and the energy of generations and layers.
-_DEMAND_SIDE = ("demand", "cost", "generations", "layers", "policies")
+#: Sections the demand side is computed from: traffic, the price of a GB (technology, sites, electricity
+#: and fixed costs), sites and the energy of generations and layers.
+_DEMAND_SIDE = ("demand", "price", "generations", "layers", "policies")
 _FLEETS = {"in_service", "installed", "retired"}
-_IMPACTS = {"manufacturing", "use", "end_of_life"}
+_IMPACTS = set(PHASES)
 #: Recorded fields as a person reads them.
-_NAMES = {"gen_traffic": "traffic by generation", "cost_index": "the cost index", "gen_energy": "energy of generations",
+_NAMES = {"gen_traffic": "traffic by generation", "cost_index": "the cost index", "price": "the price of a GB",
+          "gen_energy": "energy of generations",
           "gen_idle_energy": "idle energy of generations", "layer_energy": "energy of layers",
           "device_energy": "energy of devices", "in_service": "equipment in service",
           "installed": "equipment manufactured", "retired": "equipment retired",
@@ -65,21 +66,19 @@ _NAMES = {"gen_traffic": "traffic by generation", "cost_index": "the cost index"
 def on_chain(path: Path, variable: str) -> bool:
     """True if the number at ``path`` enters the computation of the recorded ``variable``.
 
-    Demand, traffic, the cost index, sites and network energy come from the
-    demand, cost, generations, layers and policies sections and from the
-    climate impact of making network equipment (the capital part of the cost of
-    a GB); device energy from users and devices; fleets add devices and
-    equipment; impacts read everything.
+    Demand, traffic, the price of a GB and cost index, sites and network energy
+    come from the demand, price, generations, layers and policies sections
+    (embodied impacts never enter the price); device energy from users and
+    devices; fleets add devices and equipment; impacts read everything.
     """
     section = path[0]
     if variable == "device_energy":
         return path[:2] == ("demand", "users") or section == "devices"
-    capital = section == "equipment" and ("components" in path or path[2:4] == ("embodied", "climate_change"))
     if variable in _IMPACTS:
         return True
     if variable in _FLEETS:
         return section in (*_DEMAND_SIDE, "devices", "equipment")
-    return section in _DEMAND_SIDE or capital
+    return section in _DEMAND_SIDE
 
 
 def numbers(scenario: Scenario) -> Iterator[tuple[Path, float]]:

@@ -24,9 +24,10 @@ from __future__ import annotations
 import math
 
 import simpy
+from simpy.events import ProcessGenerator
 
 #: Phases of a step, in order.
-PHASES = ("technology", "demand", "network", "fleets", "impacts", "record")
+PHASES = ("technology", "demand", "network", "price", "fleets", "impacts", "record")
 
 
 class Clock:
@@ -69,7 +70,7 @@ class Clock:
             self._due.setdefault(step, []).append((event, year))
         return event
 
-    def _run(self):
+    def _run(self) -> ProcessGenerator:
         yield self.env.timeout(0)  # processes started at step 0 register what is due first
         while True:
             while self._due.get(self.step):

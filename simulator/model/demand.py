@@ -1,32 +1,40 @@
-"""Demand: exogenous usage, the cost of a GB, and the traffic it induces (the rebound).
+"""Demand: exogenous usage, the price of a GB, and the traffic it induces (the rebound).
 
 Each step, for every service s:
 
 * exogenous demand ``D_s = users × usage_s(t) × policy scale`` (GB/yr), with
   usage growing at ``growth`` per year, logistically if a saturation is given;
-* the cost index ``C`` (1 at the start): energy share × energy per GB relative
-  to the start + capital share × equipment per GB of capacity relative to the
-  start + the rest constant, times (1 + surcharge). Frozen members keep C = 1;
+* the cost index ``C`` (1 at the start): the price of a GB users see, relative to
+  the price of the start, times (1 + surcharge);
 * target traffic ``T*_s = D_s × C^(-ε_s)``; actual traffic follows it with a
   first-order delay ``τ_s`` (exact discretisation: the gap shrinks by
   exp(-dt/τ) per step; τ = 0 follows immediately);
 * or, with forced traffic (``demand.traffic``), the given total shared among
   services in proportion to D_s: no demand model, no rebound.
 
-Both parts of C measure the *technology* of the step, not how busy the network
-is: energy per GB of a generation is its dynamic energy per GB plus its idle
-power spread over the usable capacity of a site; capital per GB is the
-equipment of a site over that capacity. Economies of scale from fuller sites
-are thus not counted as cheaper gigabytes, so a scenario without technology
-change has a constant cost index and its counterfactuals coincide with it.
-Since C before surcharges depends on technology alone, the technology process
-computes it (``State.cost_mix``, :func:`~simulator.model.network.technology_block`);
-this one applies surcharges and holds it at 1 for frozen members. A twin variant
-(``window/engineering``, ``without:X/engineering``) reads the cost of a GB of
-another member of its sample (``Params.cost_source``): the actual technology with
-demand held at the cost of the run it is the twin of.
+The price of a GB (EUR/GB, :func:`average_cost`, scenario section ``price``) is
+average-cost pricing: what the network costs over the traffic it carries. Its
+traffic-proportional part — the electricity of the dynamic energy per GB — is
+the technology of the step; the rest — sites (annualised purchase and build,
+operating cost), their idle electricity and the fixed costs (spectrum, staff,
+IT) — is spread over the traffic carried the step before, which is known when
+demand is set. Users thus see cheaper gigabytes both when equipment gets more
+efficient and when fixed costs are shared by more traffic; with no costs that
+do not scale with traffic, the price is the energy bill per GB, and a run's
+cost index is its energy per GB relative to the start (the classroom closed
+form). Embodied carbon never enters the price.
 
-Like every process, this one runs under ``np.errstate(all="ignore")`` (set by
+A twin variant (``window/engineering``, ``without:X/engineering``) reads the
+price of another member of its sample (``Params.cost_source``): the actual
+technology with demand held at the price of the run it is the twin of. The
+marginal variant's reference is the price of the start at unscaled efficiency,
+so its price falls by 1/(1 + h) where energy is its cost.
+
+``p`` is the batch's :class:`~simulator.model.params.Params` and ``s`` its
+:class:`~simulator.model.state.State`, as everywhere in the model (shapes:
+M members, S services, G generations).
+
+Like every process, these run under ``np.errstate(all="ignore")`` (set by
 the engine): divisions by an unlimited capacity give 0 as they should, and an
 overflow is located afterwards by the engine's check of the recorded values.
 """
@@ -34,6 +42,8 @@ overflow is located afterwards by the engine's check of the recorded values.
 from __future__ import annotations
 
 import numpy as np
+import simpy
+from simpy.events import ProcessGenerator
 
 from .clock import Clock
 from .params import Params
@@ -41,6 +51,7 @@ from .state import State
 
 
 def usage_per_user(p: Params) -> np.ndarray:
+
     """Usage per user before policies at every instant (T+1,M,S) in GB/yr.
 
     Exponential growth at ``growth`` per year, or logistic towards ``saturation``
@@ -62,7 +73,17 @@ def forced_split(total: np.ndarray, demand: np.ndarray) -> np.ndarray:
     return total[:, None] * shares
 
 
-def traffic_demand(env, clock: Clock, p: Params, s: State):
+def annual_site_cost(p: Params) -> np.ndarray:
+    """Cost of keeping one site of each generation a year (M,G) in EUR/yr: its purchase and build
+    annualised over ``site_life`` at the cost of capital r (capital recovery factor
+    r / (1 − (1 + r)^−life), 1 / life when r = 0), plus its operating cost."""
+    r = p.cost_of_capital[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recovery = np.where(r > 0, r / -np.expm1(-p.site_life * np.log1p(r)), 1.0 / p.site_life)
+    return p.site_cost * recovery + p.site_opex
+
+
+def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """Exogenous demand, the cost index and the traffic it induces, every step."""
     keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
     usage = usage_per_user(p)
@@ -73,7 +94,9 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
         if s.step == 0:
             s.cost_index = np.ones(p.members)
         else:
-            s.cost_index = np.where(p.cost_frozen, 1.0, s.cost_mix[p.cost_source] * (1.0 + s.surcharge))
+            seen = s.dynamic_energy * p.electricity_price[:, s.step] + s.spread_cost  # EUR/GB
+            relative = np.where(s.price_reference > 0, seen / s.price_reference, 1.0)
+            s.cost_index = np.where(p.cost_frozen, 1.0, relative[p.cost_source] * (1.0 + s.surcharge))
         if p.forced_traffic is not None:
             s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target
@@ -81,3 +104,21 @@ def traffic_demand(env, clock: Clock, p: Params, s: State):
             s.traffic_target = s.demand * np.power(s.cost_index[:, None], -p.elasticity)
             s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep if s.step else s.traffic_target
         s.total_traffic = s.traffic.sum(axis=1)
+
+
+def average_cost(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
+    """The price of a GB (EUR/GB) every step, once the network of the step is built: its energy bill and
+    site and fixed costs over the traffic it carried (see the module's docstring)."""
+    annual = annual_site_cost(p)
+    while True:
+        yield clock.tick("price")
+        electricity, fixed = p.electricity_price[:, s.step], p.fixed_cost[:, s.step]
+        sites = np.where(annual > 0, s.sites * annual, 0.0).sum(axis=1)  # free sites cost nothing, however many
+        idle = s.gen_idle_energy.sum(axis=1) * electricity
+        carried = np.where(s.total_traffic > 0, s.total_traffic, np.inf)  # no traffic: nothing to spread
+        dynamic = s.dynamic_energy * electricity
+        s.spread_cost = (sites + idle + fixed) / carried
+        s.price = dynamic + s.spread_cost
+        if s.step == 0:  # at unscaled efficiency: the marginal member's energy costs fall by 1/(1 + h)
+            scale = p.efficiency_scale
+            s.price_reference = (dynamic + idle / carried) * scale + (sites + fixed) / carried

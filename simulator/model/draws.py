@@ -12,7 +12,7 @@ arrays are equal bit for bit to those of the derived scenarios
 (``tests/test_draws.py``).
 
 Numbers this path writes (:func:`target`): those of services, generations
-(but launch and switch-off, which move events), layers, devices and cost;
+(but launch and switch-off, which move events), layers, devices and the price section;
 equipment lifetimes and Weibull shapes; embodied impacts (propagated through
 components for every sample at once); the points of time tables (users, PUE,
 devices per user, grid factors). Any other path (launch years, policy values,
@@ -23,7 +23,7 @@ Cross-field rules: each rule of :data:`~simulator.scenario.checks.RULES`
 says which values it reads, and :func:`broken_samples` checks each sample
 against the rules that read one of its drawn values, on the scenario with only
 those values changed. Of the numbers above, only starting usage and saturation,
-the cost weights, lifetimes and Weibull shapes are read by a rule (and the
+lifetimes and Weibull shapes are read by a rule (and the
 gains, when ``rebound.innovations`` lists innovations): the classroom
 scenario's draws are read by none, the baseline's by three (~30 µs a sample).
 """
@@ -41,13 +41,15 @@ from ..scenario import space
 from ..scenario.checks import rule_problems, rules_reading
 from ..scenario.schema import CATEGORIES, Scenario
 from .params import VARIANTS, Params, compile_samples
-from .samples import COST_FIELDS, SECTION_FIELDS, Samples, item_names, read_samples, tabled
+from .samples import PRICE_FIELDS, SECTION_FIELDS, Samples, item_names, read_samples, tabled
 
 #: Numbers that move the timed events of a run: samples differing in them are grouped, not written.
 _EVENTS = {"launch", "switch_off"}
 #: Time tables by where they sit in a scenario: (section, field) → field of :func:`~.samples.tabled`.
-_TABLES = {("demand", "users"): "users", ("demand", "traffic"): "forced_traffic", ("layers", "pue"): "layer_pue",
-           ("devices", "per_user"): "device_per_user", ("grid",): "grid"}
+_TABLES: dict[space.Path, str] = {
+           ("demand", "users"): "users", ("demand", "traffic"): "forced_traffic", ("layers", "pue"): "layer_pue",
+           ("devices", "per_user"): "device_per_user", ("grid",): "grid",
+           ("price", "electricity"): "electricity_price", ("price", "fixed"): "fixed_cost"}
 _SECTIONS = {"demand": "services", "generations": "generations", "layers": "layers", "devices": "devices"}
 
 
@@ -76,7 +78,7 @@ def target(base: Scenario, path: space.Path) -> Target | None:
             found = _number(_SECTIONS[head], names, rest[0], rest[1])
             if found is not None:
                 return found
-        if head == "cost" and len(rest) == 1 and rest[0] in COST_FIELDS:
+        if head == "price" and len(rest) == 1 and rest[0] in PRICE_FIELDS:
             return Target("number", rest[0])
         if head == "equipment" and len(rest) == 2 and rest[1] in ("lifetime", "weibull_shape"):
             return Target("equipment", rest[1], names["equipment"].index(rest[0]))
@@ -87,18 +89,19 @@ def target(base: Scenario, path: space.Path) -> Target | None:
         return None
 
 
-def _number(section: str, names: dict, item: str, field: str) -> Target | None:
+def _number(section: str, names: dict[str, tuple[str, ...]], item: str | int, field: str | int) -> Target | None:
     by_field = {schema: name for name, schema in SECTION_FIELDS[section].items()}
-    if field not in by_field:
+    if not isinstance(field, str) or field not in by_field:
         return None
     return Target("number", by_field[field], names[section].index(item))
 
 
-def _table(base: Scenario, names: dict, path: space.Path) -> Target | None:
+def _table(base: Scenario, names: dict[str, tuple[str, ...]], path: space.Path) -> Target | None:
     """A point of a time table, or a constant where a table could be."""
     if path[0] == "grid" and len(path) in (2, 3) and path[1] in CATEGORIES and path[1] != "e_waste":
         field, column, year = "grid", list(CATEGORIES).index(path[1]), path[2:]
-    elif path[:2] in (("demand", "users"), ("demand", "traffic")) and len(path) in (2, 3):
+    elif path[:2] in (("demand", "users"), ("demand", "traffic"), ("price", "electricity"), ("price", "fixed")) \
+            and len(path) in (2, 3):
         field, column, year = _TABLES[path[:2]], 0, path[2:]
     elif path[0] in ("layers", "devices") and len(path) in (3, 4) and (path[0], path[2]) in _TABLES:
         field, column, year = _TABLES[(path[0], path[2])], names[path[0]].index(path[1]), path[3:]
@@ -122,10 +125,23 @@ def compile_draws(base: Scenario, paths: Sequence[Sequence[space.Path]], values:
     return None if samples is None else compile_samples(samples, variants)
 
 
+def _targets(base: Scenario, paths: Sequence[Sequence[space.Path]]) -> list[list[Target]] | None:
+    """The :func:`target` of every path, group by group; None as soon as one cannot be written."""
+    groups: list[list[Target]] = []
+    for group in paths:
+        groups.append([])
+        for path in group:
+            found = target(base, path)
+            if found is None:
+                return None
+            groups[-1].append(found)
+    return groups
+
+
 def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: np.ndarray) -> Samples | None:
     """The numbers of every sample (see :func:`compile_draws`), before variants; None if unsupported."""
-    targets = [[target(base, p) for p in group] for group in paths]
-    if any(t is None for group in targets for t in group):
+    targets = _targets(base, paths)
+    if targets is None:
         return None
     values = np.asarray(values, dtype=float).reshape(-1, len(paths))
     n = len(values)
@@ -133,7 +149,7 @@ def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: 
     numbers = {name: np.repeat(array, n, axis=0) for name, array in one.numbers.items()}
     lifetime, shape = np.repeat(one.lifetime, n, axis=0), np.repeat(one.weibull, n, axis=0)
     fixed = np.array([item.survival == "fixed" for item in base.equipment.values()], dtype=bool)
-    own = own_eol = None
+    own: tuple[np.ndarray, np.ndarray] | None = None  # embodied and end of life of each sample's own items
     rows = {field: [one.rows[0][field]] * n for field in one.rows[0]}
     tables: dict[tuple[str, int], list] = {}
     for k, group in enumerate(targets):
@@ -149,15 +165,16 @@ def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: 
                 (lifetime if t.field == "lifetime" else shape)[:, t.column] = column
             elif t.kind == "embodied":
                 if own is None:
-                    own, own_eol = (np.repeat(a[None], n, axis=0) for a in own_impacts(base))
-                own[:, t.column[0], t.column[1]] = column
+                    made, retired = own_impacts(base)
+                    own = np.repeat(made[None], n, axis=0), np.repeat(retired[None], n, axis=0)
+                own[0][:, t.column[0], t.column[1]] = column
             else:
                 tables.setdefault((t.field, t.column), []).append((t.year, column))
-    for (field, column), points in tables.items():
-        rows[field] = _table_rows(rows[field], column, points)
+    for (field, index), points in tables.items():
+        rows[field] = _table_rows(rows[field], index, points)
     embodied, end_of_life = one.embodied, one.end_of_life
     if own is not None:
-        embodied, end_of_life = with_components(layout(base), base, own, own_eol)
+        embodied, end_of_life = with_components(layout(base), base, *own)
     return replace(
         one, numbers=numbers, lifetime=lifetime, weibull=np.where(fixed, 0.0, shape),
         rows=[{field: rows[field][i] for field in rows} for i in range(n)],

@@ -59,6 +59,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import simpy
+from simpy.events import ProcessGenerator
 
 from ..scenario.schema import Scenario
 from .clock import Clock
@@ -134,7 +136,8 @@ def member_laws(p: Params) -> np.ndarray:
     differs = np.any(p.lifetime != p.lifetime[:1], axis=0) | np.any(p.weibull != p.weibull[:1], axis=0)
     differs |= np.any(p.age_steps != p.age_steps[:1], axis=0)
     for scheduled in p.policies:
-        if scheduled.policy.type == "lifetime" and np.any(scheduled.value != scheduled.value[0]):
+        value = scheduled.value
+        if scheduled.policy.type == "lifetime" and value is not None and np.any(value != value[0]):
             differs[p.equipment.index(scheduled.policy.equipment)] = True
     return differs[p.fleet_equipment]
 
@@ -228,7 +231,8 @@ class Fleets:
         """Start in steady state; ``law(fleets)``: the survival curve of these fleets (:func:`survival`);
         ``ages`` (F,): ages tracked by each fleet's longest-lived member; ``per_member`` (F,): fleets whose
         law differs between members (:func:`member_laws`)."""
-        groups = [g for g in (np.flatnonzero(~per_member), np.flatnonzero(per_member)) if len(g)]
+        groups: list[np.ndarray | slice] = [g for g in (np.flatnonzero(~per_member), np.flatnonzero(per_member))
+                                            if len(g)]
         if len(groups) == 1:
             groups = [slice(None)]
         self.groups = [Cohorts(g, int(ages[g].max()) - 1, need[g], law(g)) for g in groups]
@@ -317,7 +321,7 @@ def owner_off(s: State, always_on: np.ndarray) -> np.ndarray:
     return ~np.concatenate([s.active.T, always_on])
 
 
-def equipment_fleets(env, clock: Clock, p: Params, s: State):
+def equipment_fleets(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """Install, age, retire and replace every fleet of every member, each step."""
     if not len(p.fleet_kind):
         return  # no equipment: nothing to install (and no age to track)

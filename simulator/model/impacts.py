@@ -22,8 +22,10 @@ categories.
 from __future__ import annotations
 
 import numpy as np
+import simpy
+from simpy.events import ProcessGenerator
 
-from ..scenario.schema import CATEGORIES, PHASES, GridFactors, Scenario
+from ..scenario.schema import CATEGORIES, END_OF_LIFE, MANUFACTURING, PHASES, USE, GridFactors, Scenario
 from .clock import Clock
 from .params import Params
 from .state import State, sum_in_order
@@ -49,14 +51,15 @@ def over_streams(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
     return sum_in_order(units[:, None, :], per_unit).T
 
 
-def impact_accounting(env, clock: Clock, p: Params, s: State):
+def impact_accounting(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """Impacts of the step, per year."""
-    made = discarded = None
+    per_unit: tuple[np.ndarray, np.ndarray] | None = None  # made and discarded, per stream
     while True:
         yield clock.tick("impacts")
-        if made is None:  # streams are known once the fleets process has started
-            made = per_stream(p, s, per_fleet(p, p.embodied) / p.dt)  # per unit/step → per year
-            discarded = per_stream(p, s, per_fleet(p, p.end_of_life) / p.dt)
+        if per_unit is None:  # streams are known once the fleets process has started
+            per_unit = (per_stream(p, s, per_fleet(p, p.embodied) / p.dt),  # per unit/step → per year
+                        per_stream(p, s, per_fleet(p, p.end_of_life) / p.dt))
+        made, discarded = per_unit
         if len(made):
             s.manufacturing = over_streams(s.stream_installed, made)
             s.end_of_life = over_streams(s.stream_retired, discarded)
@@ -65,7 +68,7 @@ def impact_accounting(env, clock: Clock, p: Params, s: State):
 
 #: Phases of a category that are zero by construction, whatever the scenario: electricity
 #: makes no e-waste in this model, so the use phase of e-waste is a real 0, not a gap.
-ZERO_BY_CONSTRUCTION: dict[str, tuple[str, ...]] = {"e_waste": ("use",)}
+ZERO_BY_CONSTRUCTION: dict[str, tuple[str, ...]] = {"e_waste": (USE,)}
 
 
 def used_equipment(scenario: Scenario) -> list[str]:
@@ -106,17 +109,17 @@ def not_assessed(scenario: Scenario) -> dict[str, dict[str, str]]:
     for cat in CATEGORIES:
         missing: dict[str, str] = {}
         if not any(cat in item.embodied.model_fields_set for item in equipment):
-            missing["manufacturing"] = (f"no equipment sets embodied.{cat}" if equipment
-                                        else "the scenario has no equipment")
+            missing[MANUFACTURING] = (f"no equipment sets embodied.{cat}" if equipment
+                                      else "the scenario has no equipment")
         grid_factor = GridFactors.model_fields.get(cat)
         if grid_factor is not None and grid_factor.default == 0.0 and cat not in grid_set:
-            missing["use"] = f"grid.{cat} is not set"
+            missing[USE] = f"grid.{cat} is not set"
         eol_set = [item.end_of_life is not None and cat in item.end_of_life.model_fields_set
                    or (cat == "e_waste" and "mass" in item.model_fields_set) for item in equipment]
         if not any(eol_set):
             what = f"end_of_life.{cat} or mass" if cat == "e_waste" else f"end_of_life.{cat}"
-            missing["end_of_life"] = (f"no equipment sets {what}" if equipment
-                                      else "the scenario has no equipment")
+            missing[END_OF_LIFE] = (f"no equipment sets {what}" if equipment
+                                    else "the scenario has no equipment")
         if missing:
             out[cat] = {ph: missing[ph] for ph in PHASES if ph in missing}
     return out

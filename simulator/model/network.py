@@ -26,6 +26,8 @@ import math
 from dataclasses import replace
 
 import numpy as np
+import simpy
+from simpy.events import ProcessGenerator
 
 from .clock import Clock
 from .params import Params
@@ -60,36 +62,22 @@ def technology_years(p: Params, times: np.ndarray) -> np.ndarray:
     return np.where(p.tech_frozen, p.start, np.maximum(p.start, times[:, None] - p.tech_lag))
 
 
-def energy_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
-    """Energy per GB of the technology in use at full usable capacity (..., M) in kWh/GB."""
-    idle = tech["idle_power"] * KWH_PER_WATT_YEAR / tech["gen_capacity"]  # 0 where capacity is unlimited
-    radio = (tech["share"] * np.where(tech["active"], tech["gen_intensity"] + idle, 0.0)).sum(axis=-1)
+def dynamic_energy_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
+    """Traffic-proportional energy per GB of the technology in use (..., M) in kWh/GB: the radio's dynamic
+    energy (traffic-weighted over generations) and that of the layers a GB crosses; idle power excluded."""
+    radio = (tech["share"] * np.where(tech["active"], tech["gen_intensity"], 0.0)).sum(axis=-1)
     return radio + (tech["layer_intensity"] * p.layer_share).sum(axis=-1)
-
-
-def capital_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
-    """Equipment (kg CO2e to make) per GB/yr of usable capacity, traffic-weighted (..., M)."""
-    per_gb = np.where(tech["active"], p.capex_per_site / tech["gen_capacity"], 0.0)  # 0 where unlimited
-    return (tech["share"] * per_gb).sum(axis=-1)
-
-
-def _relative(value: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    return np.where(reference > 0, value / reference, 1.0)
 
 
 #: Steps of technology computed at once (fewer numpy calls per step, bounded memory for big batches).
 BLOCK = 64
 
 
-def technology_block(p: Params, switch_off: np.ndarray, steps: slice,
-                     reference: tuple[np.ndarray, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+def technology_block(p: Params, switch_off: np.ndarray, steps: slice) -> dict[str, np.ndarray]:
     """What the technology can do at each step of ``steps``: arrays (B, M, ...), B steps.
 
     Technology depends on time and on the switch-off dates alone, never on
     traffic, so a block of steps is computed at once and read a row per step.
-    ``reference``: energy and capital per GB at the start (computed from this
-    block, which must then start at step 0, when not given); they turn both
-    into the cost of a GB relative to the start (``cost_mix``, before surcharges).
     """
     tech_year = technology_years(p, p.times[steps])  # (B,M)
     tech = tech_year[:, :, None]
@@ -112,19 +100,13 @@ def technology_block(p: Params, switch_off: np.ndarray, steps: slice,
         "layer_units_per_pb": since_start[..., n_layers:2 * n_layers],
         "device_unit_energy": p.device_energy0 * since_start[..., 2 * n_layers:] / scale,
     }
-    energy, capital = energy_per_gb(p, out), capital_per_gb(p, out)
-    if reference is None:  # of the unscaled efficiency: the marginal member's cost falls by 1/(1 + h)
-        reference = energy[0] * p.efficiency_scale, capital[0]
-    out["reference"] = reference
-    other = 1.0 - p.energy_weight - p.capital_weight
-    out["cost_mix"] = (p.energy_weight * _relative(energy, reference[0])
-                       + p.capital_weight * _relative(capital, reference[1]) + other)
+    out["dynamic_energy"] = dynamic_energy_per_gb(p, out)
     return out
 
 
 #: Fields of :func:`technology_block` copied into the state each step.
 TECHNOLOGY_FIELDS = ("tech_year", "active", "share", "gen_intensity", "idle_power", "gen_capacity",
-                     "layer_intensity", "layer_units_per_pb", "device_unit_energy", "cost_mix")
+                     "layer_intensity", "layer_units_per_pb", "device_unit_energy", "dynamic_energy")
 
 
 #: Params fields :func:`technology_block` reads per member (with the switch-off dates of the state).
@@ -132,7 +114,7 @@ TECHNOLOGY_INPUTS = ("tech_frozen", "tech_lag", "efficiency_scale", "launch", "a
                      "gain", "idle_gain",
                      "capacity_growth", "ei0", "idle0", "capacity0", "utilisation", "layer_gain",
                      "layer_capacity_growth", "device_gain", "layer_ei0", "layer_pue", "device_energy0",
-                     "layer_share", "capex_per_site", "energy_weight", "capital_weight")
+                     "layer_share")
 
 
 def distinct_technologies(p: Params, switch_off: np.ndarray) -> tuple[Params, np.ndarray, np.ndarray]:
@@ -152,14 +134,14 @@ def distinct_technologies(p: Params, switch_off: np.ndarray) -> tuple[Params, np
     return replace(p, **subset), first, index.reshape(-1)
 
 
-def technology(env, clock: Clock, p: Params, s: State):
+def technology(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """What the technology of each member's time can do, every step.
 
     Computed a block of :data:`BLOCK` steps ahead (it depends on time and on
     switch-off dates only), once per distinct technology of the batch; a
     switch-off policy makes it recompute from the step it takes effect.
     """
-    block, first, version, reference = None, 0, -1, None
+    block, first, version = None, 0, -1
     while True:
         yield clock.tick("technology")
         s.step, s.year = clock.step, clock.year
@@ -168,15 +150,13 @@ def technology(env, clock: Clock, p: Params, s: State):
             if version != s.switch_off_version:
                 distinct, members, index = distinct_technologies(p, s.switch_off)
             first, k, version = s.step, 0, s.switch_off_version
-            block = technology_block(distinct, s.switch_off[members], slice(first, first + BLOCK),
-                                     None if reference is None else tuple(r[members] for r in reference))
-            reference = tuple(r[index] for r in block["reference"])
+            block = technology_block(distinct, s.switch_off[members], slice(first, first + BLOCK))
             block = {name: block[name][:, index] for name in TECHNOLOGY_FIELDS}
         for name in TECHNOLOGY_FIELDS:
             setattr(s, name, block[name][k])
 
 
-def generation_rollout(env, clock: Clock, p: Params, s: State, g: int):
+def generation_rollout(env: simpy.Environment, clock: Clock, p: Params, s: State, g: int) -> ProcessGenerator:
     """Sites and energy of generation ``g``, from its launch to its switch-off."""
     launch = p.launch[:, g]
     first_launch = float(np.min(launch))
@@ -201,7 +181,7 @@ def generation_rollout(env, clock: Clock, p: Params, s: State, g: int):
             return
 
 
-def layer_traffic(env, clock: Clock, p: Params, s: State):
+def layer_traffic(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """Traffic and energy of the core/transport and data-centre layers."""
     while True:
         yield clock.tick("network")
@@ -209,7 +189,7 @@ def layer_traffic(env, clock: Clock, p: Params, s: State):
         s.layer_energy = s.layer_traffic * s.layer_intensity
 
 
-def device_use(env, clock: Clock, p: Params, s: State):
+def device_use(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """End-user devices in use and their electricity."""
     every_member = np.ones((p.members, 1))  # devices per user may be shared by all members: (1,D) → (M,D)
     while True:

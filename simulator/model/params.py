@@ -25,8 +25,8 @@ Variants:
 * ``engineering`` — same technology path, demand does not react (ε = 0).
 * ``frozen`` — the technology of ``time.start`` carries all demand: its
   technology clock is stopped at the start (no launch after it, no switch-off,
-  no efficiency or capacity gain, adoption shares held) and the cost of a GB
-  stays 1. Deployment of coverage already launched, users, usage growth and
+  no efficiency or capacity gain, adoption shares held) and demand sees the
+  price of a GB of the start (cost index 1). Deployment of coverage already launched, users, usage growth and
   non-technology policies (lifetimes, traffic caps, grid changes) go on as in
   the actual run, so the difference isolates what technology change did.
 """
@@ -80,7 +80,7 @@ class Params:
     equipment: tuple[str, ...]
     categories: tuple[str, ...]
     tech_frozen: np.ndarray  # (M,) bool
-    cost_frozen: np.ndarray  # (M,) bool
+    cost_frozen: np.ndarray  # (M,) bool: demand sees the price of the start (cost index 1)
     tech_lag: np.ndarray  # (M,) yr: technology of t − lag (the window variant)
     cost_source: np.ndarray  # (M,) int: the member whose cost of a GB this member's demand responds to
     efficiency_scale: np.ndarray  # (M,) every efficiency path × this after the start (the marginal variant)
@@ -91,8 +91,9 @@ class Params:
     saturation: np.ndarray  # (M,S) GB/yr per user, inf = none
     elasticity: np.ndarray  # (M,S)
     delay: np.ndarray  # (M,S) yr
-    energy_weight: np.ndarray  # (M,)
-    capital_weight: np.ndarray  # (M,)
+    cost_of_capital: np.ndarray  # (M,) 1/yr, real
+    electricity_price: np.ndarray  # (M|1, T+1) EUR/kWh
+    fixed_cost: np.ndarray  # (M|1, T+1) EUR/yr
     launch: np.ndarray  # (M,G) yr, inf = never
     switch_off: np.ndarray  # (M,G) yr, inf = never
     ei0: np.ndarray  # (M,G) kWh/GB at launch
@@ -106,6 +107,9 @@ class Params:
     buildout: np.ndarray  # (M,G) yr
     adoption_mid: np.ndarray  # (M,G) yr
     adoption_width: np.ndarray  # (M,G) yr
+    site_cost: np.ndarray  # (M,G) EUR per site
+    site_life: np.ndarray  # (M,G) yr
+    site_opex: np.ndarray  # (M,G) EUR/yr per site
     layer_ei0: np.ndarray  # (M,L) kWh/GB at start
     layer_gain: np.ndarray  # (M,L) 1/yr
     layer_pue: np.ndarray  # (M|1,T+1,L)
@@ -125,7 +129,6 @@ class Params:
     embodied: np.ndarray  # (M|1,E,C) per unit made
     end_of_life: np.ndarray  # (M|1,E,C) per unit retired
     grid: np.ndarray  # (M|1,T+1,C) per kWh
-    capex_per_site: np.ndarray  # (M|1,G) kg CO2e of equipment per site
     policies: list[ScheduledPolicy] = field(default_factory=list)
 
     @property
@@ -162,7 +165,8 @@ def _oldest_ages(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: li
 def _lifetime_policies(policies: list[tuple[Any, np.ndarray | None]], equipment: tuple[str, ...]
                        ) -> list[tuple[int, np.ndarray]]:
     """(equipment index, lifetimes) of the lifetime policies of a schedule."""
-    return [(equipment.index(q.equipment), values) for q, values in policies if q.type == "lifetime"]
+    return [(equipment.index(q.equipment), values) for q, values in policies
+            if q.type == "lifetime" and values is not None]
 
 
 def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
@@ -185,7 +189,7 @@ class _Tables:
         self._done: dict[Hashable, np.ndarray] = {}  # by value
         self._same: dict[tuple[int, ...], np.ndarray] = {}  # by identity (the values outlive the batch's compiling)
 
-    def _sampled(self, value) -> np.ndarray:
+    def _sampled(self, value: Any) -> np.ndarray:
         if isinstance(value, Logistic):
             return value.ceiling / (1.0 + np.exp(-(self.times - value.midpoint) / value.width))
         if value is None:  # a quantity that does not apply (e-waste has no grid factor)
@@ -227,16 +231,11 @@ def _fleet_arrays(fleets: tuple[tuple[str, str, str], ...], equipment: tuple[str
     numbers: counts (N,F), impacts per unit made and discarded (N,E,C)."""
     kinds = {"generation": (0, generations), "layer": (1, layers), "device": (2, devices)}
     eq = np.array([equipment.index(item) for _, _, item in fleets], dtype=int)
-    climate = list(CATEGORIES).index("climate_change")
-    capex = np.zeros((len(coefficient), len(generations)))  # kg CO2e of the equipment of one site
-    for f, (kind, owner, _) in enumerate(fleets):
-        if kind == "generation":
-            capex[:, generations.index(owner)] += coefficient[:, f] * embodied[:, eq[f], climate]
     return dict(
         fleet_kind=np.array([kinds[kind][0] for kind, _, _ in fleets], dtype=int),
         fleet_owner=np.array([kinds[kind][1].index(owner) for kind, owner, _ in fleets], dtype=int),
         fleet_equipment=eq, fleet_coefficient=_shared(coefficient, v), fleet_names=tuple(fleets),
-        embodied=_shared(embodied, v), end_of_life=_shared(end_of_life, v), capex_per_site=_shared(capex, v),
+        embodied=_shared(embodied, v), end_of_life=_shared(end_of_life, v),
     )
 
 
@@ -273,8 +272,9 @@ def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> P
         cost_source=np.arange(m), efficiency_scale=np.ones(m),
         users=table("users")[..., 0],
         forced_traffic=None if first.demand.traffic is None else table("forced_traffic")[..., 0],
-        **{name: np.repeat(values, v, axis=0) for name, values in samples.numbers.items()},
+        **{name: np.repeat(values, v, axis=0) for name, values in samples.numbers.items()},  # type: ignore[arg-type]
         layer_pue=table("layer_pue"), device_per_user=table("device_per_user"), grid=table("grid"),
+        electricity_price=table("electricity_price")[..., 0], fixed_cost=table("fixed_cost")[..., 0],
         **_fleet_arrays(samples.fleets, equipment, samples.coefficient, samples.embodied,
                         samples.end_of_life, names["generations"], names["layers"], names["devices"], v),
         lifetime=np.repeat(samples.lifetime, v, axis=0), weibull=_shared(samples.weibull, v),

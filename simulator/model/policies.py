@@ -10,6 +10,10 @@ value of a policy (a lifetime, a factor, a rate) may differ between members.
 
 from __future__ import annotations
 
+import simpy
+from simpy.events import ProcessGenerator
+
+from ..errors import UsageError
 from ..scenario.schema import CATEGORIES
 from .clock import Clock
 from .params import Params, ScheduledPolicy
@@ -24,7 +28,10 @@ def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
         members = ~p.tech_frozen
         s.switch_off[members, g] = s.switch_off[members, g].clip(max=policy.at)
         s.switch_off_version += 1
-    elif policy.type == "lifetime":
+        return
+    if value is None:  # every other policy has a value per member (model.samples.POLICY_VALUE)
+        raise UsageError(f"policy {policy.type!r} at {policy.at:g} has no value")
+    if policy.type == "lifetime":
         s.lifetime[:, p.equipment.index(policy.equipment)] = value
         s.lifetime_version += 1
     elif policy.type == "traffic_scale":
@@ -35,10 +42,10 @@ def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
     elif policy.type == "grid":
         s.grid_scale[:, list(CATEGORIES).index(policy.category)] = value
     else:  # the schema admits no other type
-        raise ValueError(f"unknown policy type {policy.type!r}")
+        raise UsageError(f"unknown policy type {policy.type!r}")
 
 
-def policy_events(env, clock: Clock, p: Params, s: State):
+def policy_events(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """Apply the scenario's policies in order of time."""
     for scheduled in p.policies:
         yield clock.at(scheduled.policy.at)

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import UsageError
 from ..graph import fleet_counts, layout, own_impacts, structure, with_components
 from ..scenario.schema import CATEGORIES, Scenario
 
@@ -40,15 +41,16 @@ GENERATION_FIELDS = {"launch": "launch", "switch_off": "switch_off", "ei0": "ene
                      "gain": "efficiency_gain", "idle0": "idle_power", "idle_gain": "idle_power_gain",
                      "capacity0": "capacity_per_site", "capacity_growth": "capacity_growth",
                      "utilisation": "utilisation", "coverage": "coverage_sites", "buildout": "buildout",
-                     "adoption_mid": "adoption_midpoint", "adoption_width": "adoption_width"}
+                     "adoption_mid": "adoption_midpoint", "adoption_width": "adoption_width",
+                     "site_cost": "site_cost", "site_life": "site_life", "site_opex": "site_opex"}
 LAYER_FIELDS = {"layer_ei0": "energy_intensity", "layer_gain": "efficiency_gain", "layer_share": "traffic_share",
                 "layer_capacity_growth": "capacity_growth"}
 DEVICE_FIELDS = {"device_energy0": "annual_energy", "device_gain": "efficiency_gain"}
-COST_FIELDS = {"energy_weight": "energy_weight", "capital_weight": "capital_weight"}
+PRICE_FIELDS = {"cost_of_capital": "cost_of_capital"}
 EQUIPMENT_FIELDS = {"lifetime": "lifetime", "weibull_shape": "weibull_shape"}
 #: Fields of each section read as numbers, by section of :func:`item_names`.
 SECTION_FIELDS = {"services": SERVICE_FIELDS, "generations": GENERATION_FIELDS, "layers": LAYER_FIELDS,
-                  "devices": DEVICE_FIELDS, "cost": COST_FIELDS, "equipment": EQUIPMENT_FIELDS}
+                  "devices": DEVICE_FIELDS, "price": PRICE_FIELDS, "equipment": EQUIPMENT_FIELDS}
 
 
 @dataclass
@@ -58,7 +60,7 @@ class Samples:
 
     first: Scenario  # names, time axis, schedule and graph structure: every sample's
     fleets: tuple[tuple[str, str, str], ...]  # (owner kind, owner, equipment) of the F fleets
-    numbers: dict[str, np.ndarray]  # Params field of SECTION_FIELDS → (N, X), or (N,) for the cost weights
+    numbers: dict[str, np.ndarray]  # Params field of SECTION_FIELDS → (N, X), or (N,) for the price section's
     lifetime: np.ndarray  # (N,E) yr
     weibull: np.ndarray  # (N,E) shape, 0 = fixed
     rows: list[dict[str, tuple]]  # per sample: field of tabled() → the values sampled at every instant
@@ -81,7 +83,7 @@ def _by_date(scenario: Scenario) -> list:
     return sorted(scenario.policies, key=lambda q: q.at)
 
 
-def _schedule(policy) -> tuple:
+def _schedule(policy: Any) -> tuple:
     """A policy without its value: type, target and date (lists made hashable)."""
     value = POLICY_VALUE.get(policy.type)
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in policy if k != value)
@@ -113,15 +115,16 @@ def schedule_key(scenario: Scenario) -> Hashable:
 
 
 def check_batchable(scenarios: Sequence[Scenario]) -> None:
-    """Raise ValueError naming the first part of the structure in which a scenario differs from the first."""
+    """Raise UsageError (a ValueError) naming the first part of the structure in which a scenario differs
+    from the first."""
     if not scenarios:
-        raise ValueError("found no scenario, expected at least one")
+        raise UsageError("found no scenario, expected at least one")
     reference = _structure(scenarios[0])
     for i, scenario in enumerate(scenarios[1:], start=1):
         found = _structure(scenario)
         for name, expected in reference.items():
             if found[name] != expected:
-                raise ValueError(f"scenarios[{i}] cannot share a batch with scenarios[0]: its {name} differ: "
+                raise UsageError(f"scenarios[{i}] cannot share a batch with scenarios[0]: its {name} differ: "
                                  f"found {found[name]!r}, expected {expected!r}")
 
 
@@ -142,6 +145,8 @@ def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> di
         "layer_pue": tuple(s.layers[k].pue for k in layers),
         "device_per_user": tuple(s.devices[k].per_user for k in devices),
         "grid": tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES),
+        "electricity_price": (s.price.electricity,),
+        "fixed_cost": (s.price.fixed,),
     }
 
 
@@ -149,7 +154,7 @@ def _sections(s: Scenario, names: dict[str, tuple[str, ...]]) -> dict[str, list]
     return {"services": [s.demand.services[k] for k in names["services"]],
             "generations": [s.generations[k] for k in names["generations"]],
             "layers": [s.layers[k] for k in names["layers"]], "devices": [s.devices[k] for k in names["devices"]],
-            "cost": [s.cost], "equipment": [s.equipment[k] for k in names["equipment"]]}
+            "price": [s.price], "equipment": [s.equipment[k] for k in names["equipment"]]}
 
 
 def _numbers(items: list[list[Any]], fields: dict[str, str]) -> dict[str, np.ndarray]:
@@ -181,7 +186,7 @@ def read_samples(scenarios: Sequence[Scenario]) -> Samples:
     numbers = {}
     for section, fields in SECTION_FIELDS.items():
         numbers.update(_numbers([x[section] for x in sections], fields))
-    for name in COST_FIELDS:
+    for name in PRICE_FIELDS:
         numbers[name] = numbers[name][:, 0]
     lifetime, shape = numbers.pop("lifetime"), numbers.pop("weibull_shape")
     fixed = np.array([[x.survival == "fixed" for x in row["equipment"]] for row in sections], dtype=bool)
@@ -199,4 +204,4 @@ def read_samples(scenarios: Sequence[Scenario]) -> Samples:
 
 __all__ = ["Samples", "read_samples", "item_names", "tabled", "schedule_key",
            "check_batchable", "POLICY_VALUE", "SECTION_FIELDS", "SERVICE_FIELDS", "GENERATION_FIELDS", "LAYER_FIELDS",
-           "DEVICE_FIELDS", "COST_FIELDS", "EQUIPMENT_FIELDS"]
+           "DEVICE_FIELDS", "PRICE_FIELDS", "EQUIPMENT_FIELDS"]

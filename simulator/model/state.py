@@ -41,7 +41,10 @@ class State:
         self.traffic_scale = np.ones((members, services))
         self.cost_index = np.ones(members)
         self.surcharge = np.zeros(members)
-        self.cost_mix = np.ones(members)  # cost of a GB relative to the start, before surcharges (technology)
+        self.dynamic_energy = np.zeros(members)  # kWh/GB, traffic-proportional (technology)
+        self.price = np.zeros(members)  # EUR/GB: the network's cost over the traffic it carried this step
+        self.spread_cost = np.zeros(members)  # EUR/GB: the part of it that does not scale with traffic
+        self.price_reference = np.zeros(members)  # EUR/GB: the price of the start (unscaled efficiency)
         # generations
         self.active = np.zeros((members, generations), dtype=bool)
         self.share = np.zeros((members, generations))

@@ -6,7 +6,10 @@ A variant is named by a string, and every variant of a sample runs in the same b
 * ``engineering`` — the same technology path, demand does not react to the cost of a GB (ε = 0):
   the engineering estimate, against which ``induced`` (actual − engineering) is measured.
 * ``frozen`` — the technology of ``time.start`` carries all demand: no launch or switch-off after
-  the start, no efficiency or capacity gain, adoption shares held, cost of a GB 1. Its rebound is
+  the start, no efficiency or capacity gain, adoption shares held, cost index 1 (demand at the
+  price of the start: no demand response at all). Its rebound counts all price-induced traffic as
+  taken back, including what fixed costs spread over more traffic induced; the window and
+  innovation measures isolate technology through their twins. Its rebound is
   the classroom closed form's, and over long horizons a measure of how extreme that
   counterfactual is (see :mod:`simulator.rebound`).
 * ``window`` — the technology of ``t − Δ`` (Δ = ``rebound.window`` years, clamped at the start)
@@ -36,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..errors import UsageError
 from ..scenario.innovations import KINDS, chosen_innovations
 from ..scenario.schema import Scenario
 
@@ -64,21 +68,22 @@ def rebound_variants(scenario: Scenario) -> tuple[str, ...]:
 
 def check_variants(variants: tuple[str, ...], generations: tuple[str, ...], layers: tuple[str, ...],
                    devices: tuple[str, ...]) -> None:
-    """ValueError naming a variant that is not one of the forms above, or a twin without its base. A variant
-    may repeat (a batch of copies of one run); a twin reads the first copy of its base."""
+    """:class:`~simulator.errors.UsageError` (a ValueError) naming a variant that is not one of the forms
+    above, or a twin without its base. A variant may repeat (a batch of copies of one run); a twin reads
+    the first copy of its base."""
     names = {"launch": generations, "gain": generations, "idle_gain": generations, "layer_gain": layers,
              "device_gain": devices}
     for variant in variants:
         base, twin, rest = variant.partition(TWIN)
         if rest or (twin and base not in variants):
-            raise ValueError(f"variant {variant!r}: a twin is BASE{TWIN}, and BASE must be a variant of the batch")
+            raise UsageError(f"variant {variant!r}: a twin is BASE{TWIN}, and BASE must be a variant of the batch")
         if twin and base in VARIANTS + ("marginal",):
-            raise ValueError(f"variant {variant!r}: only window and without:... variants have an engineering twin")
+            raise UsageError(f"variant {variant!r}: only window and without:... variants have an engineering twin")
         if base in (*VARIANTS, "window", "marginal"):
             continue
         kind, _, name = base.removeprefix("without:").partition(":")
         if not base.startswith("without:") or kind not in INNOVATION_KINDS or name not in names[kind]:
-            raise ValueError(f"unknown variant {variant!r}, expected one of {VARIANTS}, window, marginal, "
+            raise UsageError(f"unknown variant {variant!r}, expected one of {VARIANTS}, window, marginal, "
                              f"without:KIND:NAME with KIND in {tuple(INNOVATION_KINDS)}, or a twin BASE{TWIN}")
 
 

@@ -3,10 +3,11 @@ is in :mod:`simulator.plots.measures`).
 
 * ``contributions`` — which services, generations/layers/devices and equipment the
   cumulative impacts of each category come from (shares, from ``Results.contributions()``);
-* ``validation`` — the simulated series against the scenario's observations.
+* ``validation`` — the simulated series against the scenario's observations, one panel per
+  quantity observed (:func:`quantities`), the sources listed under the figure.
 
 The data each figure draws is computed by a public function (:func:`contribution_shares`,
-:func:`observed_and_simulated`) so that tests check what is drawn.
+:func:`observed_and_simulated`, :func:`quantities`) so that tests check what is drawn.
 Impacts not assessed are said so ("not assessed", "excl. end of life"), never drawn as 0.
 """
 
@@ -14,23 +15,27 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.ticker import FixedLocator, FuncFormatter
+from matplotlib.text import Text
+from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..display.i18n import data_name, percent, tr
+from ..display.i18n import NBSP, data_name, number, percent, tr
 from ..display.numbers import plain_number, three_figures
 from ..display.style import (
     DEVICE_COLOURS,
     LAYER_COLOURS,
     LAYER_HATCH,
     PHASE_COLOURS,
+    SOURCE_COLOUR,
     VARIANT_STYLES,
     cycled,
     equipment_style,
@@ -41,9 +46,19 @@ from ..display.style import (
 )
 from ..results import NOT_ASSESSED, Results
 from ..scenario.schema import CATEGORIES, OBSERVABLE, Observation
-from .common import OTHER_COLOUR, formatter, log_y, note, year_axis
+from .common import OTHER_COLOUR, formatter, log_y, note
 from .figures import category_name, finish, not_assessed_text
-from .style import new_figure, own_axes, place_legend, root_figure, row_major, with_style
+from .style import (
+    FIGSIZE,
+    NOTE_GID,
+    SOURCE_HEIGHT,
+    new_figure,
+    own_axes,
+    place_legend,
+    root_figure,
+    row_major,
+    with_style,
+)
 
 # --- contributions --------------------------------------------------------------------
 
@@ -250,11 +265,24 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
 
 # --- validation -------------------------------------------------------------------------
 
-QUANTITY_NAMES = {"traffic": "Traffic", "energy": "Energy", "energy_intensity": "Energy per GB",
-                  "sites": "Sites", "users": "Users", "equipment_in_service": "Equipment in service"}
+QUANTITY_NAMES = {"traffic": "Traffic", "energy": "Energy", "network_energy": "Network energy",
+                  "energy_intensity": "Energy per GB", "sites": "Sites", "users": "Users",
+                  "equipment_in_service": "Equipment in service", "price": "Price of a GB"}
 OBSERVED_STYLE: dict[str, Any] = {"marker": "o", "markersize": 6.5, "linestyle": "none",
                                   "color": "#000000", "markeredgecolor": "white",
                                   "markeredgewidth": 0.8, "zorder": 4}
+#: Marker and colour of each observed series of a panel, in order (Okabe-Ito colours, colour-blind
+#: safe, without the vermillion of the simulated curve).
+SERIES_MARKERS = ("o", "s", "D", "^", "v", "P")
+SERIES_COLOURS = ("#000000", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+#: Years shown each side of a panel's observations (inside the simulated years).
+WINDOW_MARGIN = 3.0
+#: Height of a row of panels of the validation figure, with its title and year axis (inches).
+PANEL_ROW_HEIGHT = 2.4
+#: Font size of the list of sources under the validation figure (points).
+SOURCES_FONTSIZE = 8.0
+#: Above this ratio of the largest to the smallest value shown, a panel's y axis is logarithmic.
+LOG_ABOVE = 10.0
 
 
 @dataclass(frozen=True)
@@ -283,6 +311,11 @@ def _simulated(results: Results, observation: Observation) -> np.ndarray | None:
     """The actual run's series of the observation (a total summed from its breakdown by
     generation or equipment when the run records no total)."""
     variable, labels = observation.variable, _labels(observation)
+    if observation.services is not None:
+        if not all(results.has(variable, service=name) for name in observation.services):
+            return None
+        return sum((results.series(variable, service=name) for name in observation.services),
+                   np.zeros_like(results.times))
     if results.has(variable, **labels):
         return results.series(variable, **labels)
     if not labels:
@@ -320,99 +353,226 @@ def observed_and_simulated(results: Results) -> list[Compared]:
     return compared
 
 
-def _validation_panel(ax: Axes, results: Results, item: Compared, lang: str) -> None:
+def quantities(compared: Sequence[Compared]) -> list[list[Compared]]:
+    """The compared series grouped by the quantity they measure, one group per panel of the
+    ``validation`` figure, in the order of the scenario.
+
+    Series measure the same quantity when they have the same variable, the same labels
+    (services, generation, layer, equipment) and are of the same kind: absolute (all in the
+    variable's canonical unit) or an index with the same ``index_year``. Such series share
+    one simulated curve.
+    """
+    groups: dict[tuple[Any, ...], list[Compared]] = {}
+    for item in compared:
+        o = item.observation
+        services = tuple(sorted(o.services)) if o.services is not None else None
+        key = (o.variable, services, o.generation, o.layer, o.equipment, o.index_year)
+        groups.setdefault(key, []).append(item)
+    return list(groups.values())
+
+
+def _year(year: float, lang: str) -> str:
+    return number(year, "g", lang)
+
+
+def _quantity_title(item: Compared, lang: str) -> str:
+    """The quantity in words with its scope, e.g. ``Traffic (video, web apps)``, ``Network
+    energy, index (2020.5 = 100)``."""
     observation = item.observation
+    scope = [data_name(n, lang) for n in [*(observation.services or ()), *_labels(observation).values()]]
+    title = tr(QUANTITY_NAMES[observation.variable], lang)
+    if scope:
+        title = f"{title} ({', '.join(scope)})"
+    if observation.index_year is not None:
+        year = _year(observation.index_year, lang)
+        title = tr("{quantity}, index ({year} = 100)", lang, quantity=title, year=year)
+        title = title.replace(f"{year} = 100", f"{year}{NBSP}={NBSP}100")  # wrapped as one word
+    return title
+
+
+def _window(results: Results, years: np.ndarray) -> tuple[float, float]:
+    """Years shown in a panel: its observed years, :data:`WINDOW_MARGIN` more each side
+    inside the simulated years."""
+    low, high = float(years.min()), float(years.max())
+    start, end = float(results.times[0]), float(results.times[-1])
+    return min(low, max(low - WINDOW_MARGIN, start)), max(high, min(high + WINDOW_MARGIN, end))
+
+
+def _series_name(item: Compared) -> str:
+    return item.name.replace("_", " ")  # the user's name
+
+
+def _validation_panel(ax: Axes, results: Results, items: list[Compared], lang: str,
+                      simulated_entry: bool = False) -> Text:
+    """One quantity: its simulated curve over the years of its observations, and each observed
+    series with its own marker and colour, named in a legend inside the panel (which also
+    names the curve when ``simulated_entry``). Returns the panel's title."""
+    first = items[0]
+    observation = first.observation
+    simulated = next((i.simulated for i in items if i.simulated is not None), None)
+    observed = np.concatenate([i.observed for i in items])
+    low, high = _window(results, np.concatenate([i.years for i in items]))
+    times = first.times
+    inside = np.flatnonzero((times >= low) & (times <= high))
+    if inside.size:  # one instant more each side: the curve reaches the edges of the panel
+        shown = slice(max(int(inside[0]) - 1, 0), min(int(inside[-1]) + 2, times.size))
+    else:
+        shown = slice(0, 0)
+    curve = None if simulated is None else simulated[shown]
     quantity = tr(QUANTITY_NAMES[observation.variable], lang)
     if observation.index_year is not None:
-        factor, label = 0.01, tr("{quantity}, index ({year} = 100)", lang, quantity=quantity,
-                                 year=f"{observation.index_year:g}")
-        shown_unit = None
+        factor = 0.01
+        label = tr("Index ({year} = 100)", lang, year=_year(observation.index_year, lang))
     else:
-        values = [item.observed] + ([item.simulated] if item.simulated is not None else [])
-        shown_unit = scale_for(item.unit, *values, lang=lang)
+        values = [observed] + ([curve] if curve is not None and curve.size else [])
+        shown_unit = scale_for(first.unit, *values, lang=lang)
         factor, label = shown_unit.factor, shown_unit.label(quantity)
-    if item.simulated is not None:
-        ax.plot(item.times, item.simulated / factor, **VARIANT_STYLES["actual"])
+    handles: list[Any] = []
+    labels: list[str] = []
+    if curve is not None:
+        line = ax.plot(times[shown], curve / factor, **VARIANT_STYLES["actual"])
+        if simulated_entry:
+            handles.append(line[0])
+            labels.append(tr("simulated (actual run)", lang))
     else:
-        if observation.index_year is not None and item.missing == f"{observation.index_year:g}":
-            why = tr("index year {year} is outside the simulated years", lang, year=item.missing)
+        if observation.index_year is not None and first.missing == f"{observation.index_year:g}":
+            why = tr("index year {year} is outside the simulated years", lang,
+                     year=_year(observation.index_year, lang))
         else:
             what = [quantity, *(data_name(v, lang) for v in _labels(observation).values())]
             why = tr("not simulated: {what}", lang, what=", ".join(what))
-        ax.text(0.5, 0.5, textwrap.fill(why, 26),
-                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="#555555")
-    ax.plot(item.years, item.observed / factor, **OBSERVED_STYLE)
-    shown = np.concatenate([item.observed] + ([item.simulated] if item.simulated is not None else []))
-    positive = shown[np.isfinite(shown) & (shown > 0)]
-    if positive.size and positive.max() / positive.min() > 100 and bool(np.all(item.observed > 0)):
-        # Series that grow by orders of magnitude (traffic) read on a log axis.
-        log_y(ax, lang=lang, fine_below=30.0)
+        ax.text(0.5, 0.5, textwrap.fill(why, 26), transform=ax.transAxes, ha="center", va="center",
+                fontsize=9, color="#555555")
+    for index, item in enumerate(items):
+        style = {**OBSERVED_STYLE, "marker": SERIES_MARKERS[index % len(SERIES_MARKERS)],
+                 "color": SERIES_COLOURS[index % len(SERIES_COLOURS)]}
+        handles.append(ax.plot(item.years, item.observed / factor, **style)[0])
+        labels.append(_series_name(item))
+    shown_values = np.concatenate([observed] + ([curve] if curve is not None else []))
+    positive = shown_values[np.isfinite(shown_values) & (shown_values > 0)]
+    if (positive.size and positive.max() / positive.min() > LOG_ABOVE
+            and bool(np.all(observed > 0))):
+        log_y(ax, lang=lang, fine_below=100.0)
+        if positive.max() / positive.min() > 100.0:  # a tick at every power of ten, even in a short panel
+            ax.yaxis.set_major_locator(LogLocator(base=10, numticks=12))
     else:
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(formatter(plain_number, lang))
-    year_axis(ax, results.times, lang)
-    low = min(float(results.times[0]), float(item.years.min()))
-    high = max(float(results.times[-1]), float(item.years.max()))
-    ax.set_xlim(low - 0.02 * (high - low), high + 0.02 * (high - low))
+    ax.set_xlim(low, high)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
+    ax.set_xlabel(tr("Year", lang))
     ax.set_ylabel(label, fontsize=9.5)
-    ax.set_title(item.name.replace("_", " "), fontsize=10.5, loc="left")  # the user's name
-    if observation.source:
-        width = max(30, int(ax.get_position().width * root_figure(ax).get_figwidth() * 15))
-        ax.text(0.02, 0.97, textwrap.fill(tr("source: {source}", lang, source=observation.source),
-                                          width),
-                transform=ax.transAxes, ha="left", va="top", fontsize=7.5, color="#555555",
-                style="italic", zorder=5,
-                bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none",
-                      "alpha": 0.85})
-        low, top = ax.get_ylim()
-        if ax.get_yscale() == "log":
-            ax.set_ylim(top=top * (top / low) ** 0.25)  # room for the source above the data
-        else:
-            ax.set_ylim(top=top * 1.22)
+    ax.legend(handles, labels, loc="best", fontsize=7.5, handlelength=1.2, handletextpad=0.4,
+              borderaxespad=0.3, borderpad=0.3, labelspacing=0.3, frameon=True, framealpha=0.85,
+              edgecolor="none")
+    return ax.set_title(_quantity_title(first, lang), fontsize=10.5, loc="left")
 
 
-def _validation_legend(lang: str) -> tuple[list[Any], list[str]]:
-    handles = [Line2D([], [], **VARIANT_STYLES["actual"]), Line2D([], [], **OBSERVED_STYLE)]
-    return handles, [tr("simulated (actual run)", lang), tr("observed", lang)]
+def _wrap(text: Text, room: float, renderer: Any) -> None:
+    """Wrap ``text`` at spaces (no-break spaces and hyphens hold) until it is at most ``room``
+    pixels wide."""
+    content = text.get_text()
+    columns = len(content)
+    while columns > 12 and text.get_window_extent(renderer).width > room:
+        columns = int(columns * 0.92)
+        text.set_text(textwrap.fill(content, columns, break_on_hyphens=False))
+
+
+def _wrap_to_panels(fig: Figure, titles: Sequence[Text]) -> None:
+    """Wrap each panel title to the width of its panel, so that titles side by side never meet;
+    the figure is laid out first, as it will be drawn."""
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for title in titles:
+        if title.axes is not None:
+            _wrap(title, title.axes.get_window_extent(renderer).width, renderer)
+
+
+def observation_sources(items: Sequence[Compared], lang: str = "en") -> list[str]:
+    """One line per distinct source of the observed series: ``name: source`` (the names of
+    all the series that cite it); series without a source are left out."""
+    names: dict[str, list[str]] = {}
+    for item in items:
+        if item.observation.source:
+            names.setdefault(item.observation.source, []).append(_series_name(item))
+    return [tr("{names}: {source}", lang, names=", ".join(n), source=source)
+            for source, n in names.items()]
+
+
+def _add_sources(fig: Figure, items: Sequence[Compared], lang: str) -> None:
+    """The sources, one paragraph each, wrapped to the width of the figure, under the plots and
+    above the source line (laid out there as notes; the first at the top)."""
+    for line in reversed(observation_sources(items, lang)):
+        text = fig.text(0.012, 0.0, line, fontsize=SOURCES_FONTSIZE, color=SOURCE_COLOUR, ha="left",
+                        va="bottom", gid=NOTE_GID)
+        _wrap(text, 0.97 * fig.bbox.width, fig.canvas.get_renderer())  # type: ignore[attr-defined]
+
+
+def _room_below(fig: Figure, panels: float) -> None:
+    """Make the figure taller by what is laid out under its plots (legend, sources, source
+    line), so that the plots keep ``panels`` inches however many sources there are."""
+    engine = fig.get_layout_engine()
+    below = engine.get()["rect"][1] * fig.get_figheight() if engine is not None else 0.0
+    fig.set_figheight(panels + below + SOURCE_HEIGHT)
+
+
+def _simulated_legend(lang: str) -> tuple[list[Any], list[str]]:
+    return [Line2D([], [], **VARIANT_STYLES["actual"])], [tr("simulated (actual run)", lang)]
 
 
 @with_style
 def plot_validation(results: Results, ax: Axes | None = None, lang: str = "en",
                     observation: str | None = None) -> Axes:
-    """One panel per observation of the scenario: the actual run's series as a line (indexed
-    like the observation when it is an index), the observations as markers, their source
-    in the panel. With ``ax`` given, one panel: ``observation`` (default the first)."""
+    """One panel per quantity the scenario's observations measure (:func:`quantities`): the
+    actual run's series as a line (indexed like the observations when they are an index),
+    each observed series with its own marker, over the observed years with a margin; the
+    sources are listed under the figure. With ``ax`` given, one panel: the quantity of
+    ``observation`` (default the first), its sources left to the caller
+    (:func:`observation_sources`)."""
     compared = observed_and_simulated(results)
+    groups = quantities(compared)
+    title = tr("Validation: simulation against observations, {period}", lang,
+               period=results_period(results))
     if ax is not None or observation is not None or not compared:
         ax, owned = own_axes(ax)
-        chosen = [c for c in compared if observation in (None, c.name)]
-        if chosen:
-            _validation_panel(ax, results, chosen[0], lang)
-            place_legend(ax, owned, *_validation_legend(lang))
-        else:
+        chosen = [g for g in groups if observation is None or observation in {c.name for c in g}]
+        if not chosen:
             note(ax, tr("no observations in this scenario", lang))
             ax.set_axis_off()
-        ax.set_title(tr("Validation: simulation against observations, {period}", lang,
-                        period=results_period(results)))
+            ax.set_title(title)
+            finish(ax, owned, results, lang)
+            return ax
+        panel_title = _validation_panel(ax, results, chosen[0], lang, simulated_entry=not owned)
+        if owned:
+            fig = root_figure(ax)
+            fig.suptitle(title, fontweight="bold")
+            _add_sources(fig, chosen[0], lang)
+            place_legend(ax, owned, *_simulated_legend(lang))
+            _room_below(fig, FIGSIZE[1])
         finish(ax, owned, results, lang)
+        if owned:
+            _wrap_to_panels(fig, [panel_title])
         return ax
-    n = len(compared)
-    columns = 1 if n == 1 else 2 if n <= 4 else 3
+    n = len(groups)
+    columns = 1 if n == 1 else 2
     rows = math.ceil(n / columns)
-    fig = new_figure((6.4, 1.2 + 2.3 * rows if columns > 1 else 4.2))
+    panels = PANEL_ROW_HEIGHT * rows + 0.8 if columns > 1 else FIGSIZE[1]
+    fig = new_figure((FIGSIZE[0], panels))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
-    for panel, item in zip(axes, compared, strict=False):
-        _validation_panel(panel, results, item, lang)
+    titles = [_validation_panel(panel, results, group, lang)
+              for panel, group in zip(axes, groups, strict=False)]
     for spare in axes[n:]:
         spare.set_axis_off()
-    fig.suptitle(tr("Validation: simulation against observations, {period}", lang,
-                    period=results_period(results)), fontweight="bold")
-    place_legend(axes[0], True, *_validation_legend(lang))
+    fig.suptitle(title, fontweight="bold")
+    _add_sources(fig, compared, lang)
+    place_legend(axes[0], True, *_simulated_legend(lang))  # lays out what is under the plots
+    _room_below(fig, panels)
     finish(axes[0], True, results, lang)
+    _wrap_to_panels(fig, titles)
     return axes[0]
 
 
 __all__ = [
-    "BREAKDOWNS", "Compared", "contribution_shares", "observed_and_simulated",
-    "plot_contributions", "plot_validation",
+    "BREAKDOWNS", "Compared", "contribution_shares", "observation_sources", "observed_and_simulated",
+    "plot_contributions", "plot_validation", "quantities",
 ]

@@ -34,6 +34,7 @@ from matplotlib.figure import Figure
 
 from ..display.i18n import data_name, date_text, note_text, period_text, tr
 from ..display.style import source_date
+from ..errors import UsageError
 from .style import add_note_text, add_source_text, fit_titles, localise_figure
 
 #: What A and E stand for, under a figure that shows induced.
@@ -126,7 +127,7 @@ def check_meta(meta: Mapping[str, Any]) -> tuple[str, str]:
     version = meta.get("version")
     missing = [key for key, value in (("scenario", name), ("version", version)) if value in (None, "")]
     if missing:
-        raise ValueError(f"meta must give {' and '.join(repr(m) for m in missing)} for the source line; "
+        raise UsageError(f"meta must give {' and '.join(repr(m) for m in missing)} for the source line; "
                          f"found keys {sorted(meta)}")
     return str(name), str(version)
 
@@ -183,8 +184,8 @@ def _wrap_panel_titles(fig: Figure) -> None:
     if len(titles) < 2:
         return
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    columns = max((ax.get_subplotspec().get_gridspec().ncols for ax in fig.axes if ax.get_subplotspec()),
-                  default=1)
+    specs = [ax.get_subplotspec() for ax in fig.axes]
+    columns = max((spec.get_gridspec().ncols for spec in specs if spec is not None), default=1)
     if all(t.get_window_extent(renderer).width < 0.75 * fig.bbox.width / columns for t in titles):
         return  # clearly narrow enough: spare the layout
     fig.canvas.draw()  # lay the figure out: the titles' final places
@@ -205,7 +206,7 @@ def require_columns(table: pd.DataFrame, columns: Iterable[str], what: str) -> N
     """ValueError naming the ``columns`` that ``table`` (called ``what``) lacks, and those it has."""
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        raise ValueError(f"{what} lacks the column(s) {', '.join(map(repr, missing))}; "
+        raise UsageError(f"{what} lacks the column(s) {', '.join(map(repr, missing))}; "
                          f"found {', '.join(map(repr, table.columns))}")
 
 

@@ -19,6 +19,7 @@ from matplotlib.patches import Patch
 from ..display.i18n import check_lang, tr
 from ..display.numbers import plain_number
 from ..display.style import OKABE_ITO, scale_for
+from ..errors import UsageError
 from .common import note, year_axis
 from .ensemble_common import (
     INDUCED_NOTE,
@@ -76,7 +77,7 @@ def _fan_panel(ax: Axes, part: pd.DataFrame, quantity: str, lang: str, texts: Me
     else:
         units = part["unit"].dropna().unique() if "unit" in part else []
         if len(units) > 1:
-            raise ValueError(f"bands of {quantity!r} mix units {', '.join(map(str, units))}")
+            raise UsageError(f"bands of {quantity!r} mix units {', '.join(map(str, units))}")
         scale = scale_for(str(units[0]) if len(units) else "1", *columns.values(), lang=lang)
         shown = {c: scale(v) for c, v in columns.items()}
         ax.set_ylabel(scale.unit or "1")

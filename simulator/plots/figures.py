@@ -44,8 +44,9 @@ from ..display.style import (
     scale_for,
 )
 from ..results import NOT_ASSESSED, Results
-from ..scenario.schema import CATEGORIES, PHASES
+from ..scenario.schema import CATEGORIES, PHASES, USE
 from .common import OTHER_COLOUR, Band, log_y, nonzero, note, stack, year_axis
+from .rebound_axis import HAlign, VAlign
 from .style import (
     FIGSIZE_SMALL_MULTIPLES,
     FIGSIZE_TWO_PANELS,
@@ -241,7 +242,8 @@ def _place_callout(ax: Axes, times: np.ndarray, curves: list[np.ndarray], text: 
         top = (to_axes(np.nanmax(np.vstack(curves), axis=0)) - to_axes(low)) / (
             to_axes(high) - to_axes(low))
     x = (times - times[0]) / (times[-1] - times[0])
-    corners = (("left", "top"), ("left", "bottom"), ("right", "bottom"), ("right", "top"))
+    corners: tuple[tuple[HAlign, VAlign], ...] = (("left", "top"), ("left", "bottom"), ("right", "bottom"),
+                                                  ("right", "top"))
     for ha, va in corners:
         x0, x1 = (0.0, width) if ha == "left" else (1.0 - width, 1.0)
         y0, y1 = (1.0 - height, 1.0) if va == "top" else (0.0, height)
@@ -332,7 +334,7 @@ def _rebound_bottom(ax: Axes, results: Results, lang: str) -> None:
         ax.set_ylabel(tr("Rebound R (%)", lang))
         year_axis(ax, times, lang)
         return
-    curves = {}
+    curves: dict[str, tuple[np.ndarray, dict[str, Any]]] = {}
     window = results.scenario.rebound.window
     if results.has_measure("window"):
         curves[tr("of the efficiency gained over the previous {years} years", lang, years=f"{window:g}")] = (
@@ -465,7 +467,7 @@ def _impact_panel(ax: Axes, results: Results, category: str, lang: str) -> list[
         ax.bar(0.0, value, bottom=bottom, width=0.62, color=PHASE_COLOURS[ph], edgecolor="white", linewidth=0.6)
         if total > 0 and amount / total >= 0.1:
             ax.text(0.0, bottom + value / 2, percent_text(amount / total, lang), ha="center",
-                    va="center", color="white" if ph != "use" else "black", fontsize=9.5,
+                    va="center", color="white" if ph != USE else "black", fontsize=9.5,
                     fontweight="bold")
         bottom += value
     ax.set_ylabel(scale.unit)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure
 
 from ..compare import Comparison
 from ..display.i18n import check_lang
+from ..errors import UsageError
 from ..rebound import innovation_names
 from ..results import Results
 from ..scenario.schema import Scenario
@@ -123,7 +125,7 @@ def check_formats(formats: Iterable[str]) -> tuple[str, ...]:
     chosen = tuple(f.lower().lstrip(".") for f in formats)
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown:
-        raise ValueError(f"figure format {unknown[0]!r} is not supported; expected one of "
+        raise UsageError(f"figure format {unknown[0]!r} is not supported; expected one of "
                          f"{', '.join(FORMATS)}")
     return chosen
 
@@ -151,8 +153,7 @@ def save_all(results: Results, folder: str | os.PathLike[str], formats: Iterable
     path, chosen = _prepare(folder, formats, lang)
     written: list[Path] = []
     for stem in figures_for(results):
-        plot = FIGURES[stem]
-        written += _write(lambda plot=plot: plot(results, lang=lang), path, stem, chosen, dpi)
+        written += _write(partial(FIGURES[stem], results, lang=lang), path, stem, chosen, dpi)
     return written
 
 
@@ -164,7 +165,7 @@ def save_comparison(comparison: Comparison, folder: str | os.PathLike[str],
     path, chosen = _prepare(folder, formats, lang)
     written: list[Path] = []
     for stem, plot in COMPARISON_FIGURES.items():
-        written += _write(lambda plot=plot: plot(comparison, lang=lang), path, stem, chosen, dpi)
+        written += _write(partial(plot, comparison, lang=lang), path, stem, chosen, dpi)
     return written
 
 
@@ -184,7 +185,7 @@ def save_uncertainty_figures(figures: Mapping[str, Figure], folder: str | os.Pat
     chosen = check_formats(formats)
     bad = [stem for stem in figures if not _STEM.match(stem)]
     if bad:
-        raise ValueError(f"figure name {bad[0]!r} cannot be a file name; use letters, digits, '_', '-' "
+        raise UsageError(f"figure name {bad[0]!r} cannot be a file name; use letters, digits, '_', '-' "
                          "and '.', starting with a letter or a digit")
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)

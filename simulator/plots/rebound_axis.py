@@ -13,7 +13,7 @@ import math
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from matplotlib.axes import Axes
@@ -22,6 +22,10 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, MaxNLocator, NullLoca
 from ..display.i18n import tr
 from ..display.numbers import plain_number
 from ..display.style import REGION_COLOURS
+
+#: Where a label goes: at the left or the right of the axes; standing on its height or hanging under it.
+HAlign = Literal["left", "right"]
+VAlign = Literal["bottom", "top"]
 
 #: A rebound axis turns logarithmic above 100 % when its values reach this (%).
 LOG_ABOVE_FROM = 1000.0
@@ -126,7 +130,7 @@ def backfire_zone(ax: Axes, shape: ReboundAxis, lang: str,
     _label_level(ax, tr("no rebound (0 %)", lang), ((zero, "top"), (zero, "bottom")), layers)
 
 
-def _label_level(ax: Axes, text: str, places: Sequence[tuple[float, str]],
+def _label_level(ax: Axes, text: str, places: Sequence[tuple[float, VAlign]],
                  layers: Sequence[tuple[np.ndarray, float]]) -> None:
     """Write ``text`` at one of ``places`` (height in axes fraction, and whether the text
     stands on it, ``bottom``, or hangs under it, ``top``; in order of preference), at the
@@ -142,12 +146,13 @@ def _label_level(ax: Axes, text: str, places: Sequence[tuple[float, str]],
     extent = artist.get_window_extent(renderer)
     # Room for the box's padding and for the layout, which shrinks the axes later.
     width, height = 1.2 * extent.width / frame.width + 0.02, 1.35 * extent.height / frame.height + 0.015
-    best: tuple[float, int, float, str, str] | None = None
+    best: tuple[float, int, float, HAlign, VAlign] | None = None
     rank = 0
     for y, va in places:
         y0, y1 = (y, y + height) if va == "bottom" else (y - height, y)
         if y0 < 0.0 or y1 > 1.0:
             continue
+        ha: HAlign
         for ha in ("right", "left"):
             x0, x1 = (1.0 - width, 1.0) if ha == "right" else (0.0, width)
             covered = 0.0

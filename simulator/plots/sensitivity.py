@@ -17,6 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ..display.i18n import check_lang, percent, tr
 from ..display.style import OKABE_ITO, Scale, scale_for
+from ..errors import UsageError
 from .common import note
 from .ensemble_common import (
     INDUCED_NOTE,
@@ -112,7 +113,7 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
     check_meta(meta)
     texts = measure_texts(meta, lang)
     if method not in METHOD_COLUMNS:
-        raise ValueError(f"sensitivity method {method!r} is not supported; expected one of "
+        raise UsageError(f"sensitivity method {method!r} is not supported; expected one of "
                          f"{', '.join(METHOD_COLUMNS)}")
     main, main_conf, other, other_conf = METHOD_COLUMNS[method]
     require_columns(indices, ("output", "parameter", main, other), "the indices table")

@@ -178,9 +178,11 @@ def fit_titles(fig: Figure) -> None:
     """Wrap the figure's title and the axes' titles that are wider than the figure (French
     titles run longer)."""
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
-    texts = [fig._suptitle] if fig._suptitle is not None else []
+    # matplotlib has no public accessor for the Text of a figure's title or of an axes' left title
+    suptitle = fig._suptitle  # type: ignore[attr-defined]
+    texts = [suptitle] if suptitle is not None else []
     for ax in fig.get_axes():
-        texts += [ax.title, ax._left_title]
+        texts += [ax.title, ax._left_title]  # type: ignore[attr-defined]
     for text in texts:
         content = text.get_text()
         columns = len(content)

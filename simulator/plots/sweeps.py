@@ -295,8 +295,9 @@ def plot_jevons_map(table: pd.DataFrame, x: str, y: str, x_label: str, y_label: 
     ax.set_facecolor(UNDEFINED_COLOUR)
     ax.set_xlabel(tr(x_label, lang))
     ax.set_ylabel(tr(y_label, lang))
-    ax.set_xlim(cell_edges(xs)[[0, -1]])
-    ax.set_ylim(cell_edges(ys)[[0, -1]])
+    x_edges, y_edges = cell_edges(xs), cell_edges(ys)
+    ax.set_xlim(float(x_edges[0]), float(x_edges[-1]))
+    ax.set_ylim(float(y_edges[0]), float(y_edges[-1]))
     if texts.rebound:
         handles, labels = _rebound_map(fig, ax, xs, ys, 100.0 * grid, texts, meta, lang)
     else:
@@ -343,11 +344,11 @@ def _rebound_map(fig: Figure, ax: Axes, xs: np.ndarray, ys: np.ndarray, r: np.nd
     if xs.size >= 2 and ys.size >= 2 and finite.size and finite.min() < 100.0 < finite.max():
         cs = ax.contour(xs, ys, masked, levels=[0.0], colors="black", linewidths=1.8, zorder=5)
         cs.set_gid("backfire_contour")
-        drew = bool(cs.get_paths() and any(len(p.vertices) for p in cs.get_paths()))
+        drew = bool(cs.get_paths() and any(len(p) for p in cs.get_paths()))
         if drew:
             nominal = meta.get("nominal")
-            _label_sides(ax, cs, xs, ys, coordinate, [tuple(map(float, nominal))] if nominal is not None else [],
-                         lang)
+            at = [(float(nominal[0]), float(nominal[1]))] if nominal is not None else []
+            _label_sides(ax, cs, xs, ys, coordinate, at, lang)
     if not drew and finite.size:
         everywhere = bool(finite.min() > 100.0)
         ax.text(0.5, 0.5, tr("backfire everywhere in this range" if everywhere

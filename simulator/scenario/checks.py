@@ -116,9 +116,10 @@ def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
             if current is None or policy.at < current[0]:
                 off[policy.generation] = (policy.at, ("policies", i, "at"))
     causes = sorted((v for v in off.values() if v is not None), key=lambda v: v[0])
+    ends = {n: math.inf if v is None else v[0] for n, v in off.items()}
     for t, loc in [(s.time.start, ("generations",)), *causes]:
         if s.time.start <= t < s.time.end and not any(
-            g.launch <= t and (off[n] is None or t < off[n][0]) for n, g in s.generations.items()
+            g.launch <= t < ends[n] for n, g in s.generations.items()
         ):
             return t, loc
     return None
@@ -126,9 +127,9 @@ def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
 
 def _layers_devices(s: Scenario) -> Iterator[tuple[Loc, str]]:
     for name, layer in s.layers.items():
-        for item in layer.equipment:
-            if item not in s.equipment:
-                yield ("layers", name, "equipment", item), _unknown("equipment", item, s.equipment)
+        for equipment in layer.equipment:
+            if equipment not in s.equipment:
+                yield ("layers", name, "equipment", equipment), _unknown("equipment", equipment, s.equipment)
     for name, item in s.equipment.items():
         for part in item.components:
             if part not in s.equipment:
@@ -201,12 +202,6 @@ def _demand(s: Scenario) -> Iterator[tuple[Loc, str]]:
                 f"found {service.saturation:g} GB/yr, expected at least the starting usage "
                 f"({service.usage:g} GB/yr)"
             )
-
-
-def _cost(s: Scenario) -> Iterator[tuple[Loc, str]]:
-    total = s.cost.energy_weight + s.cost.capital_weight
-    if total > 1 + 1e-9:
-        yield ("cost",), f"energy_weight + capital_weight = {total:g}, expected at most 1"
 
 
 def _policies(s: Scenario) -> Iterator[tuple[Loc, str]]:
@@ -383,7 +378,6 @@ RULES = (
     Rule(_name, ("name",)),
     Rule(_time, ("time",)),
     Rule(_demand, ("demand.services.*.usage", "demand.services.*.saturation")),
-    Rule(_cost, ("cost.energy_weight", "cost.capital_weight")),
     Rule(_generations, ("time.start", "time.end", "generations.*.launch", "generations.*.switch_off",
                         *_POLICY_TARGETS)),
     Rule(_layers_devices, ("devices.*.equipment",)),

@@ -10,7 +10,7 @@ quantile function), which is how Monte Carlo and sensitivity draw from it. The u
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, model_validator
@@ -95,6 +95,20 @@ def _phi_inv(p: np.ndarray | float) -> np.ndarray:
 
 
 class _Truncated(SpaceModel):
+    """A normal distribution of some transform of the value, truncated at `low` and `high` (the field's unit)."""
+
+    if TYPE_CHECKING:  # fields of every subclass (declared here, pydantic would order them first)
+        low: float | None
+        high: float | None
+
+    def _to_z(self, x: float) -> float:
+        """The standard normal deviate of value ``x``."""
+        raise NotImplementedError
+
+    def _from_z(self, z: np.ndarray | float) -> np.ndarray | float:
+        """The value of standard normal deviate(s) ``z``."""
+        raise NotImplementedError
+
     def _z_bounds(self) -> tuple[float, float]:
         lo = self._to_z(self.low) if self.low is not None else float(_phi_inv(TAIL))
         hi = self._to_z(self.high) if self.high is not None else float(_phi_inv(1.0 - TAIL))
@@ -111,7 +125,7 @@ class _Truncated(SpaceModel):
         return np.clip(self._from_z(z), *self.bounds())
 
     @model_validator(mode="after")
-    def _window(self):
+    def _window(self) -> _Truncated:
         lo, hi = self._z_bounds()
         if not hi > lo:
             raise ValueError("found an empty range: expected low < high, with room for the distribution between them")
@@ -134,7 +148,7 @@ class Normal(_Truncated):
     def _to_z(self, x: float) -> float:
         return (x - self.mean) / self.sd
 
-    def _from_z(self, z):
+    def _from_z(self, z: np.ndarray | float) -> np.ndarray | float:
         return self.mean + z * self.sd
 
 
@@ -155,7 +169,7 @@ class Lognormal(_Truncated):
     def _to_z(self, x: float) -> float:
         return math.log(x / self.median) / math.log(self.gsd)
 
-    def _from_z(self, z):
+    def _from_z(self, z: np.ndarray | float) -> np.ndarray | float:
         return self.median * np.power(self.gsd, z)
 
 

@@ -119,6 +119,32 @@ def apply_overrides(document: Document, overrides: list[str]) -> None:
         raise ScenarioError(problems)
 
 
+def _expand_stars(data: Any, path: list[Any]) -> list[list[Any]] | str:
+    """The paths a ``*`` in ``path`` stands for: every key (or item) the scenario has at that level, as
+    in ``uncertainty:`` paths (``demand.services.*.elasticity=0.5`` sets every service's); or why none."""
+    if "*" not in path:
+        return [path]
+    star = path.index("*")
+    node = data
+    for part in path[:star]:
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
+    keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+    if not keys:
+        return f"{dotted(path[:star]) or 'the scenario'} holds no keys or items for * to stand for"
+    found: list[list[Any]] = []
+    for key in keys:
+        more = _expand_stars(data, [*path[:star], key, *path[star + 1:]])
+        if isinstance(more, str):
+            return more
+        found.extend(more)
+    return found
+
+
 def _apply_overrides(document: Document, overrides: list[str]) -> list[Problem]:
     """Apply the overrides that can be applied; return the problems of the others."""
     problems = []
@@ -133,41 +159,47 @@ def _apply_overrides(document: Document, overrides: list[str]) -> list[Problem]:
             problems.append(Problem("extends cannot be set with --set; write it in the scenario file",
                                     shown, SET_FILE))
             continue
-        node = document.data
-        for depth, part in enumerate(path):
-            if isinstance(node, dict) and isinstance(part, int) and part not in node and str(part) in node:
-                part = path[depth] = str(part)  # a name made of digits, written as a string in the file
-            last = depth == len(path) - 1
-            where = dotted(path[:depth])
-            if isinstance(node, dict):
-                if last:
-                    node[part] = value
-                elif not isinstance(node.get(part), dict | list):
-                    here = dotted(path[: depth + 1])
-                    if node.get(part) is not None:
-                        problems.append(Problem(f"{here} is not a mapping (it holds {describe(node[part])}); "
-                                                f"set it whole: --set {here}=...", shown, SET_FILE))
-                        break
-                    if typing.get_origin(annotation_at(tuple(path[: depth + 1]))) is list:
-                        problems.append(Problem(f"{here} has no item {path[depth + 1]!r} (it has none); "
-                                                f"set the whole list: --set '{here}=[...]'", shown, SET_FILE))
-                        break
-                    node[part] = {}
-                    document.marks[tuple(path[: depth + 1])] = Mark(SET_FILE)
-            elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-                if last:
-                    node[part] = value
-            elif isinstance(node, list):
-                problems.append(Problem(f"{where} has no item {part!r} (it has {len(node)}, numbered from 0)",
-                                        shown, SET_FILE))
-                break
-            else:  # pragma: no cover - a scalar on the way is caught one level up
-                problems.append(Problem(f"{where} is not a mapping (it holds {describe(node)})", shown, SET_FILE))
-                break
-            if not last:
-                node = node[part]
-        else:
-            document.marks[tuple(path)] = Mark(SET_FILE)
+        concrete = _expand_stars(document.data, list(path))
+        if isinstance(concrete, str):
+            problems.append(Problem(concrete, shown, SET_FILE))
+            continue
+        for path in concrete:
+            value = copy.deepcopy(value)  # each key its own copy
+            node = document.data
+            for depth, part in enumerate(path):
+                if isinstance(node, dict) and isinstance(part, int) and part not in node and str(part) in node:
+                    part = path[depth] = str(part)  # a name made of digits, written as a string in the file
+                last = depth == len(path) - 1
+                where = dotted(path[:depth])
+                if isinstance(node, dict):
+                    if last:
+                        node[part] = value
+                    elif not isinstance(node.get(part), dict | list):
+                        here = dotted(path[: depth + 1])
+                        if node.get(part) is not None:
+                            problems.append(Problem(f"{here} is not a mapping (it holds {describe(node[part])}); "
+                                                    f"set it whole: --set {here}=...", shown, SET_FILE))
+                            break
+                        if typing.get_origin(annotation_at(tuple(path[: depth + 1]))) is list:
+                            problems.append(Problem(f"{here} has no item {path[depth + 1]!r} (it has none); "
+                                                    f"set the whole list: --set '{here}=[...]'", shown, SET_FILE))
+                            break
+                        node[part] = {}
+                        document.marks[tuple(path[: depth + 1])] = Mark(SET_FILE)
+                elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+                    if last:
+                        node[part] = value
+                elif isinstance(node, list):
+                    problems.append(Problem(f"{where} has no item {part!r} (it has {len(node)}, numbered from 0)",
+                                            shown, SET_FILE))
+                    break
+                else:  # pragma: no cover - a scalar on the way is caught one level up
+                    problems.append(Problem(f"{where} is not a mapping (it holds {describe(node)})", shown, SET_FILE))
+                    break
+                if not last:
+                    node = node[part]
+            else:
+                document.marks[tuple(path)] = Mark(SET_FILE)
     return problems
 
 

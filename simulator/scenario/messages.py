@@ -13,9 +13,11 @@ import difflib
 import re
 import types
 import typing
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel
+from pydantic_core import ErrorDetails
 
 from ..errors import Problem
 from ..units import QuantityError, comma_message, describe, to_canonical
@@ -112,7 +114,7 @@ def _tags(model: type[BaseModel]) -> set[str]:
 
 
 def _policy_types() -> list[str]:
-    names = []
+    names: list[str] = []
     for member in typing.get_args(typing.get_args(schema.Policy)[0]):
         field = member.model_fields["type"]
         if typing.get_origin(field.annotation) is Literal:
@@ -120,12 +122,12 @@ def _policy_types() -> list[str]:
     return names
 
 
-def _tag_key(error: dict[str, Any]) -> str:
+def _tag_key(error: ErrorDetails) -> str:
     """The key that tells union members apart (``type`` of a policy, ``dist`` of a distribution)."""
     return str(error.get("ctx", {}).get("discriminator", "'type'")).strip("'\"")
 
 
-def _tag_values(error: dict[str, Any]) -> list[str]:
+def _tag_values(error: ErrorDetails) -> list[str]:
     if _tag_key(error) == "type":
         return _policy_types()
     return list(DISTRIBUTIONS)
@@ -180,7 +182,8 @@ def _path_unit(path: str) -> str | None:
     """The canonical unit of the field a dotted parameter path names (``*`` for any key), or None."""
     parts = space.split(path)
     model = annotation_at(parts[:-1]) if parts else None
-    field = model.model_fields.get(parts[-1]) if isinstance(model, type) and issubclass(model, BaseModel) else None
+    field = (model.model_fields.get(parts[-1]) if isinstance(model, type) and issubclass(model, BaseModel)
+             and isinstance(parts[-1], str) else None)
     return next((m.unit for m in field.metadata if isinstance(m, UnitInfo)), None) if field is not None else None
 
 
@@ -202,14 +205,23 @@ def _plain_number_hint(loc: tuple[Any, ...], value: Any) -> str:
     return f"; hint: ranges are plain numbers in the field's unit, {canonical}{fix}"
 
 
-def _message(error: dict[str, Any]) -> str:
+#: Sections of earlier versions of the schema, by key path, and what replaced them.
+_REPLACED: dict[tuple[str, ...], str] = {
+    ("cost",): "; the shares of the cost of a GB (cost.energy_weight, cost.capital_weight) were replaced by costs "
+               "in money: write a `price:` section (electricity, fixed, cost_of_capital) and each generation's "
+               "site_cost, site_life and site_opex (`jevons reference`)"}
+
+
+def _message(error: ErrorDetails) -> str:
     kind, msg, loc = error["type"], error["msg"], tuple(error["loc"])
     found = describe(error.get("input"))
     if kind == "extra_forbidden":
         key = str(loc[-1])
         known = _keys_at(loc[:-1])
         hint = _suggest(key, known) if known else _suggest(key, sorted(_FIELD_NAMES))
-        if known and not hint:
+        if tuple(map(str, loc)) in _REPLACED:
+            hint = _REPLACED[tuple(map(str, loc))]
+        elif known and not hint:
             hint = f" (expected one of: {', '.join(known)})"
         return f"unknown key {key!r}{hint}"
     if kind == "missing":
@@ -221,7 +233,7 @@ def _message(error: dict[str, Any]) -> str:
         return f"found the key {found}, expected a year (a number such as 2020)"
     if kind in _BOUNDS:
         name, sign = _BOUNDS[kind]
-        limit = error.get("ctx", {}).get(name)
+        limit = error["ctx"][name]  # pydantic gives the bound of every bound error
         hint = (_fraction_hint(error.get("input"), limit) if kind.startswith("less")
                 else _negative_hint(loc, error.get("input"), limit))
         return f"found {found}, expected a value {sign} {limit:g}{hint}"
@@ -272,7 +284,7 @@ def _year_named_in(message: str, table: dict[Any, Any]) -> tuple[Any, ...]:
     return ()
 
 
-def problems_from(document: Document, errors: list[dict[str, Any]]) -> list[Problem]:
+def problems_from(document: Document, errors: Sequence[ErrorDetails]) -> list[Problem]:
     """A problem located in ``document`` for each error of pydantic's validation of its data (``errors``,
     as ``ValidationError.errors()`` gives them)."""
     problems = []

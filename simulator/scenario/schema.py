@@ -10,24 +10,33 @@ Unknown keys are errors. Models are frozen: a loaded scenario never changes.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
 from .distributions import Distribution
 from .sliders import Slider
-from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, Varying, Years, is_number
+from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, UnitInfo, Varying, Years, is_number
 
-#: Impact categories, their canonical unit and how they are named in figures.
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "climate_change": ("kg CO2e", "Climate change"),
-    "mineral_resources": ("kg Sb_eq", "Mineral resource use"),
-    "primary_energy": ("MJ", "Primary energy"),
-    "water": ("m**3", "Water use"),
-    "e_waste": ("kg", "E-waste"),
+#: An impact category electricity carries: each has a factor per kWh in ``grid:`` (:class:`GridFactors`).
+GridCategory = Literal["climate_change", "mineral_resources", "primary_energy", "water"]
+#: An impact category, in the order of tables and figures: the grid's, then e-waste, which only making
+#: and discarding equipment produce. Each is a field of :class:`Impacts`, the grid's of :class:`GridFactors`.
+Category = Literal[GridCategory, "e_waste"]
+#: How figures name each impact category.
+_FIGURE_NAMES: dict[Category, str] = {
+    "climate_change": "Climate change", "mineral_resources": "Mineral resource use",
+    "primary_energy": "Primary energy", "water": "Water use", "e_waste": "E-waste",
 }
-PHASES = ("manufacturing", "use", "end_of_life")
+
+#: Life-cycle phases of an impact: making equipment, using electricity, discarding equipment.
+MANUFACTURING: Final = "manufacturing"
+USE: Final = "use"
+END_OF_LIFE: Final = "end_of_life"
+PHASES = (MANUFACTURING, USE, END_OF_LIFE)
+#: The phases of equipment (use is the electricity's).
+EQUIPMENT_PHASES = (MANUFACTURING, END_OF_LIFE)
 
 #: Most time steps a run may have (memory and time stay bounded).
 MAX_STEPS = 20_000
@@ -76,6 +85,15 @@ class GridFactors(Model):
     """Primary energy per kWh delivered (MJ/kWh; 3.6 = no conversion losses). May vary in time."""
     water: Annotated[float | Table, Varying("m**3/kWh", minimum=0.0)] = 0.0
     """Water consumed per kWh (m³/kWh). May vary in time."""
+
+
+def _unit(model: type[BaseModel], field: str) -> str:
+    return next(m.unit for m in model.model_fields[field].metadata if isinstance(m, UnitInfo))
+
+
+#: Impact categories (:data:`Category`, in order), their canonical unit (that of their field of
+#: :class:`Impacts`) and how they are named in figures.
+CATEGORIES: dict[str, tuple[str, str]] = {c: (_unit(Impacts, c), _FIGURE_NAMES[c]) for c in get_args(Category)}
 
 
 class Service(Model):
@@ -128,13 +146,28 @@ class Demand(Model):
     elasticities are ignored, so the rebound variants are not meaningful and are not reported."""
 
 
-class Cost(Model):
-    """What makes up the cost of carrying a gigabyte (the cost index is 1 at time.start)."""
+class Price(Model):
+    """The price of a GB in money: the network's costs over the traffic it carries (average-cost pricing).
 
-    energy_weight: Fraction = 1.0
-    """Share of the cost of a GB at time.start that is energy; follows the energy per GB."""
-    capital_weight: Fraction = 0.0
-    """Share that is equipment (capital); follows the network equipment per GB of capacity."""
+    Each step, the price of a GB is the energy bill per GB of the traffic-proportional energy
+    (the technology of the step) plus the costs the network has whatever it carries — sites
+    (annualised purchase and build, operating cost), their idle electricity, and the fixed
+    costs below — spread over the traffic carried the step before. Users respond to the price
+    relative to the start (``demand.services.*.elasticity``). Embodied carbon never enters it.
+    """
+
+    currency_year: Annotated[int, Field(strict=True, ge=1900, le=2100)] = 2020
+    """Year of the euros every amount is written in (EUR; the scenario says whether amounts of other years
+    were deflated to it or are nominal)."""
+    electricity: Annotated[float | Table, Varying("EUR/kWh", minimum=0.0)] = 0.112
+    """Price of electricity paid by the network (EUR/kWh). May vary in time. Default 0.112: Orange
+    group 2021, €579 M of energy over 5,154 GWh ([A] from [idc2024] and [lightreading2022b])."""
+    fixed: Annotated[float | Table, Varying("EUR/yr", minimum=0.0)] = 0.0
+    """Network costs that do not scale with sites or traffic — spectrum, staff, IT, marketing
+    (EUR/yr, e.g. "300 GEUR/yr" = 300 billion euros a year). May vary in time."""
+    cost_of_capital: Annotated[float, Quantity("1/yr", ge=0.0, lt=1.0)] = 0.0
+    """Cost of capital (fraction per year; nominal where amounts are nominal) at which site purchases are
+    annualised over `site_life`: capital recovery factor r / (1 - (1 + r)^-life)."""
 
 
 class Generation(Model):
@@ -171,6 +204,14 @@ class Generation(Model):
     """Time scale of that adoption S-curve (years)."""
     equipment: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Equipment per site: equipment name → units per site."""
+    site_cost: Annotated[float, Quantity("EUR", ge=0.0)] = 0.0
+    """Purchase and build cost of one site (EUR per site): radio equipment, mast share, installation.
+    Annualised over `site_life` at `price.cost_of_capital` in the price of a GB."""
+    site_life: Annotated[float, Quantity("yr", gt=0.0)] = 10.0
+    """Years over which a site's cost is recovered (the depreciation life of its equipment)."""
+    site_opex: Annotated[float, Quantity("EUR/yr", ge=0.0)] = 0.0
+    """Operating cost of one site per year, electricity excluded (EUR/yr per site): rent, field
+    maintenance, backhaul."""
 
 
 class Layer(Model):
@@ -276,7 +317,7 @@ class GridChange(Model):
     type: Literal["grid"]
     at: Years
     """Year the policy takes effect (before time.start: from the start; after time.end: never)."""
-    category: Literal["climate_change", "mineral_resources", "primary_energy", "water"]
+    category: GridCategory
     """Impact category whose grid factor changes."""
     factor: Annotated[float, Quantity("", ge=0.0, le=100.0)]
     """Multiplier of the grid factor from then on (dimensionless)."""
@@ -288,15 +329,20 @@ Policy = Annotated[
 
 
 #: Variables an observation may be compared with, and their canonical unit.
-OBSERVABLE = {"traffic": "GB/yr", "energy": "kWh/yr", "energy_intensity": "kWh/GB", "sites": "site",
-              "users": "user", "equipment_in_service": "unit"}
+OBSERVABLE = {"traffic": "GB/yr", "energy": "kWh/yr", "network_energy": "kWh/yr", "energy_intensity": "kWh/GB",
+              "sites": "site", "users": "user", "equipment_in_service": "unit", "price": "EUR/GB"}
 
 
 class Observation(Model):
     """A recorded series the simulation is compared with (drawn over it; the model never reads it)."""
 
-    variable: Literal["traffic", "energy", "energy_intensity", "sites", "users", "equipment_in_service"]
-    """Simulated variable it measures (see the output variables)."""
+    variable: Literal["traffic", "energy", "network_energy", "energy_intensity", "sites", "users",
+                      "equipment_in_service", "price"]
+    """Simulated variable it measures (see the output variables): `energy` is networks and devices,
+    `network_energy` networks only (generations and layers)."""
+    services: list[str] | None = None
+    """Services whose traffic it measures, summed (for traffic; none: all services), e.g. [video, web_apps]
+    for a data-only series of a scenario that also carries voice."""
     generation: str | None = None
     """Generation it concerns (none: the total)."""
     layer: str | None = None
@@ -373,8 +419,8 @@ class Scenario(Model):
     """The simulated horizon."""
     demand: Demand
     """Users and services."""
-    cost: Cost = Cost()
-    """Composition of the cost of a GB, which drives the rebound."""
+    price: Price = Price()
+    """The price of a GB in money, which drives the rebound."""
     generations: dict[str, Generation]
     """Radio access generations by name; at least one must be on at every instant."""
     layers: dict[str, Layer] = {}
@@ -413,4 +459,5 @@ class Scenario(Model):
         return round((self.time.end - self.time.start) / self.time.step)
 
 
-__all__ = ["CATEGORIES", "PHASES", "MAX_STEPS", "Scenario", "Table"]
+__all__ = ["CATEGORIES", "Category", "END_OF_LIFE", "EQUIPMENT_PHASES", "GridCategory", "MANUFACTURING", "PHASES",
+           "USE", "MAX_STEPS", "Scenario", "Table"]

@@ -28,6 +28,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from ..errors import SimulatorError
 from .types import Table, UnitInfo
 
 Path = tuple[str | int, ...]
@@ -46,7 +47,7 @@ def dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
 
-class PathError(ValueError):
+class PathError(SimulatorError, ValueError):
     """A path that names no numeric value of the scenario."""
 
 
@@ -119,7 +120,7 @@ def expand(scenario: BaseModel, path: str | Path) -> list[tuple[Path, Any]]:
     found: list[tuple[Path, Any]] = []
     frontier: list[tuple[Path, Any, Any]] = [((), scenario, type(scenario))]
     for part in parts:
-        nxt = []
+        nxt: list[tuple[Path, Any, Any]] = []
         for prefix, node, annotation in frontier:
             children = _children(node, annotation)
             matched = [(k, v, a) for k, v, a in children if _match(k, part)]
@@ -231,10 +232,10 @@ def _rebuild(node: Any, changes: dict) -> Any:
             values[[_match(_year_key(y), part) for y in node.years].index(True)] = sub
         return Table(node.years, tuple(values))
     if isinstance(node, list):
-        out = list(node)
+        items = list(node)
         for part, sub in changes.items():
-            out[part] = _rebuild(node[part], sub) if isinstance(sub, dict) else sub
-        return out
+            items[part] = _rebuild(node[part], sub) if isinstance(sub, dict) else sub
+        return items
     raise PathError(f"cannot change a value inside {type(node).__name__}")
 
 

@@ -13,6 +13,7 @@ document costs well under a second.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ class _GuardedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
-def dotted(path: KeyPath) -> str:
+def dotted(path: Sequence[Any]) -> str:
     """A key path as shown in messages: ``generations.5G.launch``; odd keys are quoted."""
     return ".".join(_shown(p) for p in path)
 

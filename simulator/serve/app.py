@@ -32,6 +32,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +112,7 @@ def same_origin(origin: str, scheme: str, host: str) -> bool:
     return ours[0] == theirs[0] and (ours[1] or default) == (theirs[1] or default)
 
 
-def _bad(message: str, status: int = 400, headers: dict[str, str] | None = None) -> JSONResponse:
+def _bad(message: str, status: int = 400, headers: Mapping[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status, headers={**HEADERS, **(headers or {})})
 
 
@@ -223,4 +224,5 @@ def create_app(explorer: Explorer, lang: str = "en", allowed_hosts: Hosts = LOOP
 
     routes = [Route("/", page), Route("/assets/{name:str}", asset), Route("/api/run", run, methods=["POST"])]
     return Starlette(routes=routes, middleware=[Middleware(HostCheck, hosts=allowed_hosts)],
-                     exception_handlers={HTTPException: _http_error, 500: _crash})
+                     # Starlette types every handler as taking any Exception; this one is only given HTTPException
+                     exception_handlers={HTTPException: _http_error, 500: _crash})  # type: ignore[dict-item]

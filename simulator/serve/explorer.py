@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import simulate
+from ..errors import SimulatorError, UsageError
 from ..results import Results
 from ..scenario import space
 from ..scenario.checks import semantic_problems
@@ -32,7 +33,7 @@ GRID_TOLERANCE = 1e-6
 QUOTE_LIMIT = 40
 
 
-class BadMove(ValueError):
+class BadMove(SimulatorError, ValueError):
     """A move the page cannot run: unknown slider, not a number, off the range or the grid, or a
     combination the scenario's rules refuse. ``str()`` is the message for the person."""
 
@@ -105,7 +106,7 @@ class Explorer:
 
     def __init__(self, scenario: Scenario):
         if not scenario.explore:
-            raise ValueError(f"scenario {scenario.name!r} has no explore: section; "
+            raise UsageError(f"scenario {scenario.name!r} has no explore: section; "
                              "add sliders to it (see docs/scenario-reference.md)")
         self.scenario = scenario
         self.sliders: dict[str, SliderSpec] = {}

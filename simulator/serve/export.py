@@ -90,10 +90,10 @@ def page_with_grid(explorer: Explorer, names: Sequence[str], lang: str,
     config = charts.setup()
     sliders = {s["name"]: s for s in config["sliders"]}
     config["sliders"] = []
-    for name, values in positions.items():
+    for name, choices in positions.items():
         spec = explorer.sliders[name]
-        start = min(range(len(values)), key=lambda i: abs(values[i] - spec.start))
-        config["sliders"].append({**sliders[name], "choices": values, "start": start, "value": values[start]})
+        start = min(range(len(choices)), key=lambda i: abs(choices[i] - spec.start))
+        config["sliders"].append({**sliders[name], "choices": choices, "start": start, "value": choices[start]})
     config.update(api=None, grid={"params": list(positions), "points": points})
     return render(config, inline=True), len(points)
 

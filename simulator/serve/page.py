@@ -21,6 +21,8 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
+from ..errors import UsageError
+
 ASSETS = Path(__file__).with_name("assets")
 
 #: What the served page may load: its own server only (Plotly draws inline styles and data: images).
@@ -52,7 +54,7 @@ def script_json(data: Any) -> str:
 def _inline(source: str, name: str) -> str:
     """``source`` (JavaScript) ready to inline: refused if it could end its ``<script>`` early."""
     if re.search(r"</script|<!--", source, re.IGNORECASE):
-        raise ValueError(f"{name} holds '</script' or '<!--' and cannot be inlined in a page")
+        raise UsageError(f"{name} holds '</script' or '<!--' and cannot be inlined in a page")
     return source
 
 
