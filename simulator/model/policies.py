@@ -6,6 +6,9 @@ surcharge has no effect where the cost index is held, nor where ε = 0).
 A traffic scale or grid factor replaces any earlier one for the same target.
 Every member of a batch has the same schedule (types, targets, dates); the
 value of a policy (a lifetime, a factor, a rate) may differ between members.
+
+``p`` is the batch's :class:`~simulator.model.params.Params` and ``s`` its
+:class:`~simulator.model.state.State`, as everywhere in the model.
 """
 
 from __future__ import annotations

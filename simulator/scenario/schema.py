@@ -208,7 +208,9 @@ class Generation(Model):
     """Purchase and build cost of one site (EUR per site): radio equipment, mast share, installation.
     Annualised over `site_life` at `price.cost_of_capital` in the price of a GB."""
     site_life: Annotated[float, Quantity("yr", gt=0.0)] = 10.0
-    """Years over which a site's cost is recovered (the depreciation life of its equipment)."""
+    """Years over which a site's cost is recovered (the depreciation life of its equipment). Default 10:
+    the active equipment of a base station lasts ~10 years (commonly cited, [M];
+    docs/data/mobile-network-costs.md)."""
     site_opex: Annotated[float, Quantity("EUR/yr", ge=0.0)] = 0.0
     """Operating cost of one site per year, electricity excluded (EUR/yr per site): rent, field
     maintenance, backhaul."""
