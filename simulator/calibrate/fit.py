@@ -590,6 +590,9 @@ def calibrate(scenario: Scenario, params: Sequence[str], until: float | None = N
     values = solution.x * objective.scale
     final = np.array([p.bounds for p in parameters])
     values = np.clip(values, final[:, 0], final[:, 1])
+    # the trust region stays strictly inside its bounds: a value within 1e-9 of its scale of a bound is at it
+    near = np.abs(values[:, None] - final) <= 1e-9 * objective.scale[:, None]
+    values = np.where(near[:, 0], final[:, 0], np.where(near[:, 1], final[:, 1], values))
     simulated, compared = runs.evaluate(np.vstack([start, values]))
     if compared[1] is None:  # pragma: no cover - least_squares returns a point it could evaluate
         raise ScenarioError([Problem("the fitted values break a rule of the scenario", "--params")])
