@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 from .version import __version__
 
 if TYPE_CHECKING:
+    from .attribution import attribute
     from .engine import simulate
     from .ensemble.export import write_montecarlo, write_sensitivity, write_sweep
     from .ensemble.montecarlo import monte_carlo
     from .ensemble.sensitivity import sensitivity
     from .ensemble.sweep import sweep
     from .errors import ScenarioError, SimulatorError
-    from .export import write_outputs
+    from .export import write_attribution, write_outputs
     from .results import Results
     from .scenario.load import load_scenario, scenario_from_dict
     from .scenario.schema import Scenario
@@ -40,7 +41,7 @@ _PUBLIC = {
     "write_sweep": "ensemble.export", "monte_carlo": "ensemble.montecarlo", "sensitivity": "ensemble.sensitivity",
     "sweep": "ensemble.sweep", "ScenarioError": "errors", "SimulatorError": "errors", "write_outputs": "export",
     "Results": "results", "load_scenario": "scenario.load", "scenario_from_dict": "scenario.load",
-    "Scenario": "scenario.schema",
+    "Scenario": "scenario.schema", "attribute": "attribution", "write_attribution": "export",
 }
 
 
@@ -72,4 +73,4 @@ def run(scenario: Scenario | str | Path, overrides: list[str] | tuple[str, ...] 
 
 __all__ = ["__version__", "run", "simulate", "load_scenario", "scenario_from_dict", "Scenario",
            "Results", "write_outputs", "ScenarioError", "SimulatorError", "monte_carlo", "sweep", "sensitivity",
-           "write_montecarlo", "write_sweep", "write_sensitivity"]
+           "write_montecarlo", "write_sweep", "write_sensitivity", "attribute", "write_attribution"]

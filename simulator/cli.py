@@ -72,14 +72,24 @@ def _parser() -> argparse.ArgumentParser:
                      help="years between which the change of energy and impacts is decomposed (default: start, end)")
 
     comp = sub.add_parser("compare", parents=[common], help="run several scenarios and compare them")
-    comp.add_argument("scenarios", type=Path, nargs="+", help="two or more scenario files; the first is the reference")
-    comp.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/compare-<names>)")
+    comp.add_argument("scenarios", type=Path, nargs="*",
+                      help="two or more scenario files; the first is the reference (none with --attribute alone)")
+    comp.add_argument("-o", "--output", type=Path,
+                      help="output folder (default: outputs/compare-<names>, or outputs/attribute-<name>)")
     comp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                       help="override a value in every scenario")
     comp.add_argument("--format", type=_formats, default=("png",))
     comp.add_argument("--dpi", type=_dpi, default=300)
     comp.add_argument("--no-plots", action="store_true")
     comp.add_argument("--lang", choices=LANGUAGES, default="en")
+    comp.add_argument("--years", metavar="Y1,Y2", help="calendar years to answer for, e.g. 2030,2049: the mean over "
+                      "each year's steps and the total from --from to its end")
+    comp.add_argument("--from", dest="since", metavar="YEAR",
+                      help="start of the totals of --years (default: the latest start of the scenarios)")
+    comp.add_argument("--attribute", metavar="SCENARIO", help="split a scenario's difference to the file it extends "
+                      "into each measure's Shapley share (a file, or the name of one of the scenarios compared)")
+    comp.add_argument("--permutations", type=int, default=64, metavar="N",
+                      help="random orders sampled when --attribute finds more than 8 measures (default 64)")
 
     validate = sub.add_parser("validate", parents=[common], help="check scenario files; exit 0 if all are valid")
     validate.add_argument("scenarios", type=Path, nargs="+")
@@ -170,36 +180,95 @@ def _verdict(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def _year_options(args: argparse.Namespace) -> tuple[list[int], float | None]:
+    """``--years`` and ``--from`` read (ScenarioError for a malformed list, a --from that is not a year,
+    or --from without --years); their fit to the scenarios' horizons is checked later."""
+    from .errors import Problem
+
+    years: list[int] = []
+    if args.years is not None:
+        items = [item.strip() for item in str(args.years).split(",")]
+        if not all(item.isdigit() and 1000 <= int(item) <= 9999 for item in items):
+            raise ScenarioError([Problem(f"found {args.years!r}, expected calendar years separated by commas, "
+                                         "e.g. 2030,2049", "--years")])
+        years = sorted({int(item) for item in items})
+    since = None
+    if args.since is not None:
+        try:
+            since = float(args.since)
+        except ValueError:
+            since = float("nan")
+        if not 1000 <= since <= 9999:
+            raise ScenarioError([Problem(f"found {args.since!r}, expected a year, e.g. 2025", "--from")])
+        if not years:
+            raise ScenarioError([Problem("found --from without --years, expected both (--from starts the totals "
+                                         "up to each year of --years)", "--from")])
+    return years, since
+
+
 def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    from .compare import compare
+    from .attribution import attribute, parent_path
+    from .compare import compare, year_problems
     from .engine import simulate
     from .errors import Problem
-    from .export import write_comparison
+    from .export import write_attribution, write_comparison
     from .scenario.load import load_scenario
 
-    if len(args.scenarios) < 2:
-        raise ScenarioError([Problem("compare needs at least two scenario files")])
-    problems, scenarios = [], []
+    if len(args.scenarios) < 2 and not (args.attribute is not None and not args.scenarios):
+        raise ScenarioError([Problem("compare needs at least two scenario files (or none, with --attribute)")])
+    if args.permutations < 2:
+        raise ScenarioError([Problem(f"found {args.permutations}, expected at least 2", "--permutations")])
+    years, since = _year_options(args)
+    target: Path | None = None
+    if args.attribute is not None:
+        named = [p for p in args.scenarios if args.attribute in (p.stem, str(p))]
+        target = named[0] if named else Path(args.attribute)
+    problems, scenarios, pair = [], [], []
     for path in args.scenarios:
         try:
             scenarios.append(load_scenario(path, args.overrides))
         except ScenarioError as exc:
             problems.extend(exc.problems)
+    if target is not None:
+        try:
+            pair = [load_scenario(p, args.overrides) for p in (parent_path(target), target)]
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
-    output = args.output or Path("outputs") / ("compare-" + "-vs-".join(s.name for s in scenarios))
+    for group in (scenarios, pair):
+        if group:
+            problems.extend(Problem(message, option) for option, message in year_problems(
+                years, since, [(s.time.start, s.time.end, s.time.step) for s in group]))
+    if problems:
+        raise ScenarioError(list(dict.fromkeys(problems)))
+    default = ("compare-" + "-vs-".join(s.name for s in scenarios)) if scenarios else f"attribute-{pair[1].name}"
+    output = args.output or Path("outputs") / default
+    comparison = attribution = None
     with claim(output):
-        comparison = compare([simulate(s) for s in scenarios])
-        write_comparison(comparison, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
-                         lang=args.lang, command=["jevons", *argv])
-    table = comparison.to_frame()
-    energy = table[(table.quantity == "energy") & (table.statistic == "cumulative")]
-    for row in energy.itertuples():
-        diff = "" if row.scenario == comparison.labels[0] else f" ({row.difference_pct:+.1f} %)"
-        print(f"{row.scenario}: cumulative energy {row.value / 1e9:,.4g} TWh{diff}")
-    for note in comparison.notes:
-        print(f"note: {note}")
-    print(f"comparison written to {output}")
+        if pair:
+            attribution = attribute(pair[1], pair[0], years=years, since=since, permutations=args.permutations)
+        if scenarios:
+            comparison = compare([simulate(s) for s in scenarios], years, since)
+            write_comparison(comparison, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
+                             lang=args.lang, command=["jevons", *argv], attribution=attribution)
+        elif attribution is not None:
+            write_attribution(attribution, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
+                              lang=args.lang, command=["jevons", *argv])
+    if comparison is not None:
+        table = comparison.to_frame()
+        energy = table[(table.quantity == "energy") & (table.statistic == "cumulative")]
+        for row in energy.itertuples():
+            diff = "" if row.scenario == comparison.labels[0] else f" ({row.difference_pct:+.1f} %)"
+            print(f"{row.scenario}: cumulative energy {row.value / 1e9:,.4g} TWh{diff}")
+        for line in comparison.year_lines():
+            print(line)
+        for note in comparison.notes:
+            print(f"note: {note}")
+    if attribution is not None:
+        for line in attribution.summary_lines():
+            print(line)
+    print(f"{'comparison' if comparison is not None else 'attribution'} written to {output}")
     return EXIT_OK
 
 

@@ -29,7 +29,7 @@ from .model.params import VARIANTS, Params, compile_params, schedule_key
 from .model.policies import policy_events
 from .model.state import State
 from .model.variants import rebound_variants
-from .results import Results, SeriesKey
+from .results import PARTS, Results, SeriesKey
 from .scenario.schema import CATEGORIES, END_OF_LIFE, MANUFACTURING, PHASES, USE, Scenario
 from .version import __version__
 
@@ -188,6 +188,9 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
         put("energy", "kWh/yr", rec["layer_energy"][..., i], layer=name)
     for i, name in enumerate(p.devices):
         put("energy", "kWh/yr", rec["device_energy"][..., i], device=name)
+    by_part = part_energy(p, rec)
+    for part, values in by_part.items():
+        put("energy", "kWh/yr", values, part=part)
     onehot = _fleet_to_equipment(p)
     per_eq = {"equipment_in_service": (rec["in_service"] @ onehot, "unit"),
               "equipment_manufactured": (rec["installed"] @ onehot / p.dt, "unit/yr"),
@@ -207,18 +210,39 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
         for phase, by_eq in phase_by_equipment.items():
             for e, name in enumerate(p.equipment):
                 put("impact", rate, by_eq[..., e, c], category=cat, phase=phase, equipment=name)
-        _owner_impacts(p, rec, put, c, cat, rate)
+        _owner_impacts(p, rec, put, c, cat, rate, by_part)
     return data, units
 
 
+def owner_parts(p: Params) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The part of the digital sector (:data:`~simulator.results.PARTS`) of every generation, layer and
+    device: generations are networks, devices devices, a layer the part it names (``Layer.part``)."""
+    return ("networks",) * len(p.generations), p.layer_parts, ("devices",) * len(p.devices)
+
+
+def part_energy(p: Params, rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Electricity of each part (kWh/yr), (M, T+1): devices; networks (generations and their layers);
+    data centres (their layers). Every part, zero where the scenario has none of it."""
+    out = {part: np.zeros(rec["device_energy"].shape[:-1]) for part in PARTS}
+    for parts, energy in zip(owner_parts(p), (rec["gen_energy"], rec["layer_energy"], rec["device_energy"]),
+                             strict=True):
+        for o, part in enumerate(parts):
+            out[part] = out[part] + energy[..., o]
+    return out
+
+
 def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., None], c: int, cat: str,
-                   rate: str) -> None:
-    """Impacts by generation, layer and device: their fleets' making and discarding, their electricity."""
+                   rate: str, energy_by_part: Mapping[str, np.ndarray]) -> None:
+    """Impacts by generation, layer and device: their fleets' making and discarding, their electricity;
+    and by part (``energy_by_part``: :func:`part_energy`): the making and discarding of its owners' fleets,
+    its electricity, and their total over the phases, as for the category."""
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(rec[USE][..., c] > 0, rec[USE][..., c] / total_energy(rec), 0.0)
     owners = (("generation", p.generations, rec["gen_energy"]), ("layer", p.layers, rec["layer_energy"]),
               ("device", p.devices, rec["device_energy"]))
-    for kind_index, (kind, names, energy) in enumerate(owners):
+    index = {part: k for k, part in enumerate(PARTS)}
+    made_by, gone_by = np.zeros((2, len(PARTS), *rec[USE].shape[:-1]))  # (P, M, T+1) each
+    for kind_index, ((kind, names, energy), parts) in enumerate(zip(owners, owner_parts(p), strict=True)):
         for o, name in enumerate(names):
             fleets = (p.fleet_kind == kind_index) & (p.fleet_owner == o)
             eq = p.fleet_equipment[fleets]
@@ -228,6 +252,13 @@ def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., Non
             put("impact", rate, made, category=cat, phase=MANUFACTURING, **labels)
             put("impact", rate, energy[..., o] * factor, category=cat, phase=USE, **labels)
             put("impact", rate, gone, category=cat, phase=END_OF_LIFE, **labels)
+            made_by[index[parts[o]]] += made
+            gone_by[index[parts[o]]] += gone
+    for k, part in enumerate(PARTS):
+        used = energy_by_part[part] * factor
+        put("impact", rate, made_by[k] + used + gone_by[k], category=cat, part=part)
+        for phase, values in ((MANUFACTURING, made_by[k]), (USE, used), (END_OF_LIFE, gone_by[k])):
+            put("impact", rate, values, category=cat, phase=phase, part=part)
 
 
 def _fleet_to_equipment(p: Params) -> np.ndarray:

@@ -18,11 +18,13 @@ from typing import Any
 
 import pandas as pd
 
+from .attribution import Attribution
 from .compare import Comparison
 from .output_folder import replace_folder
 from .results import Results
 from .scenario.load import resolved_data, scenario_hash
 from .scenario.schema import Scenario
+from .version import __version__
 
 #: Files of an output folder, with what they hold (written in this order).
 FILES = {
@@ -134,8 +136,10 @@ def write_comparison(
     dpi: int = 300,
     lang: str = "en",
     command: list[str] | None = None,
+    attribution: Attribution | None = None,
 ) -> Path:
-    """Write comparison.csv, comparison.json, manifest.json and the comparison figures, atomically."""
+    """Write comparison.csv, comparison.json, manifest.json and the comparison figures, atomically; with
+    ``attribution``, its files too (:func:`write_attribution`), in the same folder."""
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
         comparison.to_frame().to_csv(tmp / "comparison.csv", index=False, lineterminator="\n",
@@ -148,10 +152,56 @@ def write_comparison(
             "dependencies": _versions(),
             "scenarios": {label: {"sha256": scenario_hash(run.scenario), "scenario": resolved_data(run.scenario)}
                           for label, run in zip(comparison.labels, comparison.runs, strict=True)},
+            **({} if attribution is None else {"attribution": _attribution_manifest(attribution)}),
         })
         if plots:
             from .plots import save_comparison
 
             (tmp / "plots").mkdir()
             save_comparison(comparison, tmp / "plots", formats=formats, dpi=dpi, lang=lang)
+        if attribution is not None:
+            _attribution_files(attribution, tmp, plots, formats, dpi, lang)
+    return folder
+
+
+def _attribution_manifest(attribution: Attribution) -> dict[str, Any]:
+    if attribution.pair is None:
+        return {}
+    return {role: {"sha256": scenario_hash(s), "scenario": resolved_data(s)}
+            for role, s in zip(("parent", "scenario"), attribution.pair, strict=True)}
+
+
+def _attribution_files(attribution: Attribution, tmp: Path, plots: bool, formats: tuple[str, ...], dpi: int,
+                       lang: str) -> None:
+    attribution.to_frame().to_csv(tmp / "attribution.csv", index=False, lineterminator="\n", float_format=CSV_FLOAT)
+    write_json(tmp / "attribution.json", attribution.to_dict())
+    if plots:
+        from .plots.attribution import save_attribution
+
+        (tmp / "plots").mkdir(exist_ok=True)
+        save_attribution(attribution, tmp / "plots", formats=formats, dpi=dpi, lang=lang)
+
+
+def write_attribution(
+    attribution: Attribution,
+    folder: str | Path,
+    *,
+    plots: bool = True,
+    formats: tuple[str, ...] = ("png",),
+    dpi: int = 300,
+    lang: str = "en",
+    command: list[str] | None = None,
+) -> Path:
+    """Write attribution.csv, attribution.json, manifest.json (the parent and the scenario, resolved) and the
+    figures (``plots/attribution.png``, and ``plots/attribution_<year>.png`` per listed year), atomically."""
+    folder = Path(folder)
+    with atomic_folder(folder) as tmp:
+        write_json(tmp / "manifest.json", {
+            "version": __version__,
+            "command": command if command is not None else sys.argv,
+            "python": platform.python_version(),
+            "dependencies": _versions(),
+            **_attribution_manifest(attribution),
+        })
+        _attribution_files(attribution, tmp, plots, formats, dpi, lang)
     return folder

@@ -1,8 +1,9 @@
 """Results of a run: every recorded series with its unit, and the rebound analysis.
 
-A series is identified by a variable name and labels (generation, layer,
+A series is identified by a variable name and labels (part, generation, layer,
 device, service, equipment, category, phase); a series with no label is a
-total, a labelled one a breakdown of it. Values are rates per year (or stocks)
+total, a labelled one a breakdown of it (``part`` alone, with category and phase
+for impacts: the total of a part of the digital sector, :data:`PARTS`). Values are rates per year (or stocks)
 at each instant ``start + k·dt``; cumulative totals over the horizon are
 ``Σ value(t_k)·dt`` for k = 0 … N-1, i.e. the interval [start, end).
 
@@ -43,9 +44,13 @@ from .model.impacts import ZERO_BY_CONSTRUCTION, wholly_not_assessed
 from .model.impacts import not_assessed as phases_not_assessed
 from .model.variants import VARIANTS
 from .rebound import backfires, quantity_key, rebound_ratio
+from .scenario.innovations import innovation_gain
 from .scenario.schema import CATEGORIES, EQUIPMENT_PHASES, MANUFACTURING, PHASES, USE, Scenario
 
-LABELS = ("generation", "layer", "device", "service", "equipment", "category", "phase")
+LABELS = ("part", "generation", "layer", "device", "service", "equipment", "category", "phase")
+#: Parts of the digital sector energy and impacts are also reported by (label ``part``): devices, networks
+#: (generations and their layers: core, transport) and data centres (the layers of that part).
+PARTS = ("devices", "networks", "data_centres")
 #: Length of the window final-year figures average over (years): the last year of steps.
 FINAL_YEAR = 1.0
 NOT_ASSESSED = "not assessed"
@@ -250,13 +255,14 @@ class Results:
         Only the headline variants (actual, engineering, frozen) are tabled; the others (window,
         marginal, per innovation) enter through the rebound measures: ``rebound`` (against frozen,
         ``category`` = energy or an impact category), ``rebound_window`` and ``rebound_marginal``
-        (empty ``category`` for energy). Rows with no label are totals; labelled rows break them down. ``note`` is
+        (empty ``category`` for energy). Rows with no label are totals; labelled rows break them down; rows
+        labelled with a ``part`` alone (energy, and impacts by category and phase) are the part totals. ``note`` is
         empty but for impacts (and their rebound) of a category with a phase not
         assessed (:meth:`note`): ``not assessed`` rows have an empty value (NaN), never
         0; ``partial: ... not assessed`` totals cover the other phases only. Impact
         breakdowns by generation, layer, device or equipment that are zero (or not
         assessed) at every instant of every variant are left out, as are undefined
-        rebound values.
+        rebound values; part totals are kept, zero or not, but where not assessed (the total's row says so).
         """
         frames = []
         n = len(self.times)
@@ -264,10 +270,12 @@ class Results:
         rows = [m for m, _ in reported]
         for key, values in self.data.items():
             labels = dict(key.labels)
-            if (key.variable == "impact" and set(labels) - {"category", "phase"}
+            if (key.variable == "impact" and set(labels) - {"category", "phase", "part"}
                     and not np.nan_to_num(values[rows]).any()):
                 continue  # a breakdown that is zero throughout (e.g. water of making a router), or not assessed
             note = self.note(key.variable, **labels)
+            if "part" in labels and note == NOT_ASSESSED:
+                continue  # the total's row says it is not assessed; each part would repeat it
             for m, variant in reported:
                 frames.append((key.variable, self.units[key], labels, variant, values[m], note))
         measured = {"rebound": (self.has_rebound, measures.frozen),
@@ -369,9 +377,10 @@ class Results:
         """
         s = self.scenario
         out: dict[str, Any] = {
-            "scenario": s.name, "description": s.description, "start": s.time.start,
+            "scenario": s.name, "description": str(s.description), "start": s.time.start,
             "end": s.time.end, "step": s.time.step, "seed": s.seed, "version": self.version,
-            "totals": {}, "final_year": {"window": list(self.final_window)}, "rebound": {}, "backfire": {},
+            "totals": {}, "by_part": {}, "final_year": {"window": list(self.final_window)}, "rebound": {},
+            "backfire": {},
             "induced": {}, "frozen_ratio": {}, "rebound_window": {}, "rebound_marginal": {},
             "rebound_settings": s.rebound.model_dump(),
             "notes": [*self.notes, *fixed_life_policies(s), *self.assessment_notes()],
@@ -404,6 +413,8 @@ class Results:
                     for entry in (total, final):
                         entry["not_assessed"], entry["partial"] = dict(self.not_assessed[q]), partial
             out["totals"][q], out["final_year"][q] = total, final
+            if q != "traffic":
+                out["by_part"][q] = self._by_part(variable, labels, total)
             if self.has_rebound:
                 out["induced"][q] = _json_ready(measures.induced(self, q))
                 if q != "traffic":
@@ -419,7 +430,39 @@ class Results:
             out["verdict_climate_change"] = measures.verdict(self, "climate_change")
         out["innovations"] = {name: {q: _json_ready(v) for q, v in values.items()}
                               for name, values in measures.innovations(self).items()} if self.has_rebound else {}
+        out["notes"].extend(_rising_notes(s, out["innovations"]))
         return out
+
+    def by_part(self, quantity: str = "energy") -> dict[str, float]:
+        """Cumulative actual ``energy`` (kWh) or impact category (its unit) of each part of the digital
+        sector over [start, end) (:data:`PARTS`); NaN where not assessed."""
+        key, labels = quantity_key(quantity)
+        return {part: self.total(key, part=part, **labels) for part in PARTS}
+
+    def _by_part(self, variable: str, labels: dict[str, str], total: dict[str, Any]) -> dict[str, Any]:
+        """summary.json's ``by_part.<quantity>``: unit, each part's cumulative actual value, and for an
+        impact category not fully assessed the ``not_assessed`` and ``partial`` of its total."""
+        a = self._member("actual")
+        entry: dict[str, Any] = {"unit": total["unit"]}
+        for part in PARTS:
+            entry[part] = _number(self.cumulative(variable, part=part, **labels)[a])
+        entry.update({k: total[k] for k in ("not_assessed", "partial") if k in total})
+        return entry
+
+
+def _rising_notes(scenario: Scenario, innovations: dict[str, Any]) -> list[str]:
+    """One line per innovation whose gain is negative: what it names rises, its expected savings are
+    negative, so it has no rebound (null), not a percentage."""
+    lines = []
+    for name, by_quantity in innovations.items():
+        gain = innovation_gain(scenario, name)
+        if gain is not None and gain < 0:
+            energy = by_quantity.get("energy", {})
+            expected = energy.get("expected_savings")
+            saved = f" ({expected:.3g} {energy['unit']} of energy)" if isinstance(expected, float) else ""
+            lines.append(f"innovation {name}: its gain is negative ({gain:g}/yr, a rise), so its expected savings "
+                         f"are negative{saved}: nothing to take back, no rebound is computed for it (null)")
+    return lines
 
 
 def _number(value: float) -> float | None:

@@ -17,7 +17,7 @@ from simulator.scenario.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
-LABELS = ["generation", "layer", "device", "service", "equipment", "category", "phase"]
+LABELS = ["part", "generation", "layer", "device", "service", "equipment", "category", "phase"]
 
 
 def _beside(folder: Path) -> list[str]:

@@ -104,3 +104,17 @@ def test_fast_efficiency_cuts_energy_per_gb_and_energy(runs):
     assert np.all(fast.series("energy_intensity")[late] < base.series("energy_intensity")[late])
     assert fast.total("energy") < 0.6 * base.total("energy")
     assert fast.total("impact", category="climate_change") < base.total("impact", category="climate_change")
+
+
+def test_the_year_a_run_ends_at_reads_its_last_year_of_steps(classroom):
+    """`--years 2030` on a run ending at the instant 2030: the mean over [2029, 2030), labelled so."""
+    from simulator.compare import compare as compare_runs
+    from simulator.compare import year_span
+
+    run = simulator.simulate(simulator.scenario_from_dict(classroom))
+    assert year_span(2030, 2030.0) == (2029.0, 2030.0) and year_span(2020, 2030.0) == (2020.0, 2021.0)
+    table = compare_runs([run, run], years=[2020, 2030]).to_frame()
+    row = table[(table.statistic == "calendar_year_mean") & (table.quantity == "energy")].iloc[-1]  # 2030's
+    assert row["period"] == "2029-2030"
+    t = run.times
+    assert row["value"] == pytest.approx(run.series("energy")[(t >= 2029) & (t < 2030)].mean())

@@ -129,6 +129,10 @@ def test_only_the_rules_reading_a_drawn_value_are_checked_again():
     scenario = _stacked_with_components()
     unread = _parameters(scenario, ["demand.services.*.elasticity", "grid.water", "generations.*.efficiency_gain"])
     assert rules_reading(scenario, [path for group in unread for path in group]) == ()
+    new = scenario.generations["new"].model_copy(update={"technology_year": "calendar", "reference_year": 2020.0})
+    calendar = scenario.model_copy(update={"generations": {**scenario.generations, "new": new}})  # gains from 2020
+    gains = [p for g in _parameters(calendar, ["generations.*.efficiency_gain"]) for p in g]
+    assert [rule.check.__name__ for rule in rules_reading(calendar, gains)] == ["_technology"]
     assert broken_samples(scenario, _parameters(scenario, ["demand.services.*.elasticity"]),
                           np.array([[0.5], [1e9]])).tolist() == []
     read = rules_reading(scenario, [("demand", "services", "video", "usage"), ("equipment", "radio", "lifetime")])

@@ -19,7 +19,7 @@ STAGES = [
     ("graph",),
     ("model",),
     ("engine", "results", "rebound", "decomposition"),
-    ("compare",),
+    ("compare", "attribution"),
     ("display", "plots", "export", "serve", "ensemble", "calibrate"),
     ("cli", "__main__", "__init__"),
 ]

@@ -106,12 +106,14 @@ def test_csv_tables_leave_them_empty_and_flagged(run: tuple[Path, str]) -> None:
     assert table.columns[-1] == "note"
     empty = table["value"] == ""
     assert (table.loc[empty, "note"] == "not assessed").all()  # nothing is empty without saying why
-    mineral = table[(table.variable == "impact") & (table.category == "mineral_resources") & (table.phase == "")]
+    mineral = table[(table.variable == "impact") & (table.category == "mineral_resources") & (table.phase == "")
+                    & (table.part == "")]
     assert len(mineral) == 3 * 81 and (mineral["value"] == "").all() and (mineral["note"] == "not assessed").all()
     eol = table[(table.variable == "impact") & (table.category == "climate_change") & (table.phase == "end_of_life")
-                & (table.equipment == "") & (table.generation == "")]
+                & (table.equipment == "") & (table.generation == "") & (table.part == "")]
     assert len(eol) == 3 * 81 and (eol["value"] == "").all()
-    climate = table[(table.variable == "impact") & (table.category == "climate_change") & (table.phase == "")]
+    climate = table[(table.variable == "impact") & (table.category == "climate_change") & (table.phase == "")
+                    & (table.part == "")]
     assert (climate["note"] == "partial: end_of_life not assessed").all()
     assert (pd.to_numeric(climate["value"]) > 0).all()
     water = table[(table.variable == "impact") & (table.category == "water") & (table.phase == "manufacturing")

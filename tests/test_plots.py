@@ -82,6 +82,7 @@ Y_UNITS = {
     "indexed": "= 100",
     "rebound": "Wh/yr",
     "impacts": "CO₂e",
+    "parts": "Wh/yr",
     "equipment_manufactured": "units/yr",
     "sites": "sites",
     "contributions": "50 %",

@@ -35,6 +35,7 @@ from simulator.plots import (
 )
 from simulator.plots.analysis import BREAKDOWNS, NOT_ATTRIBUTED, QUANTITY_NAMES
 from simulator.plots.measures import INNOVATION_BARS, TERM_STYLE
+from simulator.plots.parts import PART_NAMES
 from simulator.plots.style import SOURCE_GID, root_figure
 from simulator.scenario.schema import CATEGORIES
 
@@ -127,6 +128,7 @@ def test_every_text_of_the_figures_has_a_french_translation() -> None:
     assert len(keys) > 60
     keys |= set(PHASE_NAMES.values()) | set(VARIANT_NAMES.values()) | set(BREAKDOWNS.values())
     keys |= {label for label, _ in TERM_STYLE.values()} | {label for _, label, _ in INNOVATION_BARS}
+    keys |= set(PART_NAMES.values())
     keys |= {name for _, name in CATEGORIES.values()}
     keys |= set(QUANTITY_NAMES.values()) | set(KIND_COLOURS) | {"users", "traffic", "electricity"}
     missing = sorted(k for k in keys if k not in FRENCH)
@@ -286,7 +288,7 @@ def test_save_comparison_writes_its_five_figures(classroom_pair, tmp_path: Path)
     written = save_comparison(classroom_pair, tmp_path, formats=("svg",), dpi=30)
     assert [p.name for p in written] == [f"{s}.svg" for s in COMPARISON_FIGURES]
     assert list(COMPARISON_FIGURES) == ["compare_energy", "compare_climate", "compare_traffic",
-                                        "compare_rebound", "compare_sites"]
+                                        "compare_rebound", "compare_sites", "compare_climate_over_time"]
     texts = " ".join(_svg_texts(tmp_path / "compare_energy.svg"))
     assert "classroom-jevons" in texts and "classroom-jevons #2" in texts  # legend: scenario labels
     assert "scenarios 'classroom-jevons', 'classroom-jevons #2' (2010–2030)" in texts

@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import simulator
+from simulator.scenario.sliders import in_language
 
 SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.yaml"))
 
@@ -36,7 +37,8 @@ def annual(results, variable: str, year: int, **labels) -> float:
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
 def test_shipped_scenario_validates_and_runs(path):
     scenario = simulator.load_scenario(path)
-    assert scenario.description.strip(), "every shipped scenario states its question"
+    assert all(in_language(scenario.description, lang).strip() for lang in ("en", "fr")), (
+        "every shipped scenario states its question")
     results = simulator.simulate(scenario)
     for key, values in results.data.items():
         if results.note(key.variable, **dict(key.labels)) == "not assessed":

@@ -28,10 +28,13 @@ from simulator.errors import OutputError
 from simulator.scenario.load import load_scenario, scenario_from_dict
 from simulator.serve import server
 from simulator.serve.app import create_app
+from simulator.serve.charts import Charts
 from simulator.serve.explorer import BadMove, Explorer
-from simulator.serve.export import choices, grid, parameters
+from simulator.serve.export import choices, coarser, grid, parameters
+from simulator.serve.formula import closed_form, formula_numbers
 from simulator.serve.page import script_json
-from simulator.serve.words import verdict
+from simulator.serve.plausibility import WORLD_KWH_PER_PERSON, implausible
+from simulator.serve.words import verdict, warning
 
 CLASSROOM = SCENARIOS / "classroom-jevons.yaml"
 
@@ -84,7 +87,7 @@ def test_a_move_reruns_the_scenario_with_its_counterfactuals(url, values, verdic
     assert status == 200
     assert answer["values"] == values
     assert answer["verdict"]["kind"] == verdict
-    assert set(answer) == {"values", "energy", "rebound", "stack", "climate", "verdict"}
+    assert set(answer) == {"values", "energy", "rebound", "stack", "climate", "verdict", "warning", "formula"}
     assert set(answer["energy"]) == {"actual", "engineering", "frozen"}
     assert len(answer["energy"]["actual"]) == len(answer["rebound"]) == 81
 
@@ -106,7 +109,7 @@ def test_a_small_r_over_a_long_horizon_is_still_called_a_rebound():
     said = verdict(Explorer(load_scenario(SCENARIOS / "baseline.yaml")).run({"video_elasticity": 0.5}))
     assert said["kind"] == "partial" and said["text"].startswith("Energy 2050 vs 2000: ×")
     assert "Direct price rebound of the efficiency gained 2045–2050: " in said["text"]
-    assert re.fullmatch(r"Energy use \+\d+ % vs the engineering estimate \(no rebound\), 2000–2050\.", said["detail"])
+    assert re.fullmatch(r"Energy used: \+[\d,]+ % compared with efficiency alone, 2000–2050\.", said["detail"])
 
 
 def test_the_verdict_speaks_french(url):
@@ -388,18 +391,122 @@ def test_export_html_writes_one_small_self_contained_file(tmp_path, capsys):
 # --- the export grid ----------------------------------------------------------------------
 
 
-def test_the_grid_keeps_the_ends_and_the_scenario_value(explorer):
+def test_the_grid_steps_evenly_through_the_scenario_value(explorer):
+    """A file keeps the live step where it can, else a whole multiple of it (the slider with the most
+    stops first); its stops stay evenly spaced and go through the scenario's value."""
     efficiency = explorer.sliders["efficiency_gain"]  # 0.02 to 0.30 by 0.01, scenario 0.15
-    assert choices(efficiency, 4) == [0.02, 0.03, 0.07, 0.11, 0.15, 0.19, 0.23, 0.27, 0.3]
+    assert choices(efficiency, 1) == [round(0.02 + 0.01 * k, 2) for k in range(29)]
+    assert choices(efficiency, 3) == [0.03, 0.06, 0.09, 0.12, 0.15, 0.18, 0.21, 0.24, 0.27, 0.3]
+    assert coarser(explorer.sliders["elasticity"], 1) == 2 and coarser(explorer.sliders["elasticity"], 2) == 4
     positions = grid(explorer, ["elasticity", "efficiency_gain", "demand_growth"], 1000)
-    assert [len(v) for v in positions.values()] == [21, 9, 5]
+    assert [len(v) for v in positions.values()] == [11, 10, 6]
     for name, values in positions.items():
-        spec = explorer.sliders[name].slider
-        assert values[0] == spec.min and values[-1] == spec.max
-    assert 0.15 in positions["efficiency_gain"] and 0.0 in positions["demand_growth"]
+        steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
+        assert len(steps) == 1 and explorer.sliders[name].start in values, (name, values)
+    assert positions["elasticity"][0] == 0 and positions["elasticity"][-1] == 2
+    assert grid(explorer, ["elasticity"], 1000) == {"elasticity": [round(0.1 * k, 1) for k in range(21)]}
     assert len(grid(explorer, ["elasticity", "efficiency_gain"], 20)["elasticity"]) <= 20
-    assert grid(explorer, ["elasticity", "efficiency_gain"], 1) == {"elasticity": [0, 1.2, 2],
-                                                                    "efficiency_gain": [0.02, 0.15, 0.3]}
+    assert all(len(v) <= 3 for v in grid(explorer, ["elasticity", "efficiency_gain"], 1).values())
+
+
+def test_an_off_grid_scenario_value_steps_from_the_left_end():
+    """The baseline's fitted elasticity 0.031 is not a position of its slider (0 to 2 by 0.05)."""
+    explorer = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    assert choices(explorer.sliders["video_elasticity"], 8) == [0.0, 0.4, 0.8, 1.2, 1.6, 2.0]
+
+
+# --- what the page says ----------------------------------------------------------------------
+
+
+def test_sliders_are_shown_in_the_units_a_class_reads(explorer):
+    """A fraction (per year or not) in per cent, a date as a year, anything else as a number."""
+    assert {name: spec.kind for name, spec in explorer.sliders.items()} == {
+        "elasticity": "number", "efficiency_gain": "percent", "demand_growth": "percent"}
+    baseline = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    assert {name: spec.kind for name, spec in baseline.sliders.items()} == {
+        "video_elasticity": "number", "launch_5g": "year", "smartphone_lifetime": "number",
+        "grid_carbon_2050": "number"}
+
+
+def test_title_description_and_help_come_in_the_pages_language(explorer):
+    charts = {lang: Charts(explorer, explorer.run({}), lang).setup() for lang in ("en", "fr")}
+    assert charts["en"]["title"] == "Does a more efficient network use less energy?"
+    assert charts["fr"]["title"] == "Un réseau plus efficace consomme-t-il moins d’énergie\u202f?"
+    assert charts["fr"]["description"].startswith("Le réseau de données d’une ville devient 15\u202f% plus efficace")
+    assert [s["help"] != "" for s in charts["fr"]["sliders"]] == [True, True, True]
+    assert charts["en"]["sliders"][0]["explain"] == "elasticity"
+    assert charts["en"]["charts"] == ["energy", "rebound"]  # one band of energy, climate = energy × 0.48
+
+
+def test_a_plain_title_and_description_are_the_same_in_both_languages(classroom):
+    classroom["description"] = "One sentence."
+    classroom["explore"] = {"e": {"path": "demand.services.data.elasticity", "min": 0, "max": 2, "step": 0.5,
+                                  "label": {"en": "e", "fr": "e"}}}
+    explorer = Explorer(scenario_from_dict(classroom))
+    setup = Charts(explorer, explorer.run({}), "fr").setup()
+    assert setup["title"] == classroom["name"] and setup["description"] == "One sentence."
+    assert setup["sliders"][0]["help"] == ""
+
+
+def test_english_only_outputs_write_the_english_description(explorer):
+    summary = explorer.run({}).summary()
+    assert summary["description"].startswith("A town's data network gets 15 % more efficient")
+
+
+def test_the_closed_form_is_recognised_by_its_structure_not_its_name(classroom, explorer):
+    assert closed_form(explorer.scenario)
+    assert not closed_form(load_scenario(SCENARIOS / "baseline.yaml"))
+    for change in ({"demand": {"services": {"data": {"delay": 1.0}}}}, {"price": {"fixed": 1e6}},
+                   {"generations": {"network": {"idle_power": 100.0}}}):
+        section, values = next(iter(change.items()))
+        scenario = {**classroom, section: _merged(classroom.get(section, {}), values)}
+        assert not closed_form(scenario_from_dict(scenario)), change
+    renamed = {**classroom, "name": "anything",
+               "generations": {"radio": classroom["generations"]["network"]}}
+    assert closed_form(scenario_from_dict(renamed))
+
+
+def _merged(base: dict, change: dict) -> dict:
+    return {k: _merged(base[k], v) if isinstance(v, dict) and isinstance(base.get(k), dict) else v
+            for k, v in {**base, **change}.items()}
+
+
+@pytest.mark.parametrize("values", [{}, {"elasticity": 0.5, "demand_growth": 0.1},
+                                    {"elasticity": 2.0, "efficiency_gain": 0.3}])
+def test_the_closed_form_matches_the_simulation(explorer, values):
+    found = formula_numbers(explorer.run(explorer.check(values)))
+    gain = values.get("efficiency_gain", 0.15)
+    assert found["x"] == pytest.approx((1 - gain) ** 20)
+    assert found["formula"] == pytest.approx(found["x"] ** (1 - values.get("elasticity", 1.2)))
+    assert found["simulated"] == pytest.approx(found["formula"], rel=1e-9)
+
+
+def test_an_implausible_run_is_said_to_be_so(explorer):
+    """The classroom's town of a million users at elasticity 2 and a 30 % gain a year: 60 TWh a year,
+    60,200 kWh per user, 16 times what a person uses in electricity for everything."""
+    assert implausible(explorer.run({})) is None and warning(explorer.run({})) == ""
+    results = explorer.run({"elasticity": 2.0, "efficiency_gain": 0.3})
+    found = implausible(results)
+    assert found["year"] == 2030 and found["per_user"] == pytest.approx(60_156, rel=1e-3)
+    assert found["ratio"] == pytest.approx(found["per_user"] / WORLD_KWH_PER_PERSON)
+    assert warning(results).startswith("Not plausible: in 2030 this system would use 60.2 TWh a year, 60,200 kWh "
+                                       "per user, 16.3 times the electricity")
+    assert warning(results, "fr").startswith("Peu plausible\u00a0: en 2030, ce système consommerait 60,2 TWh par an")
+    assert "3\u202f700 kWh" in warning(results, "fr")
+
+
+def test_the_fixed_axes_cover_each_slider_over_its_range():
+    """Energy over the sliders' ranges spans five orders of magnitude: a log axis."""
+    from simulator.serve.charts import envelope
+
+    explorer = Explorer(load_scenario(CLASSROOM))
+    reference = explorer.run({})
+    charts = Charts(explorer, reference, "en")
+    ends = {name: (spec.slider.min, spec.slider.max) for name, spec in explorer.sliders.items()}
+    fixed = charts.ranges([reference, *envelope(explorer, ends)])
+    assert fixed["energy_log"] and fixed["energy"][1] == pytest.approx(3525, rel=1e-3)  # GWh/yr, growth 20 %/yr
+    assert fixed["rebound"][0] == 0 and fixed["rebound"][1] == pytest.approx(2680, rel=1e-3)  # elasticity 2
+    assert not charts.ranges([reference])["energy_log"]
 
 
 def test_the_shipped_scenarios_offer_the_sliders_a_class_needs():

@@ -95,8 +95,17 @@ def move(page: Page, slider: str, value: str) -> None:
 
 
 #: The subplot of each chart in the figure over the chart boxes (two columns: the charts of a column
-#: share an x axis there).
+#: share an x axis there). The classroom scenario shows the first two only.
 SUBPLOTS = {"energy": "xy", "rebound": "x2y2", "stack": "xy3", "climate": "x2y4"}
+#: The two screens the page is made for: a projector and a laptop.
+SCREENS = [(1024, 768), (1280, 800)]
+
+
+@pytest.fixture(scope="module")
+def baseline_url() -> Iterator[str]:
+    explorer = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    with running(create_app(explorer, "en", server.allowed_hosts("127.0.0.1"))) as base:
+        yield base
 
 
 def lines(page: Page, chart: str) -> list[str]:
@@ -105,20 +114,41 @@ def lines(page: Page, chart: str) -> list[str]:
             page.locator(f"#plot .subplot.{SUBPLOTS[chart]} .scatterlayer .trace path.js-line").all()]
 
 
-def test_the_page_loads_with_sliders_verdict_and_four_charts(page, url):
+def query(page: Page) -> dict[str, str]:
+    """The page's own address, as parameters."""
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(page.url).query))
+
+
+def test_the_page_loads_with_sliders_verdict_and_the_charts_that_say_something(page, url):
     open_page(page, url)
-    assert page.inner_text("h1") == "classroom-jevons"
+    assert page.inner_text("h1") == "Does a more efficient network use less energy?"
+    assert page.inner_text("#tagline").startswith("The Jevons paradox:")
     assert page.locator("input[type=range]").count() == 3
     assert page.inner_text("label[for=slider-elasticity]") == "Price elasticity of demand"
     assert page.inner_text("#slider-elasticity + output") == "1.2"
     assert page.get_attribute("#verdict", "data-kind") == "backfire"
     assert page.inner_text("#verdict-text").startswith("Energy 2030 vs 2010: ×1.9, up. Direct price rebound of the "
                                                        "efficiency gained 2010–2030: 158 %, backfire (Jevons paradox)")
-    for chart in SUBPLOTS:
+    for chart in ("energy", "rebound"):
         assert lines(page, chart)
-    assert page.locator("#plot-under .xaxislayer-above text").count() >= 4 * 5  # years under the four charts
-    assert "Energy (GWh/yr)" in page.inner_text("#chart-energy")
-    assert "kt CO₂e/yr" in page.inner_text("#chart-climate")
+    # energy by generation has one band (the energy line again), climate is energy × 0.48: not shown
+    assert page.is_hidden("#figure-stack") and page.is_hidden("#figure-climate")
+    assert page.locator("#plot .subplot").count() == 2
+    assert page.locator("#plot-under .xaxislayer-above text").count() >= 2 * 5  # years under the two charts
+    assert page.inner_text("#axis-energy") == "Energy (GWh/yr), linear scale"
+    assert page.is_hidden("#warning")
+
+
+def test_the_baseline_shows_its_four_charts_and_hides_legend_entries_that_stay_at_zero(page, baseline_url):
+    open_page(page, baseline_url)
+    assert [name for name in SUBPLOTS if page.is_visible(f"#figure-{name}")] == list(SUBPLOTS)
+    climate = page.locator("#legend-climate > span")
+    assert climate.count() == 3
+    assert [climate.nth(i).is_visible() for i in range(3)] == [False, True, True]  # end of life is zero throughout
+    assert page.is_hidden("#legend-energy > span:has-text('backfire')")  # no backfire in this run
+    assert page.inner_text("#axis-energy") == "Energy (TWh/yr), log scale"
+    assert page.inner_text("#axis-stack") == "Energy (TWh/yr), linear scale"
+    assert page.is_hidden("#formula")
 
 
 def test_elasticity_from_half_to_one_and_a_half_turns_to_backfire(page, url):
@@ -126,11 +156,13 @@ def test_elasticity_from_half_to_one_and_a_half_turns_to_backfire(page, url):
     move(page, "elasticity", "0.5")
     assert page.get_attribute("#verdict", "data-kind") == "partial"
     assert "partial rebound: more use took back part of the efficiency gain" in page.inner_text("#verdict-text")
-    before = {chart: lines(page, chart) for chart in SUBPLOTS}
+    assert page.is_hidden("#legend-energy > span:has-text('backfire')")
+    before = {chart: lines(page, chart) for chart in ("energy", "rebound")}
     move(page, "elasticity", "1.5")
     assert page.get_attribute("#verdict", "data-kind") == "backfire"
     assert "backfire (Jevons paradox)" in page.inner_text("#verdict-text")
     assert page.inner_text("#slider-elasticity + output") == "1.5"
+    assert page.is_visible("#legend-energy > span:has-text('backfire')")
     after = {chart: lines(page, chart) for chart in before}
     assert all(after[chart] != before[chart] for chart in before)  # every chart was redrawn
 
@@ -138,17 +170,54 @@ def test_elasticity_from_half_to_one_and_a_half_turns_to_backfire(page, url):
 def test_the_french_page_speaks_french(page, url):
     open_page(page, url + "?lang=fr")
     assert page.get_attribute("html", "lang") == "fr"
+    assert page.inner_text("h1") == "Un réseau plus efficace consomme-t-il moins d’énergie\u202f?"
+    assert page.inner_text("#tagline").startswith("Le paradoxe de Jevons\u00a0:")
     assert page.inner_text("label[for=slider-elasticity]") == "Élasticité-prix de la demande"
     assert page.inner_text("#slider-elasticity + output") == "1,2"
-    assert page.inner_text("#title-stack") == "Énergie par génération (empilée)"
+    assert page.inner_text("#slider-efficiency_gain + output") == "15\u202f%"
     assert page.inner_text("#verdict-text").startswith("Énergie 2030 par rapport à 2010\u00a0: ×1,9, en hausse.")
     assert "effet boomerang (paradoxe de Jevons)" in page.inner_text("#verdict-text")
     assert page.inner_text("#reset") == "Réinitialiser"
-    assert "Énergie (GWh/an)" in page.inner_text("#chart-energy")
-    assert "estimation d’ingénieur (sans rebond)" in page.inner_text("#legend-energy")
+    assert page.inner_text("#axis-energy") == "Énergie (GWh/an), échelle linéaire"
+    assert "attendu\u00a0: efficacité seule" in page.inner_text("#legend-energy")
     move(page, "elasticity", "0.5")
     assert "rebond partiel\u00a0: l’usage accru a repris une partie du gain d’efficacité" in (
         page.inner_text("#verdict-text"))
+
+
+#: Every text node of the page but its scripts, visible or not (help, hidden legend entries, tick labels).
+TEXTS = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const text = walk.currentNode.textContent.trim();
+    if (text && !walk.currentNode.parentElement.closest("script")) out.push(text);
+  }
+  return out;
+}"""
+#: Words of the English page that would betray English on the French one.
+ENGLISH = {"the", "and", "of", "with", "energy", "use", "used", "more", "year", "years", "scale", "rebound", "savings",
+           "expected", "pinned", "link", "move", "reset", "what", "greenhouse", "technology", "efficiency", "price"}
+
+
+@pytest.mark.parametrize("scenario, settings", [
+    ("classroom-jevons", ""), ("baseline", ""),
+    # a warning, a pinned run, fixed axes on a log scale, the projector view
+    ("classroom-jevons", "&elasticity=2&efficiency_gain=0.3&pin.elasticity=0.5&axes=fixed&view=projector")])
+def test_the_french_page_has_no_english_text(page, url, baseline_url, scenario, settings):
+    """No text of the English page (help and hidden parts included) is on the French page, bar names
+    the two share (the scenario's name in the source line, figures, units), and no English word."""
+    base = url if scenario == "classroom-jevons" else baseline_url
+    open_page(page, base + "?lang=en" + settings)
+    english = page.evaluate(TEXTS)
+    open_page(page, base + "?lang=fr" + settings)
+    french = page.evaluate(TEXTS)
+    text = "\n".join(french)
+    words = [t for t in english if re.search(r"[A-Za-z]{3,}", t) and t not in (scenario, "(kg CO₂e/kWh)")]
+    assert len(words) > 40
+    assert [t for t in words if t in text] == []
+    assert sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH}) == []
+    assert "paradoxe de Jevons" in text
 
 
 def boxes(page: Page, selector: str) -> list[dict]:
@@ -164,15 +233,13 @@ def overlap(a: dict, b: dict) -> bool:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_axis_titles_clear_the_tick_labels(page, url, lang):
-    """The axis titles are HTML at fixed places: the widest tick labels (rebound 2,000 % at elasticity
-    1.9) must not run into them."""
+    """The axis titles are HTML above the plot areas: the widest tick labels (rebound 2,000 % at
+    elasticity 1.9) must not run into them."""
     open_page(page, url + f"?lang={lang}")
     move(page, "elasticity", "1.9")
-    labels = boxes(page, "#plot .ytick text, #plot .y2tick text, #plot .y3tick text, #plot .y4tick text")
-    labels += boxes(page, "#plot-under .xtick text, #plot-under .x2tick text, #plot-under .x3tick text, "
-                          "#plot-under .x4tick text")
-    titles = boxes(page, ".axis-title")
-    assert len(titles) == 8 and any("2" in label["text"] and "000" in label["text"] for label in labels)
+    labels = boxes(page, "#plot .ytick text, #plot .y2tick text")
+    titles = [t for t in boxes(page, ".axis-title") if t["right"] > t["left"]]
+    assert len(titles) == 2 and any("2" in label["text"] and "000" in label["text"] for label in labels)
     assert [(t["text"], label["text"]) for t in titles for label in labels if overlap(t, label)] == []
 
 
@@ -180,23 +247,226 @@ def test_hovering_a_chart_shows_its_values(page, url):
     open_page(page, url)
     box = page.locator("#chart-energy").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function("() => document.querySelector('#plot .hoverlayer').textContent.includes('actual')",
+    page.wait_for_function("() => document.querySelector('#plot .hoverlayer').textContent.includes('energy used')",
                            timeout=PATIENCE)
     text = page.evaluate("document.querySelector('#plot .hoverlayer').textContent")
-    assert re.match(r"20[123]\d(actual|engineering|frozen)", text) and "frozen" in text and "rebound" not in text
+    assert re.match(r"20[123]\d(energy used|expected|with 2010)", text) and "with 2010 technology :" in text
+    assert "rebound" not in text
 
 
 def test_the_figure_follows_a_resized_window(page, url):
     """Each chart's plot area (the figure's drag rectangle) stays in its chart box, its margins as set."""
     open_page(page, url)
-    for width in (1600, 900):
+    for width in (1600, 900, 700):
         page.set_viewport_size({"width": width, "height": 1000})
         page.wait_for_timeout(300)  # the ResizeObserver's redraw
         charts, areas = boxes(page, ".chart"), boxes(page, "#plot .nsewdrag")
-        assert len(charts) == len(areas) == 4
+        margin = page.evaluate("window.jevons.margin")
+        charts = [c for c in charts if c["right"] > c["left"]]
+        assert len(charts) == len(areas) == 2
         for chart in charts:
-            assert any(abs(a["left"] - chart["left"] - 88) < 1 and abs(a["top"] - chart["top"] - 12) < 1
-                       and abs(chart["right"] - a["right"] - 30) < 1 for a in areas), (width, chart)
+            assert any(abs(a["left"] - chart["left"] - margin["l"]) < 1
+                       and abs(a["top"] - chart["top"] - margin["t"]) < 1
+                       and abs(chart["right"] - a["right"] - margin["r"]) < 1 for a in areas), (width, chart)
+
+
+#: Visible elements that end outside the window, or text that spills out of its box.
+OUTSIDE = """() => {
+  const out = [];
+  for (const e of document.body.querySelectorAll("*")) {
+    if (!e.checkVisibility() || e.closest("#plot, #plot-under, #marks, #js-plotly-tester")) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    if (r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5 || r.left < -0.5) {
+      out.push(e.id || e.className || e.tagName);
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", SCREENS)
+@pytest.mark.parametrize("scenario", ["classroom-jevons", "baseline"])
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("view", ["", "&view=projector"])
+def test_everything_fits_the_screen_without_scrolling(page, url, baseline_url, scenario, lang, view, width, height):
+    """Sliders, verdict and every chart on one screen, the plot areas tall enough to read."""
+    page.set_viewport_size({"width": width, "height": height})
+    open_page(page, (url if scenario == "classroom-jevons" else baseline_url) + f"?lang={lang}{view}")
+    assert page.evaluate("[document.documentElement.scrollHeight, document.documentElement.scrollWidth]") == [
+        height, width]
+    assert page.evaluate(OUTSIDE) == []
+    areas = boxes(page, "#plot .nsewdrag")
+    assert len(areas) == (1 if view else 2 if scenario == "classroom-jevons" else 4)
+    assert min(a["bottom"] - a["top"] for a in areas) >= (220 if view else 200 if len(areas) == 2 else 75)
+
+
+#: Font size of every visible piece of text, and whether it is in a chart (axes, legends, labels).
+SIZES = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const node = walk.currentNode;
+    const element = node.parentElement;
+    if (!node.textContent.trim() || element.closest("script") || !element.checkVisibility()) continue;
+    const chart = !!element.closest("figure, #plot, #plot-under, #marks");
+    out.push([node.textContent.trim(), parseFloat(getComputedStyle(element).fontSize), chart]);
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width, height", SCREENS)
+@pytest.mark.parametrize("lang", ["en", "fr"])
+@pytest.mark.parametrize("scenario", ["classroom-jevons", "baseline"])
+def test_the_projector_view_shows_the_verdict_and_one_large_chart_in_large_type(page, url, baseline_url, scenario,
+                                                                                lang, width, height):
+    page.set_viewport_size({"width": width, "height": height})
+    open_page(page, (url if scenario == "classroom-jevons" else baseline_url) + f"?lang={lang}&view=projector")
+    assert page.is_visible("#verdict") and page.is_visible("#figure-energy") and page.is_hidden("#figure-rebound")
+    sizes = page.evaluate(SIZES)
+    assert len([s for s in sizes if s[2]]) > 10  # tick labels, legend, axis title
+    assert [(text, size) for text, size, chart in sizes if size < (16 if chart else 18)] == []
+
+
+def test_the_view_button_switches_views_and_the_address_follows(page, url):
+    open_page(page, url)
+    page.click("#view")
+    page.wait_for_function("() => document.querySelectorAll('#plot .subplot').length === 1", timeout=PATIENCE)
+    assert query(page)["view"] == "projector" and page.inner_text("#view") == "Full view"
+    assert page.is_hidden("#figure-rebound") and page.is_visible("#figure-energy")
+    page.click("#view")
+    page.wait_for_function("() => document.querySelectorAll('#plot .subplot').length === 2", timeout=PATIENCE)
+    assert "view" not in query(page)
+
+
+def test_sliders_and_lines_speak_plain_words(page, url, baseline_url):
+    open_page(page, url)
+    for name in ("elasticity", "efficiency_gain", "demand_growth"):
+        assert page.inner_text(f"#help-{name}").endswith(".")  # one sentence of help each
+    assert page.inner_text("#slider-efficiency_gain + output") == "15 %"
+    assert page.inner_text("#meaning-elasticity") == "A GB 10 % cheaper → about 12 % more use"
+    move(page, "elasticity", "0")
+    assert page.inner_text("#meaning-elasticity") == "A GB 10 % cheaper → no more use"
+    for chart in ("energy", "rebound"):
+        entries = page.locator(f"#legend-{chart} > span")
+        helps = [entries.nth(i).get_attribute("title") for i in range(entries.count())]
+        assert all(h and h.endswith(".") for h in helps)
+        assert page.locator(f"#help-{chart} dd").count() == len(helps)
+    page.click("#explain-energy")
+    assert "What an engineer would expect" in page.inner_text("#help-energy")
+    open_page(page, baseline_url)
+    assert page.inner_text("#slider-launch_5g + output") == "2019 Q2"
+    assert page.inner_text("#slider-grid_carbon_2050 + output") == "0.15"
+    assert page.inner_text("label[for=slider-grid_carbon_2050]") == (
+        "Carbon intensity of electricity in 2050 (kg CO₂e/kWh)")
+    open_page(page, baseline_url + "?lang=fr")
+    assert page.inner_text("#slider-launch_5g + output") == "2019 T2"
+
+
+@pytest.mark.parametrize("lang, rebound, warning", [
+    ("en", r"19,645 %", "Not plausible: in 2030 this system would use 60.2 TWh a year, 60,200 kWh per user"),
+    ("fr", "19\u202f645\u202f%", "Peu plausible\u00a0: en 2030, ce système consommerait 60,2 TWh par an, soit "
+                                 "60\u202f200 kWh par utilisateur"),
+])
+def test_an_extreme_run_has_separated_thousands_and_a_warning(page, url, lang, rebound, warning):
+    open_page(page, url + f"?lang={lang}")
+    move(page, "elasticity", "2")
+    assert page.is_hidden("#warning")
+    move(page, "efficiency_gain", "0.3")
+    assert rebound in page.inner_text("#verdict-text")
+    assert re.search(r"\+114[,\u202f]534\u202f?\s?%", page.inner_text("#verdict-detail"))
+    assert page.inner_text("#warning").startswith(warning)
+
+
+def test_the_closed_form_is_shown_with_the_current_numbers(page, url):
+    open_page(page, url)
+    assert page.is_visible("#formula")
+    assert page.inner_text("#formula-x") == "x = (1 − 0.15)20 = 0.0388"
+    assert page.inner_text("#formula-ratio") == "x1−ε = 0.03881−1.2 = 1.92"
+    assert page.inner_text("#formula-check") == "(simulation: 1.92)"
+    move(page, "elasticity", "0.5")
+    assert page.inner_text("#formula-ratio") == "x1−ε = 0.03881−0.5 = 0.197"
+    assert page.inner_text("#formula-check") == "(simulation: 0.197)"
+
+
+def test_the_address_holds_the_settings_and_gives_them_back(browser, page, url):
+    open_page(page, url)
+    move(page, "elasticity", "0.5")
+    move(page, "demand_growth", "0.05")
+    page.check("#fixed")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('axes') === 'fixed'", timeout=PATIENCE)
+    assert query(page) == {"lang": "en", "elasticity": "0.5", "demand_growth": "0.05", "axes": "fixed"}
+    assert page.get_attribute("#link", "href") == urllib.parse.urlsplit(page.url).path + "?" + urllib.parse.urlsplit(
+        page.url).query
+    verdict = page.inner_text("#verdict-text")
+    other = browser.new_page()
+    open_page(other, page.url)  # a bookmark, or the link sent to a student
+    assert other.inner_text("#slider-elasticity + output") == "0.5"
+    assert other.inner_text("#slider-demand_growth + output") == "5 %"
+    assert other.is_checked("#fixed") and other.inner_text("#verdict-text") == verdict
+    other.click("#reset")
+    other.wait_for_function("() => !new URLSearchParams(location.search).has('elasticity')", timeout=PATIENCE)
+    assert other.inner_text("#slider-elasticity + output") == "1.2"
+    other.close()
+
+
+def names(page: Page, yaxis: str = "y") -> list[str]:
+    """The names of the lines of a chart (y: energy, y2: rebound), as drawn."""
+    return page.evaluate(f"""document.getElementById("plot").data.filter(
+        (t) => t.yaxis === {yaxis!r} && t.hoverinfo !== "skip").map((t) => t.name)""")
+
+
+def series(page: Page, name: str, yaxis: str = "y") -> list[float]:
+    return page.evaluate(f"""document.getElementById("plot").data.find(
+        (t) => t.yaxis === {yaxis!r} && String(t.name).startsWith({name!r})).y""")
+
+
+def test_a_pinned_run_stays_on_the_charts_under_the_live_one(browser, page, url):
+    open_page(page, url)
+    move(page, "elasticity", "0.5")
+    half = series(page, "energy used"), series(page, "rebound", "y2")
+    page.click("#pin")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('pin.elasticity') === '0.5'",
+                           timeout=PATIENCE)
+    move(page, "elasticity", "1.5")
+    pinned = "pinned: Price elasticity of demand 0.5"
+    assert names(page) == ["with 2010 technology", "expected: efficiency alone", "energy used", pinned]
+    assert names(page, "y2") == ["rebound", pinned]
+    assert (series(page, "pinned"), series(page, "pinned", "y2")) == half
+    assert series(page, "energy used") != half[0]
+    assert page.inner_text("#legend-energy").count(pinned) == 1 and pinned in page.inner_text("#legend-rebound")
+    assert page.inner_text("#pin") == "Unpin"
+    other = browser.new_page()
+    open_page(other, page.url)
+    assert names(other)[-1] == pinned and series(other, "pinned") == half[0]
+    other.close()
+    page.click("#pin")
+    page.wait_for_function("() => !location.search.includes('pin.')", timeout=PATIENCE)
+    assert len(names(page)) == 3 and page.is_hidden("#legend-energy > span:has-text('pinned')")
+
+
+def axis_range(page: Page, axis: str) -> list[float]:
+    return page.evaluate(f"document.getElementById('plot')._fullLayout.{axis}.range")
+
+
+def test_fixed_axes_stay_still_over_the_sliders_ranges(page, url):
+    """Axes follow each run by default; fixed, they cover the sliders' ranges (a log energy axis here,
+    said in its title) and do not move between moves."""
+    open_page(page, url)
+    move(page, "elasticity", "1.5")
+    free = axis_range(page, "yaxis"), axis_range(page, "yaxis2")
+    move(page, "elasticity", "2")
+    assert (axis_range(page, "yaxis"), axis_range(page, "yaxis2")) != free
+    page.check("#fixed")
+    page.wait_for_function("() => document.getElementById('axis-energy').textContent.includes('log scale')",
+                           timeout=PATIENCE)
+    page.wait_for_timeout(300)
+    fixed = axis_range(page, "yaxis"), axis_range(page, "yaxis2")
+    assert page.evaluate("document.getElementById('plot')._fullLayout.yaxis.type") == "log"
+    move(page, "elasticity", "1.5")
+    assert (axis_range(page, "yaxis"), axis_range(page, "yaxis2")) == fixed
+    assert page.inner_text("#axis-energy") == "Energy (GWh/yr), log scale"
 
 
 def test_no_request_leaves_loopback(browser, page, url):
@@ -260,6 +530,14 @@ def test_an_error_from_the_server_is_shown_as_text(browser, page, url):
     page.errors.clear()
 
 
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """The classroom scenario's file, its three sliders over evenly spaced stops."""
+    out = tmp_path_factory.mktemp("export") / "classroom.html"
+    assert main(["export-html", str(CLASSROOM), "-o", str(out)]) == 0
+    return out
+
+
 def test_the_exported_file_works_from_file_url(browser, page, tmp_path):
     out = tmp_path / "classroom.html"
     assert main(["export-html", str(CLASSROOM), "-o", str(out), "--params", "elasticity"]) == 0
@@ -267,12 +545,39 @@ def test_the_exported_file_works_from_file_url(browser, page, tmp_path):
     open_page(page, out.as_uri())
     assert "backfire (Jevons paradox)" in page.inner_text("#verdict-text")
     assert page.locator("input[type=range]").count() == 1
-    move(page, "elasticity", "5")  # the 6th position: 0.5
+    move(page, "elasticity", "0.5")
     assert page.inner_text("#slider-elasticity + output") == "0.5"
     assert page.get_attribute("#verdict", "data-kind") == "partial"
-    move(page, "elasticity", "15")
+    move(page, "elasticity", "1.5")
     assert page.get_attribute("#verdict", "data-kind") == "backfire"
-    assert {u for _, u in browser.requests} == {out.as_uri()}
+    assert {urllib.parse.urlsplit(u)._replace(query="").geturl() for _, u in browser.requests} == {out.as_uri()}
+
+
+def test_the_exported_file_steps_evenly_and_says_so_plainly(page, exported):
+    open_page(page, exported.as_uri())
+    steps = page.evaluate("""() => [...document.querySelectorAll("input[type=range]")].map(
+        (i) => [i.id, Number(i.min), Number(i.max), Number(i.step)])""")
+    assert steps == [["slider-elasticity", 0, 2, 0.2], ["slider-efficiency_gain", 0.03, 0.3, 0.03],
+                     ["slider-demand_growth", 0, 0.2, 0.04]]
+    shown = []
+    for value in ("0.03", "0.06", "0.09", "0.12", "0.15", "0.3"):
+        move(page, "efficiency_gain", value)
+        shown.append(page.inner_text("#slider-efficiency_gain + output"))
+    assert shown == ["3 %", "6 %", "9 %", "12 %", "15 %", "30 %"]
+    assert page.inner_text("#note") == ("This file holds 660 simulations computed in advance: the sliders move from "
+                                        "one to the next. Everything else is as in the scenario.")
+
+
+def test_the_exported_file_keeps_projector_view_help_address_and_pin(browser, page, exported):
+    open_page(page, exported.as_uri() + "?lang=en&view=projector&elasticity=0.4&pin.elasticity=1.6")
+    assert page.is_hidden("#figure-rebound") and page.inner_text("#view") == "Full view"
+    assert page.inner_text("#slider-elasticity + output") == "0.4"
+    assert page.get_attribute("#verdict", "data-kind") == "partial"
+    assert names(page)[-1] == "pinned: Price elasticity of demand 1.6" and "pinned" in page.inner_text("#legend-energy")
+    assert page.inner_text("#help-elasticity").startswith("How strongly use answers a cheaper gigabyte")
+    assert page.is_visible("#formula")
+    move(page, "elasticity", "0.8")
+    assert query(page)["elasticity"] == "0.8" and query(page)["pin.elasticity"] == "1.6"
 
 
 def latencies(page: Page, address: str, slider: str, values: list[str]) -> tuple[list[float], list[float]]:

@@ -209,6 +209,10 @@ FRENCH: dict[str, str] = {
     "source: {source}": f"source{_NB}: {{source}}",
     "Energy per GB": "Énergie par Go",
     "Network energy": "Énergie des réseaux",
+    "Energy and climate change by part of the digital sector (stacked)":
+        "Énergie et changement climatique par partie du secteur numérique (empilés)",
+    "networks": "réseaux",
+    "data centres": "centres de données",
     "Price of a GB": "Prix d’un Go",
     "Sites": "Sites",
     "Users": "Utilisateurs",

@@ -47,13 +47,14 @@ def factor_text(ratio: float, lang: str = "en") -> str:
 
 
 def percent_text(value: float | None, lang: str = "en") -> str:
-    """``158 %``; two significant figures below 10 % (``0.1 %``); ``undefined`` for None."""
+    """``158 %``, ``42,814 %`` (``42 814 %``); two significant figures below 10 % (``0.1 %``); ``undefined``
+    for None."""
     if value is None:
         return tr("undefined", lang)
-    return percent(value, lang, ".0f" if abs(value) >= 0.1 else ".2g")
+    return percent(value, lang, ",.0f" if abs(value) >= 0.1 else ".2g")
 
 
 def signed_percent(value: float, lang: str = "en") -> str:
-    """``+27 %``, ``−3 %`` (a fraction in per cent, sign always shown)."""
+    """``+27 %``, ``−3 %``, ``+114,534 %`` (a fraction in per cent, sign always shown, thousands separated)."""
     space = NNBSP if lang == "fr" else " "
-    return f"{'+' if value >= 0 else '−'}{number(abs(100 * value), '.0f', lang)}{space}%"
+    return f"{'+' if value >= 0 else '−'}{number(abs(100 * value), ',.0f', lang)}{space}%"

@@ -15,12 +15,13 @@ score is blamed:
 
 * an amount (users, usage, an intensity, a capacity, a share, a lifetime, a
   count, a factor): ``|log10 v|`` (1e308 → 308, 1e-300 → 300, 24 → 1.4);
-* a fractional fall per year ``g`` (``efficiency_gain``, ``idle_power_gain``),
+* a fractional fall per year ``g`` (``efficiency_gain``, ``idle_power_gain``; negative: a rise),
   compounded over the T years of the horizon: ``T × |log10(1 − g)|``
-  (0.9999999999999999 over 20 years → 320; 0.15 → 1.4);
+  (0.9999999999999999 over 20 years → 320; 0.15 → 1.4; -1 → 0.3 T);
 * a growth per year ``r`` (``growth``, ``capacity_growth``): ``T × |log10(1 + r)|``;
-* dates (``launch``, ``switch_off``, ``at``, ``midpoint``) move events and scale
-  nothing: never blamed; zeros score 0.
+* dates (``launch``, ``switch_off``, ``at``, ``midpoint``, ``reference_year``) move events or
+  the year gains run from: never blamed (the scenario checks bound what gains compound from them);
+  zeros score 0.
 
 Legitimate values of a scenario score at most ~10 (7.5e9 users); a value that
 makes float64 overflow (1e308) must supply most of 300 orders of magnitude,
@@ -45,7 +46,7 @@ Path = tuple[Any, ...]
 
 #: Sections of a scenario that hold no model parameter.
 _NOT_PARAMETERS = ("name", "description", "seed", "time", "observations", "uncertainty", "explore", "rebound")
-_DATES = {"launch", "switch_off", "at", "midpoint", "index_year"}
+_DATES = {"launch", "switch_off", "at", "midpoint", "index_year", "reference_year"}
 _FALLS = {"efficiency_gain", "idle_power_gain"}
 _GROWTHS = {"growth", "capacity_growth"}
 #: Sections the demand side is computed from: traffic, the price of a GB (technology, sites, electricity

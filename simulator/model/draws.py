@@ -24,7 +24,9 @@ says which values it reads, and :func:`broken_samples` checks each sample
 against the rules that read one of its drawn values, on the scenario with only
 those values changed. Of the numbers above, only starting usage and saturation,
 lifetimes and Weibull shapes are read by a rule (and the
-gains, when ``rebound.innovations`` lists innovations): the classroom
+gains, when ``rebound.innovations`` lists innovations, or when a generation's
+technology is given by calendar year or launched over three centuries before the
+end: what they compound to must stay bounded): the classroom
 scenario's draws are read by none, the baseline's by three (~30 µs a sample).
 """
 

@@ -2,7 +2,9 @@
 
 ``technology`` sets, every step, what the equipment of the time can do: which
 generations are on, the traffic share each carries, energy per GB, idle power
-and capacity per site. Frozen members read technology at ``time.start``.
+and capacity per site. Frozen members read technology at ``time.start``. A
+generation's gains run from its launch, or from its ``reference_year`` when its
+technology is given by calendar year; a negative gain is a rise.
 
 ``generation_rollout`` is the life of one generation: it waits for its launch,
 builds coverage along an S-curve, adds sites when traffic exceeds usable
@@ -62,6 +64,12 @@ def technology_years(p: Params, times: np.ndarray) -> np.ndarray:
     return np.where(p.tech_frozen, p.start, np.maximum(p.start, times[:, None] - p.tech_lag))
 
 
+def technology_origin(p: Params) -> np.ndarray:
+    """The year each generation's gains run from (M,G): its ``reference_year`` where its technology is
+    given by calendar year, else its launch (the equipment of a launch, whenever that is)."""
+    return np.where(np.isfinite(p.reference_year), p.reference_year, p.launch)
+
+
 def dynamic_energy_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
     """Traffic-proportional energy per GB of the technology in use (..., M) in kWh/GB: the radio's dynamic
     energy (traffic-weighted over generations) and that of the layers a GB crosses; idle power excluded."""
@@ -83,9 +91,9 @@ def technology_block(p: Params, switch_off: np.ndarray, steps: slice) -> dict[st
     tech = tech_year[:, :, None]
     active = (p.launch <= tech) & (tech < switch_off)  # (B,M,G)
     adoption = logistic((tech - p.launch - p.adoption_mid) / p.adoption_width)
-    since_launch = np.where(active, tech - p.launch, 0.0)
+    since_origin = np.where(active, tech - technology_origin(p), 0.0)
     rates = np.stack([np.log1p(-p.gain), np.log1p(-p.idle_gain), np.log1p(p.capacity_growth)])
-    intensity, idle, capacity = np.exp(rates[:, None] * since_launch)
+    intensity, idle, capacity = np.exp(rates[:, None] * since_origin)
     since_start = np.exp(  # (B,M,2L+D): energy of layers, their units per PB/yr, energy of devices
         np.concatenate([np.log1p(-p.layer_gain), -np.log1p(p.layer_capacity_growth), np.log1p(-p.device_gain)],
                        axis=1) * (tech_year - p.start)[:, :, None])
@@ -110,8 +118,8 @@ TECHNOLOGY_FIELDS = ("tech_year", "active", "share", "gen_intensity", "idle_powe
 
 
 #: Params fields :func:`technology_block` reads per member (with the switch-off dates of the state).
-TECHNOLOGY_INPUTS = ("tech_frozen", "tech_lag", "efficiency_scale", "launch", "adoption_mid", "adoption_width",
-                     "gain", "idle_gain",
+TECHNOLOGY_INPUTS = ("tech_frozen", "tech_lag", "efficiency_scale", "launch", "reference_year", "adoption_mid",
+                     "adoption_width", "gain", "idle_gain",
                      "capacity_growth", "ei0", "idle0", "capacity0", "utilisation", "layer_gain",
                      "layer_capacity_growth", "device_gain", "layer_ei0", "layer_pue", "device_energy0",
                      "layer_share")

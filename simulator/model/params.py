@@ -76,6 +76,7 @@ class Params:
     services: tuple[str, ...]
     generations: tuple[str, ...]  # ordered by launch
     layers: tuple[str, ...]
+    layer_parts: tuple[str, ...]  # (L,) the part of the digital sector of each layer (networks, data_centres)
     devices: tuple[str, ...]
     equipment: tuple[str, ...]
     categories: tuple[str, ...]
@@ -96,11 +97,12 @@ class Params:
     fixed_cost: np.ndarray  # (M|1, T+1) EUR/yr
     launch: np.ndarray  # (M,G) yr, inf = never
     switch_off: np.ndarray  # (M,G) yr, inf = never
-    ei0: np.ndarray  # (M,G) kWh/GB at launch
-    gain: np.ndarray  # (M,G) 1/yr
-    idle0: np.ndarray  # (M,G) W per site at launch
-    idle_gain: np.ndarray  # (M,G) 1/yr
-    capacity0: np.ndarray  # (M,G) GB/yr per site at launch, inf = unlimited
+    reference_year: np.ndarray  # (M,G) yr the next three are given for (technology_year: calendar), inf = launch
+    ei0: np.ndarray  # (M,G) kWh/GB at launch (or reference year)
+    gain: np.ndarray  # (M,G) 1/yr, negative: a rise
+    idle0: np.ndarray  # (M,G) W per site at launch (or reference year)
+    idle_gain: np.ndarray  # (M,G) 1/yr, negative: a rise
+    capacity0: np.ndarray  # (M,G) GB/yr per site at launch (or reference year), inf = unlimited
     capacity_growth: np.ndarray  # (M,G) 1/yr
     utilisation: np.ndarray  # (M,G)
     coverage: np.ndarray  # (M,G) sites
@@ -267,7 +269,8 @@ def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> P
     p = Params(
         variants=tuple(variants), samples=n, start=t.start, dt=t.step, n_steps=first.n_steps, times=times,
         services=names["services"], generations=names["generations"], layers=names["layers"],
-        devices=names["devices"], equipment=equipment, categories=tuple(CATEGORIES),
+        layer_parts=tuple(first.layers[k].part for k in names["layers"]), devices=names["devices"],
+        equipment=equipment, categories=tuple(CATEGORIES),
         tech_frozen=np.zeros(m, dtype=bool), cost_frozen=np.zeros(m, dtype=bool), tech_lag=np.zeros(m),
         cost_source=np.arange(m), efficiency_scale=np.ones(m),
         users=table("users")[..., 0],

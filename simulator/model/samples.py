@@ -42,7 +42,8 @@ GENERATION_FIELDS = {"launch": "launch", "switch_off": "switch_off", "ei0": "ene
                      "capacity0": "capacity_per_site", "capacity_growth": "capacity_growth",
                      "utilisation": "utilisation", "coverage": "coverage_sites", "buildout": "buildout",
                      "adoption_mid": "adoption_midpoint", "adoption_width": "adoption_width",
-                     "site_cost": "site_cost", "site_life": "site_life", "site_opex": "site_opex"}
+                     "site_cost": "site_cost", "site_life": "site_life", "site_opex": "site_opex",
+                     "reference_year": "reference_year"}
 LAYER_FIELDS = {"layer_ei0": "energy_intensity", "layer_gain": "efficiency_gain", "layer_share": "traffic_share",
                 "layer_capacity_growth": "capacity_growth"}
 DEVICE_FIELDS = {"device_energy0": "annual_energy", "device_gain": "efficiency_gain"}
@@ -98,6 +99,7 @@ def _structure(scenario: Scenario) -> dict[str, Hashable]:
         "services": graph.pop("services"),
         "generations in order of launch": _launch_order(s),
         **graph,
+        "parts of the layers": tuple(x.part for x in s.layers.values()),
         "forced traffic (demand.traffic given or not)": s.demand.traffic is not None,
         "policy schedule (types, targets, dates)": tuple(_schedule(q) for q in _by_date(s)),
     }

@@ -22,10 +22,16 @@ A variant is named by a string, and every variant of a sample runs in the same b
   of the start unchanged): Saunders' marginal rebound 1 + ∂lnE/∂lnη by a one-sided difference.
 * ``without:INNOVATION`` — the run without one innovation (Hilty et al. 2006, "freeze one
   innovation"): ``launch:G`` (generation G never launched: its traffic stays on what exists),
-  ``gain:G`` or ``idle_gain:G`` (G's energy per GB or idle power never improves),
+  ``gain:G`` or ``idle_gain:G`` (G's energy per GB or idle power never changes after its launch: it
+  keeps its launch year's value, also where its technology is given by calendar year),
   ``layer_gain:L``, ``device_gain:D``. ``without:INNOVATION/engineering`` is the actual
   technology with demand held at the cost of a GB of the run without it: the expected savings
-  of the innovation with no demand response.
+  of the innovation with no demand response. A negative gain (a rise) makes them negative: there
+  is then no saving to take back, and no rebound (:func:`simulator.rebound.rebound_ratio`).
+
+Technology given by calendar year (``technology_year: calendar``) needs nothing of its own: every
+variant reads the technology of a year (the start for ``frozen``, t − Δ for ``window``) from the
+reference year as the actual run reads it from there, and ``marginal`` scales it the same way.
 
 A twin (``X/engineering``) differs from the actual run only in the cost its demand responds to
 (``Params.cost_source``: the member of its sample whose cost it reads), so it shares the actual
@@ -118,4 +124,25 @@ def apply_variants(p: Params, window: float) -> None:
             if field is None:
                 p.launch[members, column] = math.inf
             else:
+                if field in CALENDAR_VALUE:
+                    _hold_launch_value(p, field, members, column)
                 getattr(p, field)[members, column] = 0.0
+
+
+#: A generation's gains and the value each compounds: without the gain, the value of the launch year holds.
+CALENDAR_VALUE = {"gain": "ei0", "idle_gain": "idle0"}
+
+
+def _hold_launch_value(p: Params, field: str, members: np.ndarray, column: int) -> None:
+    """Before the gain ``field`` of generation ``column`` is set to 0 in ``members``: where its technology
+    is given by calendar year, its value becomes that of its launch year, which it then keeps (as a
+    generation whose technology is that of its launch keeps its launch value). A launch after the end
+    (never on) is read at the end, so the factor stays finite."""
+    value = getattr(p, CALENDAR_VALUE[field])
+    reference = p.reference_year[members, column]
+    calendar = np.isfinite(reference)
+    if not calendar.any():
+        return
+    years = np.where(calendar, np.minimum(p.launch[members, column], p.times[-1]) - reference, 0.0)
+    factor = np.exp(np.log1p(-getattr(p, field)[members, column]) * years)
+    value[members, column] = np.where(calendar, value[members, column] * factor, value[members, column])

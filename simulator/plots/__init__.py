@@ -8,10 +8,11 @@ Plots read :class:`~simulator.results.Results` (or a
 write them as ``<stem>.png`` (or ``.svg``, ``.pdf``), in English or French (``lang``).
 
 Modules: ``figures`` (a run's), ``analysis`` (contributions, validation), ``measures``
-(decomposition, innovations), ``comparison``, ``dependency_graph``; the figures of ensembles,
-drawn from their tables: ``fan`` (Monte Carlo bands), ``sweeps`` (sweep lines, the Jevons map),
-``sensitivity``, with what they share in ``ensemble_common`` (the measure's words, the source
-line) and ``rebound_axis``; ``output`` writes them all to files.
+(decomposition, innovations), ``parts`` (by part of the digital sector), ``comparison``,
+``dependency_graph``; the figures of ensembles, drawn from their tables: ``fan`` (Monte Carlo
+bands), ``sweeps`` (sweep lines, the Jevons map), ``sensitivity``, with what they share in
+``ensemble_common`` (the measure's words, the source line) and ``rebound_axis``; ``output`` writes
+them all to files.
 """
 
 from ..display.i18n import LANGUAGES
@@ -26,6 +27,7 @@ from .comparison import (
     COMPARISON_FIGURES,
     climate_by_phase,
     plot_compare_climate,
+    plot_compare_climate_over_time,
     plot_compare_energy,
     plot_compare_rebound,
     plot_compare_sites,
@@ -51,6 +53,7 @@ from .output import (
     save_figure,
     save_graph,
 )
+from .parts import plot_parts
 from .style import add_source
 
 __all__ = [
@@ -68,6 +71,7 @@ __all__ = [
     "rebound_callout",
     "observed_and_simulated",
     "plot_compare_climate",
+    "plot_compare_climate_over_time",
     "plot_compare_energy",
     "plot_compare_rebound",
     "plot_compare_sites",
@@ -80,6 +84,7 @@ __all__ = [
     "plot_graph",
     "plot_impacts",
     "plot_indexed",
+    "plot_parts",
     "plot_rebound",
     "plot_sites",
     "plot_validation",

@@ -5,7 +5,9 @@ They read a :class:`~simulator.compare.Comparison` (runs restricted to their com
 labelled by scenario name, the first being the reference). A scenario keeps its colour and
 line style in every figure; a generation keeps its colour in every panel (colours by launch
 order over all the scenarios shown). Under each figure: the comparison's notes, if any, and
-a source line naming the scenarios.
+a source line naming the scenarios. Figures over time shade each calendar year of the
+comparison's answers by year (:attr:`~simulator.compare.Comparison.years`), mark each
+scenario's mean over that year, and draw a dashed line where their cumulative totals start.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from .. import rebound as measures
-from ..compare import Comparison
-from ..display.i18n import data_name, note_text, tr
+from ..compare import Comparison, year_span, year_values
+from ..display.i18n import NBSP, data_name, note_text, tr
 from ..display.numbers import percent_text, signed_percent, three_figures
 from ..display.style import (
     MEASURE_NAMES,
@@ -49,6 +51,51 @@ from .style import (
     with_style,
 )
 
+#: French of the texts of the figures by year and of attributions (:mod:`.attribution`), read by :func:`say`
+#: beside display.i18n's table.
+FRENCH_MORE = {
+    "Climate change by scenario": "Changement climatique par scénario",
+    "totals from {year}": "cumuls depuis {year}",
+    "every phase": "toutes les phases",
+    "{quantity}: {note}": f"{{quantity}}{NBSP}: {{note}}",
+    "no effect": "aucun effet",
+    "interaction {value}": "interaction {value}",
+    "all measures": "toutes les mesures",
+    "difference to {parent}": "écart à {parent}",
+    "cumulative {start}–{end}": "cumul {start}–{end}",
+    "cumulative from {start} to the end of {year}": "cumul de {start} à fin {year}",
+    "per year in {year}": "par an en {year}",
+    "What each measure of '{scenario}' contributes ({what}, Shapley values)":
+        f"Ce qu’apporte chaque mesure de «{NBSP}{{scenario}}{NBSP}» ({{what}}, valeurs de Shapley)",
+    "cuts": "réduit", "adds": "augmente",
+    "all measures: the difference": f"toutes les mesures{NBSP}: l’écart",
+    "the measure alone": "la mesure seule",
+    "exact Shapley values: each of the {runs} combinations of the {n} measures run":
+        f"valeurs de Shapley exactes{NBSP}: chacune des {{runs}} combinaisons des {{n}} mesures simulée",
+    "Shapley values sampled over {k} random orders of the {n} measures ({runs} runs), bars ± 1 standard error":
+        "valeurs de Shapley estimées sur {k} ordres aléatoires des {n} mesures ({runs} simulations), barres ± 1 "
+        "erreur type",
+    "Note: {method}; each measure's bar is its average effect over every order of introducing the measures, and "
+    "the bars add up to the difference; interaction = difference − sum of the effects alone":
+        f"Note{NBSP}: {{method}}{NBSP}; la barre d’une mesure est son effet moyen sur tous les ordres "
+        f"d’introduction des mesures, et les barres s’additionnent en l’écart{NBSP}; interaction = écart − somme "
+        "des effets seuls",
+    "{equipment} lifetime {years} yr from {year}": "durée de vie {equipment} {years} ans dès {year}",
+    "{generation} switched off in {year}": "{generation} éteinte en {year}",
+    "{services} traffic ×{factor} from {year}": "trafic {services} ×{factor} dès {year}",
+    "traffic ×{factor} from {year}": "trafic ×{factor} dès {year}",
+    "surcharge {rate} on the price of a GB from {year}": "surtaxe {rate} sur le prix du Go dès {year}",
+    "grid {category} ×{factor} from {year}": f"électricité{NBSP}: {{category}} ×{{factor}} dès {{year}}",
+    "no {measure}": "sans {measure}",
+}
+
+
+def say(key: str, lang: str = "en", /, **fields: object) -> str:
+    """:func:`~simulator.display.i18n.tr` that also knows :data:`FRENCH_MORE`."""
+    if lang == "fr" and key in FRENCH_MORE:
+        return FRENCH_MORE[key].format(**fields) if fields else FRENCH_MORE[key]
+    return tr(key, lang, **fields)
+
 
 def _finish(ax: Axes, owned: bool, comparison: Comparison, lang: str) -> None:
     """Ticks in ``lang``; when the figure is ours, the notes and the source line."""
@@ -70,26 +117,53 @@ def add_comparison_footer(fig: Figure, comparison: Comparison, lang: str = "en")
 
 
 def _versus(comparison: Comparison, i: int, totals: list[float], lang: str) -> str:
-    """``label`` for the reference, ``label (+12 % vs reference)`` for the others."""
+    """``label`` for the reference, ``label (+12 % vs reference)`` for the others (the label alone
+    where the reference's total is 0 or not a number, or the two differ in scope: ``totals[i]`` NaN)."""
     label = comparison.labels[i]
-    if i == 0 or totals[0] == 0:
+    if i == 0 or totals[0] == 0 or not (np.isfinite(totals[0]) and np.isfinite(totals[i])):
         return label
     value = signed_percent(totals[i] / totals[0] - 1, lang)
     return f"{label} ({tr('{value} vs {reference}', lang, value=value, reference=comparison.labels[0])})"
 
 
-def _lines(ax: Axes, comparison: Comparison, variable: str, quantity: str, lang: str) -> None:
+def _lines(ax: Axes, comparison: Comparison, variable: str, quantity: str, lang: str, **labels: str) -> None:
     """One line per scenario of the actual run's ``variable``, labelled with its cumulative
-    difference to the reference."""
+    difference to the reference (none between totals of different scope), and the marks of the
+    comparison's years (:func:`_mark_years`)."""
     runs = comparison.runs
-    values = [run.series(variable) for run in runs]
-    scale = scale_for(runs[0].unit(variable), *values, lang=lang)
-    totals = [run.total(variable) for run in runs]
+    values = [run.series(variable, **labels) for run in runs]
+    scale = scale_for(runs[0].unit(variable, **labels), *values, lang=lang)
+    scope = runs[0].note(variable, **labels)
+    totals = [run.total(variable, **labels) if run.note(variable, **labels) == scope else np.nan for run in runs]
     for i, (run, v) in enumerate(zip(runs, values, strict=True)):
         ax.plot(run.times, scale(v), label=_versus(comparison, i, totals, lang), **scenario_style(i))
     ax.set_ylim(bottom=0)
     ax.set_ylabel(scale.label(tr(quantity, lang)))
     year_axis(ax, runs[0].times, lang)
+    _mark_years(ax, comparison, values, scale, lang)
+
+
+def _mark_years(ax: Axes, comparison: Comparison, values: list[np.ndarray], scale: Any, lang: str) -> None:
+    """Each calendar year of ``comparison.years`` shaded, its number on top, and a dot per scenario
+    at its mean over the year's steps (what the table's ``calendar_year_mean`` says); a dashed
+    line at ``comparison.since``, where the ``cumulative_since`` totals start."""
+    if not comparison.years:
+        return
+    top = ax.get_ylim()[1] * 1.1  # room for the years' numbers above the curves
+    for year in comparison.years:
+        low, high = year_span(year, float(comparison.runs[0].times[-1]))
+        ax.axvspan(low, high, color="#bbbbbb", alpha=0.45, linewidth=0, zorder=0)
+        ax.text(low + 0.5, 0.985, f"{year:g}", transform=ax.get_xaxis_transform(), ha="center", va="top",
+                fontsize=9, color="#333333")
+        for i, (run, v) in enumerate(zip(comparison.runs, values, strict=True)):
+            mean, _ = year_values(run.times, run.dt, v, year, run.times[0])
+            ax.plot([low + 0.5], [scale(mean)], marker="o", markersize=5, linestyle="none",
+                    color=scenario_style(i)["color"], markeredgecolor="white", zorder=5)
+    if comparison.since is not None and comparison.since > comparison.start:
+        ax.axvline(comparison.since, color="#555555", linestyle="--", linewidth=1.0, zorder=1)
+        ax.text(comparison.since, 0.02, " " + say("totals from {year}", lang, year=f"{comparison.since:g}"),
+                transform=ax.get_xaxis_transform(), ha="left", va="bottom", fontsize=9, color="#333333")
+    ax.set_ylim(top=top)
 
 
 @with_style
@@ -98,6 +172,24 @@ def plot_compare_energy(comparison: Comparison, ax: Axes | None = None, lang: st
     ax, owned = own_axes(ax)
     _lines(ax, comparison, "energy", "Energy", lang)
     ax.set_title(tr("Energy use by scenario", lang))
+    place_legend(ax, owned, ncol=2)
+    _finish(ax, owned, comparison, lang)
+    return ax
+
+
+@with_style
+def plot_compare_climate_over_time(comparison: Comparison, ax: Axes | None = None, lang: str = "en") -> Axes:
+    """Climate change per year (actual runs, every life-cycle phase assessed) of every scenario over the
+    common years; a scenario that does not assess it draws no line, and one whose total leaves out
+    a phase the reference has gets no percentage."""
+    ax, owned = own_axes(ax)
+    _lines(ax, comparison, "impact", "Climate change", lang, category="climate_change")
+    scopes = [not_assessed_text(run, "climate_change", lang) for run in comparison.runs]
+    legend = ax.get_legend_handles_labels()
+    for line, text, scope in zip(*legend, scopes, strict=False):
+        if scope != scopes[0]:
+            line.set_label(f"{text} ({scope or say('every phase', lang)})")
+    ax.set_title(say("Climate change by scenario", lang) + (f" ({scopes[0]})" if scopes[0] else ""))
     place_legend(ax, owned, ncol=2)
     _finish(ax, owned, comparison, lang)
     return ax
@@ -271,4 +363,5 @@ COMPARISON_FIGURES = {
     "compare_traffic": plot_compare_traffic,
     "compare_rebound": plot_compare_rebound,
     "compare_sites": plot_compare_sites,
+    "compare_climate_over_time": plot_compare_climate_over_time,
 }

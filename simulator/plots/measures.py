@@ -158,6 +158,7 @@ def plot_innovations(results: Results, ax: Axes | None = None, lang: str = "en",
                 ax.barh(yi + 0.4 - (b + 0.5) * width, float(scale(value)) - floor, left=floor, height=width,
                         color=colour, zorder=2)
     ax.set_xscale("log")
+    ax.set_ylim(-0.6, len(rows) - 0.4)  # every row inside, drawn or not (a gain that rises saves nothing)
     right = max(positives) * 3e3 if positives else 1.0
     ax.set_xlim(floor, right)
     for yi, row in zip(y, rows, strict=True):

@@ -39,6 +39,7 @@ from .figures import (
     plot_sites,
 )
 from .measures import plot_decomposition, plot_innovations
+from .parts import plot_parts
 from .style import SOURCE_GID, root_figure, styled
 
 
@@ -54,6 +55,7 @@ FIGURES: dict[str, FigureFunction] = {
     "indexed": plot_indexed,
     "rebound": plot_rebound,
     "impacts": plot_impacts,
+    "parts": plot_parts,
     "equipment_manufactured": plot_equipment_manufactured,
     "sites": plot_sites,
     "contributions": plot_contributions,

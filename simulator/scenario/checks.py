@@ -22,6 +22,7 @@ from ..units import describe
 from . import space
 from .innovations import KINDS, innovations
 from .schema import MAX_STEPS, Scenario
+from .types import MIN_GAIN
 from .yamlio import dotted
 
 Loc = tuple[Any, ...]
@@ -101,6 +102,66 @@ def _generations(s: Scenario) -> Iterator[tuple[Loc, str]]:
             f"found {year:g}: from then no generation is on, expected at least one on at every instant "
             f"until time.end ({s.time.end:g}) to carry the traffic (check switch_off years and policies)"
         )
+
+
+#: Largest factor (as its natural log) by which a generation's gains may scale its energy per GB or idle
+#: power up, or its capacity per site down, between the year these are given for and a year of the run:
+#: 1e100, beyond any real path and far below float overflow (1e308), so sums over sites and steps stay finite.
+MAX_COMPOUNDING = math.log(1e100)
+#: What each compounded field of a generation scales, and the sign of ln(factor) per year that harms: energy
+#: and power rising (a negative gain), capacity shrinking (a year before the reference year).
+_COMPOUNDED = {"efficiency_gain": ("energy per GB", 1.0), "idle_power_gain": ("idle power", 1.0),
+               "capacity_growth": ("capacity per site", -1.0)}
+
+
+def _technology(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """A calendar year goes with ``technology_year: calendar``; gains compounded from the year their values
+    are given for (the launch, or that year) to any year the run reads (from the launch to time.end) stay
+    within :data:`MAX_COMPOUNDING`."""
+    for name, g in s.generations.items():
+        calendar = g.technology_year == "calendar"
+        if calendar and g.reference_year is None:
+            yield ("generations", name, "technology_year"), (
+                "found calendar without reference_year, expected reference_year beside it: the year "
+                "energy_intensity, idle_power and capacity_per_site are given for (e.g. reference_year: 2020)")
+            continue
+        if not calendar and g.reference_year is not None:
+            yield ("generations", name, "reference_year"), (
+                f"found {g.reference_year:g} with technology_year: launch (the default), expected "
+                "technology_year: calendar beside it (gains then run from that year), or no reference_year "
+                "(they run from the launch)")
+            continue
+        if g.launch >= s.time.end:
+            continue  # never on
+        origin = g.reference_year if g.reference_year is not None else g.launch
+        for field, (what, harm) in _COMPOUNDED.items():
+            value = getattr(g, field)
+            rate = math.log1p(value) if field == "capacity_growth" else math.log1p(-value)
+            worst, year = max((harm * rate * (y - origin), y) for y in (g.launch, s.time.end))
+            if worst > MAX_COMPOUNDING:
+                way = "down" if harm < 0 else "up"
+                since = f"reference_year {origin:g}" if calendar else f"its launch ({origin:g})"
+                fix = "a growth nearer 0" if field == "capacity_growth" else "a gain nearer 0"
+                yield ("generations", name, field), (
+                    f"found {value:g}: compounded from {since} to {year:g} it would scale {what} {way} "
+                    f"~1e{worst / math.log(10):.0f} times, expected at most 1e100 ({fix}"
+                    f"{', or a reference_year nearer the horizon' if calendar else ''})")
+
+
+#: Years over which the steepest rise a gain may give (:data:`~.types.MIN_GAIN`, power doubling each year)
+#: stays within :data:`MAX_COMPOUNDING` (~332).
+_SAFE_SPAN = MAX_COMPOUNDING / math.log1p(-MIN_GAIN)
+
+
+def _technology_reads(s: Scenario) -> tuple[str, ...]:
+    """What :func:`_technology` reads. Gains compounded from the launch over at most :data:`_SAFE_SPAN` years
+    (launch to time.end) cannot break it, whatever their value: their gains are read only if some generation's
+    technology is given by calendar year or is launched longer ago. The answer depends on values the rule
+    always reads (launch, time.end), so a sample moving them is checked again."""
+    always = ("time.end", "generations.*.launch", "generations.*.technology_year", "generations.*.reference_year")
+    if all(g.technology_year == "launch" and s.time.end - g.launch <= _SAFE_SPAN for g in s.generations.values()):
+        return always
+    return (*always, *(f"generations.*.{field}" for field in _COMPOUNDED))
 
 
 def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
@@ -351,7 +412,8 @@ class Rule:
     check: Callable[[Scenario], Iterator[tuple[Loc, str]]]
     reads: tuple[str, ...] | Callable[[Scenario], tuple[str, ...]]
     """Dotted paths of every value the check reads (``*`` for any key; a path stands for everything
-    under it), or the function giving them for a scenario (of what it reads, none a sample changes).
+    under it), or the function giving them for a scenario (of what it reads, none a sample changes but
+    values the rule always reads, so that a sample that changes them is checked again).
     Names of items (keys of a mapping), which a sample never changes, are not listed. The check's
     verdict changes only with these values: ensembles check again only the rules that read a value
     they draw (``tests/test_draws.py`` pushes every other value to extremes)."""
@@ -380,6 +442,7 @@ RULES = (
     Rule(_demand, ("demand.services.*.usage", "demand.services.*.saturation")),
     Rule(_generations, ("time.start", "time.end", "generations.*.launch", "generations.*.switch_off",
                         *_POLICY_TARGETS)),
+    Rule(_technology, _technology_reads),
     Rule(_layers_devices, ("devices.*.equipment",)),
     Rule(_lifetimes, ("time.step", "equipment.*.survival", "equipment.*.weibull_shape", "equipment.*.lifetime",
                       *_POLICY_TARGETS, "policies.*.lifetime")),

@@ -8,10 +8,10 @@ from .schema import Scenario
 #: Kinds of innovation and what each is.
 KINDS = {
     "launch": "a generation launched inside the horizon",
-    "gain": "the yearly fall of a generation's energy per GB",
-    "idle_gain": "the yearly fall of a generation's idle power per site",
-    "layer_gain": "the yearly fall of a layer's energy per GB",
-    "device_gain": "the yearly fall of a device's energy use",
+    "gain": "the yearly fall (or rise) of a generation's energy per GB",
+    "idle_gain": "the yearly fall (or rise) of a generation's idle power per site",
+    "layer_gain": "the yearly fall (or rise) of a layer's energy per GB",
+    "device_gain": "the yearly fall (or rise) of a device's energy use",
 }
 
 
@@ -36,3 +36,18 @@ def chosen_innovations(scenario: Scenario) -> tuple[str, ...]:
     wanted = scenario.rebound.innovations
     available = innovations(scenario)
     return available if wanted == "all" else tuple(name for name in available if name in wanted)
+
+
+def innovation_gain(scenario: Scenario, name: str) -> float | None:
+    """The yearly gain of an innovation ``gain:G``, ``idle_gain:G``, ``layer_gain:L`` or ``device_gain:D``
+    (negative: what it names rises, so it has nothing to save); None for a launch."""
+    kind, _, item = name.partition(":")
+    if kind == "gain":
+        return scenario.generations[item].efficiency_gain
+    if kind == "idle_gain":
+        return scenario.generations[item].idle_power_gain
+    if kind == "layer_gain":
+        return scenario.layers[item].efficiency_gain
+    if kind == "device_gain":
+        return scenario.devices[item].efficiency_gain
+    return None

@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
 from .distributions import Distribution
-from .sliders import Slider
+from .sliders import Localised, Slider
 from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, UnitInfo, Varying, Years, is_number
 
 #: An impact category electricity carries: each has a factor per kWh in ``grid:`` (:class:`GridFactors`).
@@ -178,17 +178,28 @@ class Generation(Model):
     after time.end: never launched."""
     switch_off: Years | None = None
     """Year the generation is switched off (optional, after `launch`); its sites and equipment retire then."""
+    technology_year: Literal["launch", "calendar"] = "launch"
+    """What the year of `energy_intensity`, `idle_power` and `capacity_per_site` is, from which their gains
+    run: `launch` (the equipment of the launch, whenever that is), or `calendar`: the equipment of the
+    calendar year `reference_year`, so that a generation launched later starts with the equipment of its
+    launch year (a country launching 4G in 2013 gets 2013 equipment)."""
+    reference_year: Years | None = None
+    """With `technology_year: calendar`, the year `energy_intensity`, `idle_power` and `capacity_per_site`
+    are given for (required then, refused otherwise)."""
     energy_intensity: Annotated[float, Quantity("kWh/GB", ge=0.0)] = 0.0
-    """Dynamic (traffic-proportional) energy per GB at launch (kWh/GB)."""
+    """Dynamic (traffic-proportional) energy per GB at launch, or at `reference_year` (kWh/GB)."""
     efficiency_gain: Gain = 0.0
-    """Fractional fall per year of the dynamic energy per GB:
-    intensity(t) = energy_intensity × (1 - efficiency_gain)^(t - launch)."""
+    """Fractional fall per year of the dynamic energy per GB, negative for a rise (at least -1):
+    intensity(t) = energy_intensity × (1 - efficiency_gain)^(t - launch), or ^(t - reference_year)."""
     idle_power: Annotated[float, Quantity("W", ge=0.0)] = 0.0
-    """Power drawn by a site whatever its traffic (W per site, e.g. "1.2 kW")."""
+    """Power drawn by a site whatever its traffic (W per site, e.g. "1.2 kW"), at launch or at
+    `reference_year`."""
     idle_power_gain: Gain = 0.0
-    """Fractional fall per year of the idle power of a site (per year, from launch)."""
+    """Fractional fall per year of the idle power of a site (per year, from launch or `reference_year`),
+    negative for a rise (at least -1; -0.05 = 5 % more a year, e.g. bands added to existing sites)."""
     capacity_per_site: Annotated[float, Quantity("GB/yr", gt=0.0)] | None = None
-    """Traffic one site can carry at launch (GB/yr per site); none = coverage sites only."""
+    """Traffic one site can carry at launch, or at `reference_year` (GB/yr per site); none = coverage
+    sites only."""
     capacity_growth: Annotated[float, Quantity("1/yr", ge=0.0, lt=10.0)] = 0.0
     """Growth per year of the capacity of a site (fraction per year)."""
     utilisation: Annotated[float, Quantity("", gt=0.0, le=1.0)] = 0.5
@@ -219,10 +230,13 @@ class Generation(Model):
 class Layer(Model):
     """A network layer every GB crosses (core/transport, data centres)."""
 
+    part: Literal["networks", "data_centres"] = "networks"
+    """Part of the digital sector it belongs to, for the outputs by part: `networks` (core, transport) or
+    `data_centres`."""
     energy_intensity: Annotated[float, Quantity("kWh/GB", ge=0.0)] = 0.0
     """Energy per GB at time.start, IT equipment only (kWh/GB)."""
     efficiency_gain: Gain = 0.0
-    """Fractional fall per year of the energy per GB."""
+    """Fractional fall per year of the energy per GB (from time.start), negative for a rise (at least -1)."""
     pue: Annotated[float | Table, Varying("", minimum=1.0)] = 1.0
     """Power usage effectiveness (dimensionless, >= 1): facility energy / IT energy. May vary in time."""
     traffic_share: Fraction = 1.0
@@ -243,7 +257,7 @@ class Device(Model):
     annual_energy: Annotated[float, Quantity("kWh/yr", ge=0.0)] = 0.0
     """Electricity use of one device (kWh per year)."""
     efficiency_gain: Gain = 0.0
-    """Fractional fall per year of that electricity use."""
+    """Fractional fall per year of that electricity use (from time.start), negative for a rise (at least -1)."""
 
 
 class Equipment(Model):
@@ -341,7 +355,7 @@ class Observation(Model):
     variable: Literal["traffic", "energy", "network_energy", "energy_intensity", "sites", "users",
                       "equipment_in_service", "price"]
     """Simulated variable it measures (see the output variables): `energy` is networks and devices,
-    `network_energy` networks only (generations and layers)."""
+    `network_energy` generations and layers only (data-centre layers included, devices not)."""
     services: list[str] | None = None
     """Services whose traffic it measures, summed (for traffic; none: all services), e.g. [video, web_apps]
     for a data-only series of a scenario that also carries voice."""
@@ -413,8 +427,11 @@ class Scenario(Model):
 
     name: str
     """Short name, used for the output folder and in figure legends."""
-    description: str = ""
-    """The question the scenario answers, in a sentence or two."""
+    title: Localised = ""
+    """Title for people (the live page's heading; `name` when empty): a string, or {en, fr}."""
+    description: Localised = ""
+    """The question the scenario answers, in a sentence or two: a string, or {en, fr} (the live page
+    shows the page's language; English-only outputs such as summary.json the English)."""
     seed: Annotated[int, Field(strict=True, ge=0)] = 0
     """Seed of the random number generator (stochastic parts only): a whole number >= 0."""
     time: Time
@@ -449,7 +466,7 @@ class Scenario(Model):
     choice {values, weights?}."""
     explore: Annotated[dict[str, Slider], Field(max_length=20)] = {}
     """Sliders offered by `jevons serve` and `jevons export-html`, by name: {path, min, max,
-    step, label: {en, fr}, unit?}."""
+    step, label: {en, fr}, unit?, help?: {en, fr}}."""
 
     _source: dict | None = PrivateAttr(default=None)
     #: The document it was validated from (data and key marks), to locate problems found later.

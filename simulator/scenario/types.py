@@ -140,7 +140,13 @@ MAX_YEAR = 100_000.0
 Years = Annotated[float, Quantity("yr", ge=-MAX_YEAR, le=MAX_YEAR)]
 PositiveYears = Annotated[float, Quantity("yr", gt=0.0)]
 Rate = Annotated[float, Quantity("1/yr", ge=-1.0, lt=10.0)]
-Gain = Annotated[float, Quantity("1/yr", ge=0.0, lt=1.0)]
+#: Lowest yearly gain: -1, power doubling every year, far beyond any rise observed (a site gaining bands
+#: and massive MIMO draws a few tens of % more a year); it keeps ln(1 - gain) at most ln 2, so a factor
+#: compounded over the years of a run stays finite (checks.py refuses, located, one that would not).
+MIN_GAIN = -1.0
+#: A yearly fall of a power or an energy per unit (1/yr): 0.1 = 10 % less a year; negative: it rises
+#: (-0.05 = 5 % more a year). Below 1: a fall of 100 % a year would reach 0.
+Gain = Annotated[float, Quantity("1/yr", ge=MIN_GAIN, lt=1.0)]
 
 
 def unit_info(annotation: Any) -> UnitInfo | None:

@@ -6,7 +6,7 @@ Routes:
 * ``GET /assets/page.js``, ``/assets/page.css``, ``/assets/plotly.min.js`` — everything the
   page loads; nothing comes from elsewhere (see :mod:`simulator.serve.page`);
 * ``POST /api/run`` — body ``{"values": {slider: number, ...}, "lang": "en"|"fr"}`` with the
-  moved sliders only; answers the numbers of the four charts and the verdict
+  moved sliders only; answers the numbers of the charts, the verdict and the warning
   (:meth:`~simulator.serve.charts.Charts.numbers`), or 400 ``{"error": message}``.
 
 Each run goes to a worker thread, so a run in progress never holds up another tab's page or
@@ -47,7 +47,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..display.i18n import LANGUAGES
 from ..errors import SimulatorError
-from .charts import Charts
+from .charts import Charts, envelope
 from .explorer import BadMove, Explorer, quote
 from .page import ASSETS, SERVED_POLICY, plotly_js, render
 
@@ -155,13 +155,16 @@ async def _crash(request: Request, exc: Exception) -> Response:
 
 
 def create_app(explorer: Explorer, lang: str = "en", allowed_hosts: Hosts = LOOPBACK_HOSTS) -> Starlette:
-    """The application for one scenario. Runs the scenario once (the page's first picture and the
-    charts' units); ``allowed_hosts`` are the names the Host header may give (see :class:`Hosts`)."""
+    """The application for one scenario. Runs the scenario (the page's first picture and the charts'
+    units) and each slider at both ends of its range (the fixed axes); ``allowed_hosts`` are the names
+    the Host header may give (see :class:`Hosts`)."""
     reference = explorer.run({})
     charts = {code: Charts(explorer, reference, code) for code in LANGUAGES}
+    ends = {name: (spec.slider.min, spec.slider.max) for name, spec in explorer.sliders.items()}
+    fixed = charts["en"].ranges([reference, *envelope(explorer, ends)])  # display units are the same in every language
     pages = {}
     for code, chart in charts.items():
-        config = chart.setup()
+        config = chart.setup(fixed)
         config.update(api="api/run", initial=chart.numbers(reference, {}))
         pages[code] = render(config)
     assets = {name: (plotly_js() if name == "plotly.min.js" else ASSETS / name, media)

@@ -55,11 +55,25 @@ class SliderSpec:
     """Concrete paths it sets (several for a ``*`` path), all to the same value."""
     start: float
     """The scenario's value (of the first target): where the slider sits before any move."""
+    annotation: Any = float
+    """The schema's annotation of the value it moves (its unit and bounds): how to show the value."""
+
+    @property
+    def kind(self) -> str:
+        """How the page shows a value: ``percent`` (a fraction, or a fraction per year: 0.15 → 15 %),
+        ``year`` (a date: 2019, or 2019 Q2 with quarter steps) or ``number``."""
+        unit = space.unit_of(self.annotation)
+        if unit == "1/yr" or (unit == "" and space.check_value(self.annotation, 1.0) is None
+                              and space.check_value(self.annotation, 1.5) is not None):
+            return "percent"
+        if unit == "yr" and space.check_value(self.annotation, -1.0) is None:  # a duration is never negative
+            return "year"
+        return "number"
 
     @property
     def decimals(self) -> int:
         """Decimals needed to show any position of the slider (0.25 → 2, 1 → 0)."""
-        return _decimals(self.slider.step, self.slider.min)
+        return decimals_of(self.slider.step, self.slider.min)
 
     def position(self, value: float) -> int:
         """Index of ``value`` on the grid ``min + k·step`` (k = 0 … n−1)."""
@@ -92,7 +106,7 @@ class SliderSpec:
         return self.value_at(round(k))
 
 
-def _decimals(*numbers: float) -> int:
+def decimals_of(*numbers: float) -> int:
     """Decimals of the shortest plain writing of each number, at most 6."""
     found = 0
     for x in numbers:
@@ -111,8 +125,9 @@ class Explorer:
         self.scenario = scenario
         self.sliders: dict[str, SliderSpec] = {}
         for name, slider in scenario.explore.items():
-            targets = tuple(path for path, _ in space.expand(scenario, slider.path))
-            self.sliders[name] = SliderSpec(name, slider, targets, space.value_at(scenario, targets[0]))
+            found = space.expand(scenario, slider.path)
+            targets = tuple(path for path, _ in found)
+            self.sliders[name] = SliderSpec(name, slider, targets, space.value_at(scenario, targets[0]), found[0][1])
 
     def check(self, move: Any) -> dict[str, float]:
         """A move from the wire as ``{slider name: value}``; :class:`BadMove` with every problem."""

@@ -3,11 +3,15 @@
 A file opened from a USB stick has no simulator behind it, so every position its sliders can
 take is run beforehand: the grid is the product of at most three sliders' positions. To keep
 the file small and the export short, the grid is capped (:data:`MAX_RUNS` runs and
-:data:`MAX_NUMBERS` numbers of data, ~5 MB) by thinning the sliders' positions, the last-named
-slider first and down to :data:`MIN_CHOICES` positions before an earlier one is thinned; every
-slider keeps both ends of its range and the scenario's own value. The other sliders stay at the
-scenario's values. For the classroom scenario this gives 945 runs (about half a minute) and a
-file of 8.1 MB, 4.8 MB of it Plotly.
+:data:`MAX_NUMBERS` numbers of data, ~5 MB). A slider keeps the live page's step where the cap
+allows; otherwise its step is a whole multiple of it, so that its stops stay evenly spaced: the
+slider with the most stops is made coarser first, to the next multiple that still reaches both
+ends of its range where there is one (at most twice the step), else to the next multiple. Every
+slider goes through the scenario's own value where it is one of its positions, so the file opens
+on the scenario as written (else through the left end, and opens on the stop nearest to it); a
+coarser step may then stop short of an end (efficiency gain 3 % to 30 % by 3 % for a range of
+2 % to 30 % by 1 % through 15 %). The other sliders stay at the scenario's values. For the
+classroom scenario this gives 660 runs (under 10 s) and a file of 7.7 MB, 4.8 MB of it Plotly.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from .charts import Charts
+from .charts import Charts, envelope
 from .explorer import BadMove, Explorer, SliderSpec
 from .page import render
 
@@ -27,31 +31,49 @@ MAX_SLIDERS = 3
 MAX_RUNS = 1000
 #: Most numbers of chart data in a file (~7 bytes each in JSON).
 MAX_NUMBERS = 700_000
-#: Fewest positions a slider is thinned to before the slider named before it is thinned.
-MIN_CHOICES = 5
+
+
+def _start(spec: SliderSpec) -> int:
+    """The position the stops go through: the scenario's value where it is one of the slider's
+    positions, else the left end."""
+    try:
+        return spec.position(spec.check(spec.start))
+    except BadMove:
+        return 0
 
 
 def choices(spec: SliderSpec, stride: int) -> list[float]:
-    """Every ``stride``-th position of a slider, through the scenario's value, plus both ends."""
-    last = spec.positions - 1
-    start = min(max(spec.position(spec.start), 0), last)
-    return [spec.value_at(k) for k in sorted({*range(start % stride, last + 1, stride), 0, last})]
+    """Every ``stride``-th position of a slider through the scenario's value, evenly spaced."""
+    return [spec.value_at(k) for k in range(_start(spec) % stride, spec.positions, stride)]
+
+
+def _count(spec: SliderSpec, stride: int) -> int:
+    return len(range(_start(spec) % stride, spec.positions, stride))
+
+
+def _reaches_both_ends(spec: SliderSpec, stride: int) -> bool:
+    start = _start(spec)
+    return start % stride == 0 and (spec.positions - 1 - start) % stride == 0
+
+
+def coarser(spec: SliderSpec, stride: int) -> int:
+    """The stride after ``stride``: the smallest up to twice it whose stops reach both ends of the
+    range, else the next one."""
+    return next((k for k in range(stride + 1, 2 * stride + 1) if _reaches_both_ends(spec, k)), stride + 1)
 
 
 def grid(explorer: Explorer, names: Sequence[str], max_points: int) -> dict[str, list[float]]:
-    """Positions of each named slider, thinned until their product is at most ``max_points`` (or
-    every slider is down to its ends and the scenario's value)."""
+    """Evenly spaced positions of each named slider, made coarser (the slider with the most stops
+    first, the later-named one on a tie) until their product is at most ``max_points`` or no
+    slider has more than two stops."""
     specs = [explorer.sliders[n] for n in names]
     strides = [1] * len(specs)
-
-    def size() -> int:
-        return math.prod(len(choices(s, k)) for s, k in zip(specs, strides, strict=True))
-
-    for floor in (MIN_CHOICES, 2):
-        for i in reversed(range(len(specs))):
-            while (size() > max_points and len(choices(specs[i], strides[i])) > floor
-                   and strides[i] < specs[i].positions):
-                strides[i] += 1
+    while math.prod(_count(s, k) for s, k in zip(specs, strides, strict=True)) > max_points:
+        counts = [_count(s, k) for s, k in zip(specs, strides, strict=True)]
+        i = max(range(len(specs)), key=lambda j: (counts[j], j))
+        if counts[i] <= 2:
+            break
+        strides[i] = coarser(specs[i], strides[i])
     return {s.name: choices(s, k) for s, k in zip(specs, strides, strict=True)}
 
 
@@ -79,6 +101,7 @@ def page_with_grid(explorer: Explorer, names: Sequence[str], lang: str,
     charts = Charts(explorer, reference, lang)
     per_run = _count_numbers(charts.numbers(reference, {}))
     positions = grid(explorer, names, min(MAX_RUNS, MAX_NUMBERS // per_run))
+    fixed = charts.ranges([reference, *envelope(explorer, {n: (v[0], v[-1]) for n, v in positions.items()})])
     points = []
     total = math.prod(map(len, positions.values()))
     for combination in progress(itertools.product(*positions.values()), total):
@@ -87,13 +110,16 @@ def page_with_grid(explorer: Explorer, names: Sequence[str], lang: str,
             points.append(charts.numbers(explorer.run(values), values))
         except BadMove as exc:  # a combination the scenario's rules refuse: the page says why
             points.append({"values": values, "error": str(exc)})
-    config = charts.setup()
+    config = charts.setup(fixed)
     sliders = {s["name"]: s for s in config["sliders"]}
     config["sliders"] = []
-    for name, choices in positions.items():
+    for name, stops in positions.items():
         spec = explorer.sliders[name]
-        start = min(range(len(choices)), key=lambda i: abs(choices[i] - spec.start))
-        config["sliders"].append({**sliders[name], "choices": choices, "start": start, "value": choices[start]})
+        start = min(range(len(stops)), key=lambda i: abs(stops[i] - spec.start))
+        stride = round((stops[1] - stops[0]) / spec.slider.step) if len(stops) > 1 else 1
+        config["sliders"].append({**sliders[name], "min": stops[0], "max": stops[-1],
+                                  "step": round(stride * spec.slider.step, spec.decimals + 6),
+                                  "choices": stops, "value": stops[start]})
     config.update(api=None, grid={"params": list(positions), "points": points})
     return render(config, inline=True), len(points)
 

@@ -1,9 +1,13 @@
-/* The live page of jevons: sliders, a verdict line and four Plotly charts.
+/* The live page of jevons: sliders, a verdict line and up to four Plotly charts.
  *
  * Live mode (`jevons serve`, config.api set): a move posts the moved sliders to the API, which
  * reruns the simulator. At most one request is in flight; moves made meanwhile are merged and
  * sent, latest values only, when it returns.
  * Grid mode (`jevons export-html`, config.grid set): a move looks up a precomputed run.
+ *
+ * The address holds the page's state, so that a link or a bookmark gives it back: the moved
+ * sliders (`?elasticity=1.5`), a pinned run (`pin.elasticity=0.5`), `view=projector` and
+ * `axes=fixed`. Both modes read and write it the same way (a file:// address keeps its query).
  *
  * Every text comes from the config and goes into the page as text (textContent), never as HTML.
  * window.jevons reports what the tests measure: latencies (ms, from the first input event of a
@@ -17,100 +21,256 @@
   const times = config.times;
   const grid = config.grid || null;
   const locale = config.lang === "fr" ? "fr-FR" : "en-GB";
-  // Chart text follows the page's (see page.css): 17 px on a 1920 px wide screen, 13 px at least.
-  const FONT = {
-    family: "system-ui, 'DejaVu Sans', 'Segoe UI', Arial, sans-serif", color: "#222",
-    size: Math.round(Math.min(17, Math.max(13, window.innerWidth / 113))),
-  };
+  const PERCENT = config.lang === "fr" ? "\u202f%" : " %";
+  const query = new URLSearchParams(location.search);
+  const view = { projector: query.get("view") === "projector", fixed: query.get("axes") === "fixed" && !!config.fixed };
+  const FONT = { family: "system-ui, 'DejaVu Sans', 'Segoe UI', Arial, sans-serif", color: "#222", size: 14 };
   // The figure's size follows the page through a ResizeObserver (below), not Plotly's own; no axis
   // zooms (see plotAll), so no drag handles on the axes (Plotly makes several per chart at each draw).
   const PLOT = { displayModeBar: false, responsive: false, showAxisDragHandles: false };
-  // Room around each plot area in its chart box (px): tick labels and axis titles.
-  const MARGIN = { l: 88, r: 30, t: 12, b: 54 };
+  // Room around each plot area in its chart box (px): tick labels, and the axis title above (set by
+  // applyView from the font size).
+  let MARGIN = { l: 64, r: 24, t: 26, b: 27 };
   // Axis numbers of the charts in the figures: y, y2... (and x, x2... in the one underneath)
   const AXES = { energy: "", rebound: "2", stack: "3", climate: "4" };
-  const probe = (window.jevons = { latencies: [], painted: [], drawing: [], draws: 0, busy: false, lastError: null });
-  const state = { moved: {}, inFlight: false, again: false, since: null };
+  const PINNED = { colour: "#6E6E6E", dash: "dot", width: 3 };
+  const probe = (window.jevons = { latencies: [], painted: [], drawing: [], draws: 0, busy: false, lastError: null,
+    margin: MARGIN });
+  const state = { moved: {}, inFlight: false, again: false, since: null, pinned: null };
   const plot = document.getElementById("plot");
   const under = document.getElementById("plot-under");
+  const chartsBox = document.getElementById("charts");
   let frame = null; // the figure's size and the charts' domains in it (measure)
   let drawn = null; // the numbers drawn last
-  const charts = {
-    energy: document.getElementById("chart-energy"),
-    rebound: document.getElementById("chart-rebound"),
-    stack: document.getElementById("chart-stack"),
-    climate: document.getElementById("chart-climate"),
-  };
+  const charts = {};
+  const figures = {};
+  for (const name of Object.keys(AXES)) {
+    charts[name] = document.getElementById("chart-" + name);
+    figures[name] = document.getElementById("figure-" + name);
+  }
 
   function say(key, fields) {
     return words[key].replace(/\{(\w+)\}/g, (_, name) => String(fields[name]));
   }
 
-  function shown(value, decimals) {
+  function shown(value, decimals, grouping = true) {
     return new Intl.NumberFormat(locale, {
-      minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: false,
+      minimumFractionDigits: decimals, maximumFractionDigits: decimals, useGrouping: grouping,
     }).format(value).replace("-", "\u2212");
+  }
+
+  function significant(value, digits = 3) {
+    return new Intl.NumberFormat(locale, { maximumSignificantDigits: digits }).format(value).replace("-", "\u2212");
+  }
+
+  function visible() {
+    return view.projector ? ["energy"] : config.charts;
   }
 
   // --- sliders ------------------------------------------------------------------------------
 
-  function valueOf(slider, input) {
-    return grid ? slider.choices[Number(input.value)] : Number(input.value);
+  // A slider's value as a class reads it: fractions in per cent, dates as years (2019, or 2019 Q2
+  // on a slider by quarters), other numbers with thousands separated and the slider's unit.
+  function format(slider, value) {
+    if (slider.kind === "percent") return shown(100 * value, slider.decimals) + PERCENT;
+    if (slider.kind === "year") {
+      const year = Math.floor(value + 1e-9);
+      const quarters = (value - year) * 4;
+      if (Math.abs(quarters - Math.round(quarters)) < 1e-6) {
+        return slider.step >= 1 && Math.round(quarters) === 0
+          ? String(year) : year + " " + say("quarter", { quarter: Math.round(quarters) + 1 });
+      }
+      return shown(value, slider.decimals, false);
+    }
+    return shown(value, slider.decimals) + (slider.unit ? "\u00a0" + slider.unit : "");
   }
 
-  function showValue(slider, output, value) {
-    output.textContent = shown(value, slider.decimals) + (slider.unit ? "\u00a0" + slider.unit : "");
+  // What a price elasticity means, in words: a GB 10 % cheaper gives about ε × 10 % more use.
+  function meaning(slider, value) {
+    if (value === 0) return words.elasticity_zero;
+    const decimals = Math.max(0, slider.decimals - 1);
+    return say("elasticity", { value: shown(10 * value, decimals) + PERCENT });
+  }
+
+  // The slider's position nearest to a value: on its step (live) or one of its stops (a file).
+  function snap(slider, value) {
+    const k = Math.round((Math.min(Math.max(value, slider.min), slider.max) - slider.min) / slider.step);
+    return grid ? slider.choices[Math.min(k, slider.choices.length - 1)] : Number((slider.min + k * slider.step).toFixed(10));
+  }
+
+  function defaults() {
+    return Object.fromEntries(config.sliders.map((s) => [s.name, s.value]));
+  }
+
+  function current() {
+    return Object.assign(defaults(), state.moved);
+  }
+
+  const inputs = {};
+
+  // The value beside a slider (its unit, if any, is in its label: room is short beside the track).
+  function showValue(slider, value) {
+    const { output, explain } = inputs[slider.name];
+    output.textContent = slider.kind === "number" ? shown(value, slider.decimals) : format(slider, value);
+    if (explain) explain.textContent = meaning(slider, value);
+  }
+
+  function setSlider(slider, value) {
+    inputs[slider.name].input.value = value;
+    showValue(slider, value);
   }
 
   function buildSliders() {
     const box = document.getElementById("controls");
-    const inputs = [];
+    box.classList.toggle("few", config.sliders.length <= 3); // room for three lines of help
     for (const slider of config.sliders) {
       const row = document.createElement("div");
       row.className = "slider";
       const label = document.createElement("label");
       const track = document.createElement("div");
+      track.className = "track";
       const output = document.createElement("output");
       const input = document.createElement("input");
       input.type = "range";
       input.id = label.htmlFor = "slider-" + slider.name;
       input.name = slider.name;
-      if (grid) {
-        input.min = 0; input.max = slider.choices.length - 1; input.step = 1;
-      } else {
-        input.min = slider.min; input.max = slider.max; input.step = slider.step;
-      }
+      input.min = slider.min;
+      input.max = slider.max;
+      input.step = slider.step;
       label.textContent = slider.label;
+      if (slider.kind === "number" && slider.unit) {
+        const unit = document.createElement("span");
+        unit.className = "unit";
+        unit.textContent = ` (${slider.unit})`;
+        label.append(unit);
+      }
       output.htmlFor = input.id;
       track.append(input, output);
       row.append(label, track);
+      let explain = null;
+      if (slider.explain === "elasticity") {
+        explain = document.createElement("p");
+        explain.className = "meaning";
+        explain.id = "meaning-" + slider.name;
+        row.append(explain);
+      }
+      if (slider.help) {
+        const help = document.createElement("p");
+        help.className = "help";
+        help.id = "help-" + slider.name;
+        help.textContent = slider.help;
+        help.title = slider.help;
+        help.addEventListener("click", () => help.classList.toggle("open")); // a few lines, or all of it
+        row.append(help);
+      }
       box.append(row);
-      const reset = () => {
-        input.value = grid ? slider.start : slider.value;
-        showValue(slider, output, slider.value);
-      };
+      inputs[slider.name] = { input, output, explain };
       input.addEventListener("input", () => {
-        const value = valueOf(slider, input);
-        showValue(slider, output, value);
+        const value = grid ? snap(slider, Number(input.value)) : Number(input.value);
+        showValue(slider, value);
         move(slider.name, value);
       });
-      reset();
-      inputs.push(reset);
+      setSlider(slider, slider.value);
     }
-    const button = document.getElementById("reset");
-    button.textContent = words.reset;
-    button.addEventListener("click", () => {
-      inputs.forEach((reset) => reset());
-      state.moved = {};
-      state.since = state.since ?? performance.now();
-      grid ? lookUp() : send();
-    });
   }
 
   function move(name, value) {
     state.moved[name] = value;
     state.since = state.since ?? performance.now();
     grid ? lookUp() : send();
+  }
+
+  // --- the toolbar --------------------------------------------------------------------------
+
+  function buildToolbar() {
+    const reset = document.getElementById("reset");
+    reset.textContent = words.reset;
+    reset.addEventListener("click", () => {
+      config.sliders.forEach((slider) => setSlider(slider, slider.value));
+      state.moved = {};
+      state.since = state.since ?? performance.now();
+      grid ? lookUp() : send();
+    });
+    document.getElementById("view").addEventListener("click", () => {
+      view.projector = !view.projector;
+      applyView();
+      redraw();
+    });
+    document.getElementById("pin").addEventListener("click", () => {
+      state.pinned = state.pinned ? null : { values: current(), numbers: drawn };
+      showPin();
+      redraw();
+    });
+    const fixed = document.getElementById("fixed");
+    document.getElementById("fixed-label").textContent = words.fixed;
+    document.getElementById("fixed-box").hidden = !config.fixed;
+    fixed.checked = view.fixed;
+    fixed.addEventListener("change", () => {
+      view.fixed = fixed.checked;
+      updateTitles();
+      redraw();
+    });
+    document.getElementById("link").textContent = words.link;
+    document.getElementById("note").textContent = grid
+      ? say("grid_note", { count: shown(grid.points.length, 0) }) : words.live_note;
+  }
+
+  function showPin() {
+    const button = document.getElementById("pin");
+    button.textContent = state.pinned ? words.unpin : words.pin;
+    button.setAttribute("aria-pressed", String(!!state.pinned));
+  }
+
+  // The address of the page as it is now (see the top of this file); the page's own address is kept
+  // up to date so that a bookmark holds it too.
+  function writeAddress() {
+    const q = new URLSearchParams();
+    q.set("lang", config.lang);
+    if (view.projector) q.set("view", "projector");
+    if (view.fixed) q.set("axes", "fixed");
+    for (const [name, value] of Object.entries(state.moved)) q.set(name, String(value));
+    if (state.pinned) {
+      for (const [name, value] of Object.entries(state.pinned.values)) q.set("pin." + name, String(value));
+    }
+    const address = location.pathname + "?" + q.toString();
+    history.replaceState(null, "", address);
+    document.getElementById("link").href = address;
+  }
+
+  function fromAddress(prefix) {
+    const found = {};
+    for (const slider of config.sliders) {
+      const raw = query.get(prefix + slider.name);
+      if (raw !== null && raw.trim() !== "" && Number.isFinite(Number(raw))) found[slider.name] = snap(slider, Number(raw));
+    }
+    return found;
+  }
+
+  // --- views --------------------------------------------------------------------------------
+
+  function applyView() {
+    document.body.classList.toggle("projector", view.projector);
+    const button = document.getElementById("view");
+    button.textContent = view.projector ? words.full : words.projector;
+    button.setAttribute("aria-pressed", String(view.projector));
+    for (const [name, figure] of Object.entries(figures)) figure.hidden = !visible().includes(name);
+    document.getElementById("formula").hidden = !config.formula;
+    chartsBox.classList.toggle("with-formula", !!config.formula);
+    // Chart text follows the page's (see page.css): 18 px at least in projector view.
+    FONT.size = view.projector ? Math.round(Math.min(26, Math.max(18, window.innerWidth / 57)))
+      : Math.round(Math.min(17, Math.max(14, window.innerWidth / 100)));
+    MARGIN = { l: Math.round(4.6 * FONT.size), r: 24, t: Math.round(1.3 * FONT.size) + 8, b: Math.round(1.9 * FONT.size) };
+    probe.margin = MARGIN;
+    for (const title of Object.values(titles)) title.style.fontSize = FONT.size + "px";
+    marks.labels.forEach((label) => (label.style.fontSize = FONT.size - 2 + "px"));
+    frame = null;
+  }
+
+  function redraw() {
+    writeAddress();
+    if (!drawn) return;
+    frame = null;
+    plotAll(drawn).then(() => finish(drawn));
   }
 
   // --- live mode: one request in flight, later moves merged --------------------------------
@@ -134,14 +294,18 @@
     state.inFlight = probe.busy = false;
   }
 
+  function post(values) {
+    const body = JSON.stringify({ lang: config.lang, values });
+    return fetch(config.api, { method: "POST", headers: { "Content-Type": "application/json" }, body })
+      .then(async (response) => ({ ok: response.ok, answer: await response.json() }))
+      .catch(() => ({ ok: false, answer: null }));
+  }
+
   function request() {
     state.again = false;
     const since = state.since;
     state.since = null;
-    const body = JSON.stringify({ lang: config.lang, values: state.moved });
-    return fetch(config.api, { method: "POST", headers: { "Content-Type": "application/json" }, body })
-      .then(async (response) => ({ since, ok: response.ok, answer: await response.json() }))
-      .catch(() => ({ since, ok: false, answer: null }));
+    return post({ ...state.moved }).then((found) => ({ since, ...found }));
   }
 
   async function show({ since, ok, answer }) {
@@ -152,18 +316,29 @@
     }
   }
 
-  // --- grid mode: the nearest precomputed run -----------------------------------------------
+  // --- grid mode: the precomputed run of the sliders' stops ---------------------------------
 
-  function lookUp() {
+  function point(values) {
     let index = 0;
     grid.params.forEach((name, i) => {
       const slider = config.sliders[i];
-      const value = name in state.moved ? state.moved[name] : slider.value;
-      index = index * slider.choices.length + slider.choices.indexOf(value);
+      const k = Math.round((values[name] - slider.min) / slider.step);
+      index = index * slider.choices.length + Math.min(Math.max(k, 0), slider.choices.length - 1);
     });
+    return grid.points[index];
+  }
+
+  function lookUp() {
     const since = state.since;
     state.since = null;
-    draw(grid.points[index], since);
+    draw(point(current()), since);
+  }
+
+  // The numbers of a run with ``values`` (a pinned run from the address), or null.
+  async function runOf(values) {
+    if (grid) return point(Object.assign(defaults(), values));
+    const { ok, answer } = await post(values);
+    return ok ? answer : null;
   }
 
   // --- drawing ------------------------------------------------------------------------------
@@ -183,15 +358,7 @@
     const start = performance.now();
     drawn = numbers;
     await plotAll(numbers);
-    // The page changes after Plotly's: its one forced layout then has only its own changes to lay out.
-    placeTitles();
-    placeMarks(numbers.rebound || []);
-    document.getElementById("error").hidden = true;
-    const verdict = document.getElementById("verdict");
-    document.getElementById("verdict-text").textContent = numbers.verdict.text;
-    document.getElementById("verdict-detail").textContent = numbers.verdict.detail;
-    verdict.dataset.kind = numbers.verdict.kind;
-    verdict.style.background = config.verdict_colours[numbers.verdict.kind];
+    finish(numbers);
     probe.draws += 1;
     probe.drawing.push(performance.now() - start);
     if (since !== null) {
@@ -199,6 +366,24 @@
       // A task queued from a frame's callback runs once that frame is painted.
       requestAnimationFrame(() => setTimeout(() => probe.painted.push(performance.now() - since)));
     }
+  }
+
+  // What follows Plotly's drawing: the page changes after Plotly's, so that its one forced layout then
+  // has only its own changes to lay out.
+  function finish(numbers) {
+    placeMarks(ranges(numbers).rebound);
+    document.getElementById("error").hidden = true;
+    const verdict = document.getElementById("verdict");
+    document.getElementById("verdict-text").textContent = numbers.verdict.text;
+    document.getElementById("verdict-detail").textContent = numbers.verdict.detail;
+    verdict.dataset.kind = numbers.verdict.kind;
+    verdict.style.background = config.verdict_colours[numbers.verdict.kind];
+    const warning = document.getElementById("warning");
+    warning.textContent = numbers.warning || "";
+    warning.hidden = !numbers.warning;
+    showFormula(numbers.formula);
+    updateLegends(numbers);
+    writeAddress();
   }
 
   // The four charts are the four subplots of one Plotly figure laid over the chart boxes: one
@@ -212,27 +397,60 @@
       frame = measure();
       plotUnder();
     }
+    const range = ranges(numbers);
     const data = [];
     const layout = figure("rgba(0,0,0,0)");
     layout.hovermode = "x unified";
-    layout.hoverlabel = { bgcolor: "white" }; // the paper's colour, by default: transparent here
+    layout.hoverlabel = { bgcolor: "white", namelength: -1 }; // white, not the paper's (transparent); names whole
     const add = (name, traces, yaxis) => {
+      if (!visible().includes(name)) return;
       const x = frame.columns[name];
       const y = "y" + AXES[name];
       // Hover names a trace only where its chart has others (Plotly's rule, within a figure).
-      const shown = traces.filter((trace) => trace.hoverinfo !== "skip");
-      if (shown.length === 1) shown[0].hoverinfo = "x+y+z+text";
+      const shownTraces = traces.filter((trace) => trace.hoverinfo !== "skip");
+      if (shownTraces.length === 1) shownTraces[0].hoverinfo = "x+y+z+text";
       for (const trace of traces) data.push(Object.assign(trace, { xaxis: x, yaxis: y }));
       // The charts of a column share an invisible x axis: one axis less for Plotly.
       layout[x.replace("x", "xaxis")] = Object.assign(xAxis(name), { visible: false, hoverformat: "d" });
       layout[y.replace("y", "yaxis")] = Object.assign(yaxis, { domain: frame.domains[name].y, anchor: x });
     };
-    add("energy", energyTraces(numbers), energyAxis());
-    add("rebound", reboundTraces(numbers), Object.assign(yAxis(), { range: reboundRange(numbers.rebound || []),
-      rangemode: "normal", ticksuffix: config.lang === "fr" ? "\u202f%" : " %" }));
-    add("stack", stackTraces(numbers.stack, config.stack.bands, "energy"), yAxis());
-    add("climate", stackTraces(numbers.climate, config.climate.phases, "climate"), yAxis());
+    add("energy", energyTraces(numbers), energyAxis(range.energy));
+    add("rebound", reboundTraces(numbers), Object.assign(yAxis(), { range: range.rebound, rangemode: "normal",
+      ticksuffix: PERCENT }));
+    add("stack", stackTraces(numbers.stack, config.stack.bands, "energy"), Object.assign(yAxis(), range.stack));
+    add("climate", stackTraces(numbers.climate, config.climate.phases, "climate"),
+      Object.assign(yAxis(), range.climate));
     return Plotly.react(plot, data, layout, PLOT);
+  }
+
+  // The y ranges of a run: Plotly's own where the axes follow the run, else over the sliders' ranges
+  // (config.fixed), widened to what is drawn if a combination of moves goes beyond them. The rebound
+  // chart always shows 0 % and 100 %.
+  function ranges(numbers) {
+    const runs = state.pinned && state.pinned.numbers ? [numbers, state.pinned.numbers] : [numbers];
+    const finite = (values) => values.filter((v) => v !== null && Number.isFinite(v));
+    const curves = runs.flatMap((run) => finite(run.rebound || []));
+    const out = { energy: null, stack: {}, climate: {} };
+    const fixed = view.fixed ? config.fixed : null;
+    const low = Math.min(-10, ...curves, ...(fixed ? [fixed.rebound[0]] : []));
+    const high = Math.max(120, ...curves, ...(fixed ? [fixed.rebound[1]] : []));
+    const pad = 0.08 * (high - low);
+    out.rebound = [low - pad, high + pad];
+    if (!fixed) return out;
+    const energy = runs.flatMap((run) => finite([...run.energy.actual, ...run.energy.engineering,
+      ...run.energy.frozen]));
+    const positive = energy.filter((v) => v > 0);
+    out.energy = [Math.min(fixed.energy[0], ...positive), Math.max(fixed.energy[1], ...energy)];
+    const peak = (series) => Math.max(0, ...series[0].map((_, i) => series.reduce((sum, s) => sum + (s[i] || 0), 0)));
+    for (const name of ["stack", "climate"]) {
+      const top = Math.max(fixed[name], ...runs.map((run) => (run[name].length ? peak(run[name]) : 0)));
+      out[name] = { range: [0, 1.05 * top || 1], autorange: false, exponentformat: top >= 1e6 ? "power" : "none" };
+    }
+    return out;
+  }
+
+  function energyLog() {
+    return view.fixed ? config.fixed.energy_log : config.energy.log;
   }
 
   // The x axes and white plot areas, under the figure of the moves; no mouse. Plotly draws a
@@ -241,6 +459,7 @@
     const layout = figure("white");
     const data = [];
     for (const [name, n] of Object.entries(AXES)) {
+      if (!visible().includes(name)) continue;
       layout["xaxis" + n] = Object.assign(xAxis(name), { anchor: "y" + n });
       layout["yaxis" + n] = { visible: false, fixedrange: true, domain: frame.domains[name].y, anchor: "x" + n };
       data.push({ x: [], y: [], xaxis: "x" + n, yaxis: "y" + n });
@@ -266,8 +485,8 @@
     const x = (px) => Math.min(1, Math.max(0, (px - box.left) / box.width));
     const y = (px) => Math.min(1, Math.max(0, (box.bottom - px) / box.height));
     const domains = {};
-    for (const [name, chart] of Object.entries(charts)) {
-      const r = chart.getBoundingClientRect();
+    for (const name of visible()) {
+      const r = charts[name].getBoundingClientRect();
       domains[name] = {
         x: [x(r.left + MARGIN.l), x(r.right - MARGIN.r)], y: [y(r.bottom - MARGIN.b), y(r.top + MARGIN.t)],
       };
@@ -282,22 +501,21 @@
     return { width: box.width, height: box.height, domains, columns };
   }
 
-  // A resized window moves the chart boxes: lay the figure over them again.
-  new ResizeObserver(() => {
+  // A resized window or view moves the chart boxes: lay the figure over them again.
+  const resized = new ResizeObserver(() => {
     if (!frame || !drawn) return;
     const now = measure();
     if (JSON.stringify(now) !== JSON.stringify(frame)) {
       frame = now;
       plotUnder();
-      plotAll(drawn).then(() => {
-        placeTitles();
-        placeMarks(drawn.rebound || []);
-      });
+      plotAll(drawn).then(() => finish(drawn));
     }
-  }).observe(document.getElementById("charts"));
+  });
+  resized.observe(chartsBox);
+  Object.values(charts).forEach((chart) => resized.observe(chart));
 
   // Tick labels may overflow (checking that they do not costs a tenth of a draw), and the axis type
-  // is given (guessing it reads the data). Axis titles are HTML (see placeTitles).
+  // is given (guessing it reads the data). Axis titles are HTML (see buildTitles).
   function xAxis(name) {
     return {
       type: "linear", range: [times[0], times[times.length - 1]], tickformat: "d", gridcolor: "#E3E3E3",
@@ -312,57 +530,56 @@
     };
   }
 
-  // --- axis titles: HTML in the chart boxes -------------------------------------------------
-
-  // Plotly places an axis title by measuring it and every tick label, which forces page layouts.
-  // These titles sit where Plotly puts its own (its offsets, in px and in tick font sizes
-  // FONT.size, title font sizes TITLE): the x title under the tick labels, a y title left of its
-  // axis or of its widest tick label, measured on a canvas (no page layout).
-  const TITLE = Math.round(1.2 * FONT.size);
-  const ruler = document.createElement("canvas").getContext("2d");
-  const titles = {};
-
-  function buildTitles() {
-    const axes = { energy: config.energy.axis, rebound: words.rebound_axis, stack: config.stack.axis,
-      climate: config.climate.axis };
-    for (const [name, chart] of Object.entries(charts)) {
-      const x = document.createElement("span");
-      const y = document.createElement("span");
-      x.className = "axis-title x";
-      y.className = "axis-title y";
-      x.textContent = words.year;
-      y.textContent = axes[name];
-      Object.assign(x.style, { fontSize: TITLE + "px", left: MARGIN.l + "px", right: MARGIN.r + "px",
-        top: `calc(100% - ${MARGIN.b - FONT.size - 0.2 * TITLE - 2}px)` });
-      Object.assign(y.style, { fontSize: TITLE + "px", top: MARGIN.t + "px", bottom: MARGIN.b + "px" });
-      chart.append(x, y);
-      titles[name] = y;
-    }
-    ruler.font = `${FONT.size}px ${FONT.family}`;
-  }
-
-  function placeTitles() {
-    for (const [name, n] of Object.entries(AXES)) {
-      let widest = 0;
-      for (const label of plot.querySelectorAll(`.y${n}tick text`)) {
-        widest = Math.max(widest, ruler.measureText(label.textContent).width);
-      }
-      // Plotly's title ends 11.5 px + 2 FONT.size left of the axis, or 2 px left of the widest
-      // tick label (which ends 1 px left of the axis), whichever is farther.
-      const right = Math.min(MARGIN.l - 11.5 - 2 * FONT.size, MARGIN.l - 1 - widest - 2);
-      titles[name].style.left = Math.max(0, right - 1.2 * TITLE) + "px";
-    }
-  }
-
-  function energyAxis() {
+  function energyAxis(range) {
     const axis = yAxis();
-    if (config.energy.log) {
+    if (energyLog()) {
       axis.type = "log";
       axis.dtick = 1; // a label at each power of ten only
       delete axis.rangemode;
+      const top = range ? range[1] : Math.max(...drawn.energy.frozen.filter((v) => v !== null));
+      if (top >= 1e6) axis.exponentformat = "power"; // 10⁹, not 1,000,000,000: tick labels fit
+      if (range) {
+        const [low, high] = [Math.log10(range[0]), Math.log10(range[1])];
+        axis.range = [low - 0.04 * (high - low), high + 0.04 * (high - low)];
+        axis.autorange = false;
+      }
+    } else if (range) {
+      axis.range = [0, 1.05 * range[1]];
+      axis.autorange = false;
+      if (range[1] >= 1e6) axis.exponentformat = "power";
     }
     return axis;
   }
+
+  // --- axis titles: HTML above each plot area ------------------------------------------
+
+  // A y axis's title sits above its plot area, over the tick labels, where it never runs out of room
+  // however short the chart; years need no title.
+  const titles = {};
+
+  function buildTitles() {
+    for (const [name, chart] of Object.entries(charts)) {
+      const title = document.createElement("span");
+      title.className = "axis-title y";
+      title.id = "axis-" + name;
+      chart.append(title);
+      titles[name] = title;
+    }
+    updateTitles();
+  }
+
+  // The energy axes say their scale whenever the page can draw one of them on a log scale.
+  function updateTitles() {
+    const named = config.energy.log || (config.fixed && config.fixed.energy_log);
+    const energy = (log) => `${config.energy.quantity} (${config.energy.unit})` +
+      (log ? ", " + words.log : named ? ", " + words.linear : "");
+    titles.energy.textContent = energy(energyLog());
+    titles.rebound.textContent = words.rebound_axis;
+    titles.stack.textContent = energy(false);
+    titles.climate.textContent = config.climate.axis;
+  }
+
+  // --- the energy chart ---------------------------------------------------------------------
 
   function energyTraces(numbers) {
     const e = numbers.energy;
@@ -381,11 +598,16 @@
       x: times, y: e[v], mode: "lines", name: styles[v].name,
       line: { color: styles[v].colour, dash: styles[v].dash, width: styles[v].width },
     });
-    return [
+    const traces = [
       region(rebound, e.engineering, regions.rebound, words.rebound_region),
       region(backfire, e.frozen, regions.backfire, words.backfire_region),
       line("frozen"), line("engineering"), line("actual"),
     ];
+    if (state.pinned && state.pinned.numbers) {
+      traces.push({ x: times, y: state.pinned.numbers.energy.actual, mode: "lines", name: pinnedName(),
+        line: { color: PINNED.colour, dash: PINNED.dash, width: PINNED.width } });
+    }
+    return traces;
   }
 
   // The area between two series as closed outlines (up along upper, back along lower), one per run
@@ -418,22 +640,18 @@
   // pieces.
   function reboundTraces(numbers) {
     const [first, last] = [times[0], times[times.length - 1]];
-    return [{
+    const traces = [{
       x: times, y: numbers.rebound || [], mode: "lines", name: words.rebound_line,
       line: { color: config.rebound.colour, width: 3.4 },
     }, {
       x: [first, last, null, first, last], y: [0, 0, null, 100, 100], mode: "lines", hoverinfo: "skip",
       line: { color: "#555", width: 1.5, dash: "dash" },
     }];
-  }
-
-  // The rebound axis shows 0 % and 100 % whatever the curve, with room above and below.
-  function reboundRange(curve) {
-    const finite = curve.filter((v) => v !== null);
-    const low = Math.min(-10, ...finite);
-    const high = Math.max(120, ...finite);
-    const pad = 0.08 * (high - low);
-    return [low - pad, high + pad];
+    if (state.pinned && state.pinned.numbers) {
+      traces.push({ x: times, y: state.pinned.numbers.rebound || [], mode: "lines", name: pinnedName(),
+        line: { color: PINNED.colour, dash: PINNED.dash, width: PINNED.width } });
+    }
+    return traces;
   }
 
   // The marks of the rebound chart, drawn as Plotly would draw shapes and annotations, but in SVG
@@ -452,15 +670,18 @@
     marks.labels = [words.zero_line, words.backfire_line].map((text) => {
       const label = document.createElement("span");
       label.className = "line-label";
-      label.style.fontSize = FONT.size - 2 + "px";
       label.textContent = text;
       return label;
     });
     box.append(svg, ...marks.labels);
   }
 
-  function placeMarks(curve) {
-    const range = reboundRange(curve);
+  function placeMarks(range) {
+    const shownHere = visible().includes("rebound");
+    marks.svg.style.display = shownHere ? "" : "none";
+    marks.labels.forEach((label) => (label.hidden = !shownHere));
+    if (!shownHere) return;
+    const curve = (drawn && drawn.rebound) || [];
     const d = frame.domains.rebound;
     const left = d.x[0] * frame.width;
     const right = d.x[1] * frame.width;
@@ -493,70 +714,188 @@
     }));
   }
 
-  // --- legends: HTML, drawn once ------------------------------------------------------------
+  // --- the closed form ----------------------------------------------------------------------
+
+  // Text with exponents: parts are strings, or [base, exponent] pairs drawn with <sup>.
+  function write(element, parts) {
+    element.replaceChildren();
+    for (const part of parts) {
+      if (typeof part === "string") {
+        element.append(part);
+      } else {
+        const sup = document.createElement("sup");
+        sup.textContent = part[1];
+        element.append(part[0], sup);
+      }
+    }
+  }
+
+  function showFormula(f) {
+    if (!config.formula) return;
+    const colon = config.lang === "fr" ? "\u00a0:" : ":";
+    const end = String(times[times.length - 1]);
+    document.getElementById("formula-title").textContent = words.formula_title;
+    document.getElementById("formula-x-what").textContent = say("formula_x", { end, start: config.start }) + colon;
+    document.getElementById("formula-ratio-what").textContent = say("formula_ratio", { start: config.start }) + colon;
+    const x = document.getElementById("formula-x");
+    const ratio = document.getElementById("formula-ratio");
+    const check = document.getElementById("formula-check");
+    if (!f) {
+      x.textContent = ratio.textContent = check.textContent = "";
+      return;
+    }
+    const bold = (text) => {
+      const b = document.createElement("b");
+      b.textContent = text;
+      return b;
+    };
+    const eps = shown(f.epsilon, Math.max(1, decimalsOf(f.epsilon)));
+    write(x, ["x = ", ["(1 \u2212 " + shown(f.gain, decimalsOf(f.gain)) + ")", shown(f.years, 0)], " = "]);
+    x.append(bold(significant(f.x)));
+    write(ratio, [["x", "1\u2212\u03b5"], " = ", [significant(f.x), "1\u2212" + eps], " = "]);
+    ratio.append(bold(significant(f.formula)));
+    check.textContent = `(${words.simulation}${colon} ${significant(f.simulated)})`;
+  }
+
+  function decimalsOf(value) {
+    const text = String(value);
+    return text.includes(".") ? Math.min(4, text.split(".")[1].length) : 0;
+  }
+
+  // --- legends: HTML, built once; entries hidden while their series is zero -----------------
 
   const SVG = "http://www.w3.org/2000/svg";
   const DASHES = { solid: "", dash: "9 5", dot: "2 4", dashdot: "9 4 2 4" };
+  const entries = {};
 
   function swatch(item) {
     const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("width", "36");
-    svg.setAttribute("height", "16");
+    svg.setAttribute("width", "30");
+    svg.setAttribute("height", "12");
     svg.setAttribute("aria-hidden", "true");
     const shape = document.createElementNS(SVG, item.dash === undefined ? "rect" : "line");
     if (item.dash === undefined) {
-      Object.entries({ width: 36, height: 16, fill: item.colour }).forEach(([k, v]) => shape.setAttribute(k, v));
+      Object.entries({ width: 30, height: 12, fill: item.colour }).forEach(([k, v]) => shape.setAttribute(k, v));
     } else {
-      Object.entries({ x1: 0, y1: 8, x2: 36, y2: 8, stroke: item.colour, "stroke-width": item.width,
+      Object.entries({ x1: 0, y1: 6, x2: 30, y2: 6, stroke: item.colour, "stroke-width": item.width,
         "stroke-dasharray": DASHES[item.dash] }).forEach(([k, v]) => shape.setAttribute(k, v));
     }
     svg.append(shape);
     if (item.pattern) { // hatched, as the band is drawn
       const hatch = document.createElementNS(SVG, "path");
-      Object.entries({ d: "M-4 16L12 0M8 16L24 0M20 16L36 0M32 16L48 0", stroke: "white", "stroke-width": 2 })
+      Object.entries({ d: "M-3 12L9 0M6 12L18 0M15 12L27 0M24 12L36 0", stroke: "white", "stroke-width": 2 })
         .forEach(([k, v]) => hatch.setAttribute(k, v));
       svg.append(hatch);
     }
     return svg;
   }
 
-  function legend(name, items) {
+  // A chart's legend and its "what do these mean?" list: one entry and one definition per item.
+  function legend(name, items, question) {
     const box = document.getElementById("legend-" + name);
-    for (const item of items) {
+    const help = document.getElementById("help-" + name);
+    document.getElementById("explain-" + name).textContent = question;
+    entries[name] = items.map((item) => {
       const entry = document.createElement("span");
-      entry.append(swatch(item), item.name);
+      const label = document.createElement("span");
+      label.textContent = item.name;
+      entry.append(swatch(item), label);
+      if (item.help) entry.title = item.help;
       box.append(entry);
-    }
+      if (item.help) {
+        const term = document.createElement("dt");
+        const definition = document.createElement("dd");
+        term.textContent = item.name;
+        definition.textContent = item.help;
+        help.append(term, definition);
+      }
+      return { entry, label, key: item.key };
+    });
   }
 
   function buildLegends() {
     const v = config.energy.variants;
+    const pinned = { name: words.pinned.replace(/:?\s*\{settings\}/, ""), help: words.pinned_help,
+      colour: PINNED.colour, dash: PINNED.dash, width: PINNED.width, key: "pinned" };
     legend("energy", [
-      v.actual, v.engineering, v.frozen,
-      { name: words.rebound_region, colour: config.energy.regions.rebound },
-      { name: words.backfire_region, colour: config.energy.regions.backfire },
-    ]);
-    legend("stack", config.stack.bands.slice().reverse()); // top band first, as drawn
-    legend("climate", config.climate.phases.slice().reverse());
+      { ...v.actual, key: "actual" }, { ...v.engineering, key: "engineering" }, { ...v.frozen, key: "frozen" },
+      { name: words.rebound_region, help: words.rebound_region_help, colour: config.energy.regions.rebound,
+        key: "rebound" },
+      { name: words.backfire_region, help: words.backfire_region_help, colour: config.energy.regions.backfire,
+        key: "backfire" },
+      pinned,
+    ], words.lines_help);
+    legend("rebound", [
+      { name: words.rebound_line, help: words.rebound_help, colour: config.rebound.colour, dash: "solid", width: 3.4 },
+      { ...pinned },
+    ], words.lines_help);
+    // top band first, as drawn
+    legend("stack", config.stack.bands.map((b, i) => ({ ...b, key: i })).reverse(), words.colours_help);
+    legend("climate", config.climate.phases.map((p, i) => ({ ...p, key: i })).reverse(), words.colours_help);
+  }
+
+  function pinnedName() {
+    if (!state.pinned) return "";
+    const now = current();
+    const differ = config.sliders.filter((s) => state.pinned.values[s.name] !== now[s.name])
+      .map((s) => `${s.label} ${format(s, state.pinned.values[s.name])}`);
+    return differ.length ? say("pinned", { settings: differ.join(", ") }) : words.pinned.replace(/:?\s*\{settings\}/, "");
+  }
+
+  // An entry whose series is zero (or missing) throughout says nothing: hidden while it is.
+  function updateLegends(numbers) {
+    const any = (values) => values.some((v) => v !== null && v !== 0);
+    const e = numbers.energy;
+    const above = (a, b) => a.some((v, i) => v !== null && b[i] !== null && v > b[i] * (1 + 1e-9));
+    const show = {
+      actual: any(e.actual), engineering: any(e.engineering), frozen: any(e.frozen),
+      rebound: above(e.actual, e.engineering), backfire: above(e.actual, e.frozen), pinned: !!state.pinned,
+    };
+    for (const item of entries.energy) item.entry.hidden = !show[item.key];
+    for (const item of entries.rebound) item.entry.hidden = item.key === "pinned" && !state.pinned;
+    for (const item of [...entries.energy, ...entries.rebound]) {
+      if (item.key === "pinned" && state.pinned) item.label.textContent = pinnedName();
+    }
+    for (const item of entries.stack) item.entry.hidden = !any(numbers.stack[item.key]);
+    for (const item of entries.climate) item.entry.hidden = !any(numbers.climate[item.key]);
   }
 
   // --- start --------------------------------------------------------------------------------
 
-  document.getElementById("title").textContent = config.title;
-  for (const name of Object.keys(charts)) {
-    document.getElementById("title-" + name).textContent = words[name + "_title"];
+  async function start() {
+    document.getElementById("title").textContent = config.title;
+    document.getElementById("tagline").textContent = words.tagline;
+    for (const name of Object.keys(charts)) {
+      document.getElementById("title-" + name).textContent = words[name + "_title"];
+    }
+    const description = document.getElementById("description");
+    description.textContent = description.title = config.description;
+    description.addEventListener("click", () => description.classList.toggle("open")); // three lines, or all
+    document.getElementById("source").textContent = config.source;
+    buildSliders();
+    buildToolbar();
+    buildLegends();
+    buildMarks();
+    buildTitles();
+    applyView();
+    const moved = fromAddress("");
+    const pinned = fromAddress("pin.");
+    for (const slider of config.sliders) if (slider.name in moved) setSlider(slider, moved[slider.name]);
+    state.moved = moved;
+    if (Object.keys(pinned).length) {
+      const values = Object.assign(defaults(), pinned);
+      const numbers = await runOf(values);
+      if (numbers && !numbers.error) state.pinned = { values, numbers };
+    }
+    showPin();
+    if (grid) {
+      lookUp();
+    } else if (Object.keys(moved).length) {
+      send();
+    } else {
+      draw(config.initial, null);
+    }
   }
-  document.getElementById("description").textContent = config.description;
-  document.getElementById("source").textContent = config.source;
-  document.getElementById("note").textContent = grid
-    ? say("grid_note", { count: grid.points.length }) : words.live_note;
-  buildSliders();
-  buildLegends();
-  buildTitles();
-  buildMarks();
-  if (grid) {
-    lookUp();
-  } else {
-    draw(config.initial, null);
-  }
+
+  start();
 })();
