@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=LANGUAGES, default="en", help="language of the figures (en, fr)")
     run.add_argument("--between", type=float, nargs=2, metavar=("FROM", "TO"),
                      help="years between which the change of energy and impacts is decomposed (default: start, end)")
+    run.add_argument("--units", choices=("base", "report"), default="base",
+                     help="report: also write the tables in TWh, EB, Mt CO2e, t Sb_eq, PJ, hm**3, kt (*_report.csv)")
 
     comp = sub.add_parser("compare", parents=[common], help="run several scenarios and compare them")
     comp.add_argument("scenarios", type=Path, nargs="*",
@@ -130,6 +132,7 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
     from .engine import simulate
     from .errors import Problem
     from .export import write_outputs
+    from .indicators import target_lines
     from .scenario.load import load_scenario, scenario_from_manifest
 
     if (args.scenario is None) == (args.from_manifest is None):
@@ -143,8 +146,11 @@ def _run(args: argparse.Namespace, argv: Sequence[str]) -> int:
         results = simulate(scenario)
         between = _between(results, args.between)
         write_outputs(results, output, plots=not args.no_plots, formats=args.format, dpi=args.dpi,
-                      lang=args.lang, command=["jevons", *argv], between=between)
-    print(_verdict(results.summary(between)))
+                      lang=args.lang, command=["jevons", *argv], between=between, units=args.units)
+    summary = results.summary(between)
+    print(_verdict(summary))
+    for line in target_lines(summary):
+        print(line)
     print(f"outputs written to {output}")
     return EXIT_OK
 

@@ -11,6 +11,8 @@ The yearly rate of a quantity at an instant is a sum of sub-aggregates, each a p
 * idle energy of generation g: one factor, ``idle_stacking`` (sites kept on beside newer ones);
 * energy of layer l = U · (D/U) · (T/D) · (E_l/T), the last factor ``layers``;
 * energy of device d = U · (E_d/U), the last factor ``devices``;
+* energy of compute workloads (data-centre jobs): one factor, counted in ``layers`` (the term of core,
+  transport and data centres) until jobs and energy per job are split;
 * for an impact category, the use phase multiplies each of these by ``grid`` (impact per kWh),
   manufacturing is Σ units made × impact per unit (``units_made``, ``embodied_per_unit``) per
   equipment type, and end of life is one term (``end_of_life``).
@@ -125,6 +127,8 @@ def decompose(results: Results, quantity: str = "energy", start: float | None = 
         add(**growth, layers=_ratio(at("energy", layer=layer), traffic))
     for device in results.labels("energy", "device"):
         add(users=users, devices=_ratio(at("energy", device=device), users))
+    if results.has("compute_energy"):
+        add(layers=at("compute_energy"))
     if impact and MANUFACTURING not in missing:
         for equipment in results.labels("equipment_manufactured", "equipment"):
             if results.has("impact", category=quantity, phase=MANUFACTURING, equipment=equipment):

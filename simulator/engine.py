@@ -21,6 +21,7 @@ from simpy.events import ProcessGenerator
 from .errors import NumericalError, UsageError
 from .model.blame import blamed
 from .model.clock import Clock
+from .model.compute import compute_jobs
 from .model.demand import average_cost, traffic_demand
 from .model.fleets import equipment_fleets
 from .model.impacts import impact_accounting
@@ -44,7 +45,7 @@ class Recorder:
 
     FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
               "gen_idle_energy", "layer_energy", "device_energy", "price", "in_service", "installed",
-              "retired", *PHASES)  # the impacts of each phase, recorded under its name
+              "retired", "compute_jobs", "compute_energy", *PHASES)  # the impacts of each phase, under its name
 
     def __init__(self, p: Params, fields: Collection[str] | None = None):
         unknown = set(fields or ()) - set(self.FIELDS)
@@ -147,6 +148,7 @@ def _run(p: Params, record: Collection[str] | None = None) -> tuple[Params, dict
     env.process(layer_traffic(env, clock, p, s))
     env.process(average_cost(env, clock, p, s))
     env.process(device_use(env, clock, p, s))
+    env.process(compute_jobs(env, clock, p, s))
     env.process(equipment_fleets(env, clock, p, s))
     env.process(impact_accounting(env, clock, p, s))
     env.process(recorder.process(env, clock, s))
@@ -188,6 +190,9 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
         put("energy", "kWh/yr", rec["layer_energy"][..., i], layer=name)
     for i, name in enumerate(p.devices):
         put("energy", "kWh/yr", rec["device_energy"][..., i], device=name)
+    if p.workloads:
+        put("compute_jobs", "job/yr", rec["compute_jobs"].sum(axis=-1))
+        put("compute_energy", "kWh/yr", rec["compute_energy"].sum(axis=-1))
     by_part = part_energy(p, rec)
     for part, values in by_part.items():
         put("energy", "kWh/yr", values, part=part)
@@ -222,12 +227,14 @@ def owner_parts(p: Params) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str,
 
 def part_energy(p: Params, rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Electricity of each part (kWh/yr), (M, T+1): devices; networks (generations and their layers);
-    data centres (their layers). Every part, zero where the scenario has none of it."""
+    data centres (their layers and the compute workloads). Every part, zero where the scenario has none of it."""
     out = {part: np.zeros(rec["device_energy"].shape[:-1]) for part in PARTS}
     for parts, energy in zip(owner_parts(p), (rec["gen_energy"], rec["layer_energy"], rec["device_energy"]),
                              strict=True):
         for o, part in enumerate(parts):
             out[part] = out[part] + energy[..., o]
+    if p.workloads:
+        out["data_centres"] = out["data_centres"] + rec["compute_energy"].sum(axis=-1)
     return out
 
 
@@ -269,15 +276,18 @@ def _fleet_to_equipment(p: Params) -> np.ndarray:
 
 
 #: Recorded fields :func:`total_energy` and :func:`total_impact` read: record them to have the totals.
-TOTALS_FIELDS = ("gen_energy", "layer_energy", "device_energy", *PHASES)
+TOTALS_FIELDS = ("gen_energy", "layer_energy", "device_energy", "compute_energy", *PHASES)
 
 
 def total_energy(rec: Mapping[str, np.ndarray]) -> np.ndarray:
-    """Electricity of generations, layers and devices (kWh/yr), (M, T+1), from a batch's recorded arrays.
+    """Electricity of generations, layers, devices and compute workloads (kWh/yr), (M, T+1), from a batch's
+    recorded arrays.
 
     The one place it is added up, in one order, so that a run's ``energy`` series and an ensemble's
     headline energy are the same bits."""
-    return rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
+    total = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1) + rec["device_energy"].sum(axis=-1)
+    compute = rec["compute_energy"]
+    return total + compute.sum(axis=-1) if compute.shape[-1] else total
 
 
 def total_impact(rec: Mapping[str, np.ndarray], category: str) -> np.ndarray:

@@ -20,6 +20,8 @@ import pandas as pd
 
 from .attribution import Attribution
 from .compare import Comparison
+from .display.report_units import VALUE_COLUMNS, in_report_units
+from .errors import UsageError
 from .output_folder import replace_folder
 from .results import Results
 from .scenario.load import resolved_data, scenario_hash
@@ -33,6 +35,13 @@ FILES = {
     "contributions.csv": "cumulative actual impacts by service, generation/layer/device, equipment",
     "innovations.csv": "per innovation and quantity: expected and actual savings, rebound, stacking (cumulative)",
     "manifest.json": "resolved scenario, its sha256, versions, command line",
+}
+#: Files ``units="report"`` adds: the tables with a unit column, in report units
+#: (:mod:`simulator.display.report_units`).
+REPORT_FILES = {
+    "timeseries_report.csv": "timeseries.csv in report units (TWh, EB, Mt CO2e, t Sb_eq, PJ, hm**3, kt)",
+    "contributions_report.csv": "contributions.csv in report units",
+    "innovations_report.csv": "innovations.csv in report units (expected and actual savings)",
 }
 #: Number format of CSV values: 10 significant digits, far beyond the model's accuracy.
 CSV_FLOAT = "%.10g"
@@ -87,9 +96,10 @@ def innovations_table(summary: dict[str, Any]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def manifest(results: Results, command: list[str] | None = None) -> dict[str, Any]:
+def manifest(results: Results, command: list[str] | None = None, files: dict[str, str] | None = None) -> dict[str, Any]:
     """What is needed to reproduce a run: the resolved scenario and the software that ran it."""
-    return scenario_manifest(results.scenario, results.version, command, FILES, seed=results.scenario.seed)
+    return scenario_manifest(results.scenario, results.version, command, FILES if files is None else files,
+                             seed=results.scenario.seed)
 
 
 def write_outputs(
@@ -102,23 +112,35 @@ def write_outputs(
     lang: str = "en",
     command: list[str] | None = None,
     between: tuple[float, float] | None = None,
+    units: str = "base",
 ) -> Path:
     """Write every output of ``results`` into ``folder``, replacing it atomically.
 
     Figures go to ``folder/plots`` in each of ``formats`` (png, svg, pdf) unless
-    ``plots`` is False; ``dpi`` applies to PNG; ``lang`` is "en" or "fr".
+    ``plots`` is False; ``dpi`` applies to PNG; ``lang`` is "en" or "fr". ``units="report"`` also
+    writes the tables with a unit column in report units (:data:`REPORT_FILES`, :mod:`~simulator.display.report_units`)
+    beside the base-unit ones, which are the same either way.
     """
+    if units not in ("base", "report"):
+        raise UsageError(f"found units={units!r}, expected 'base' or 'report'")
     folder = Path(folder)
     with atomic_folder(folder) as tmp:
-        results.to_frame().to_csv(tmp / "timeseries.csv", index=False, lineterminator="\n",
-                                  float_format=CSV_FLOAT)
+        tables = {"timeseries": results.to_frame()}
+        tables["timeseries"].to_csv(tmp / "timeseries.csv", index=False, lineterminator="\n", float_format=CSV_FLOAT)
         summary = results.summary(between)
         write_json(tmp / "summary.json", summary)
-        innovations_table(summary).to_csv(tmp / "innovations.csv", index=False, lineterminator="\n",
-                                          float_format=CSV_FLOAT)
-        results.contributions().to_csv(tmp / "contributions.csv", index=False, lineterminator="\n",
+        tables["innovations"] = innovations_table(summary)
+        tables["innovations"].to_csv(tmp / "innovations.csv", index=False, lineterminator="\n",
+                                     float_format=CSV_FLOAT)
+        tables["contributions"] = results.contributions()
+        tables["contributions"].to_csv(tmp / "contributions.csv", index=False, lineterminator="\n",
                                        float_format=CSV_FLOAT)
-        write_json(tmp / "manifest.json", manifest(results, command))
+        if units == "report":
+            for name, table in tables.items():
+                in_report_units(table, VALUE_COLUMNS[name]).to_csv(
+                    tmp / f"{name}_report.csv", index=False, lineterminator="\n", float_format=CSV_FLOAT)
+        write_json(tmp / "manifest.json", manifest(results, command, FILES | REPORT_FILES if units == "report"
+                                                   else None))
         if plots:
             from .plots import save_all
 

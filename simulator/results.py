@@ -39,6 +39,7 @@ import pandas as pd
 from . import rebound as measures
 from .decomposition import decompose
 from .errors import UnknownNameError, UsageError
+from .indicators import indicators, targets
 from .model.fleets import fixed_life_policies
 from .model.impacts import ZERO_BY_CONSTRUCTION, wholly_not_assessed
 from .model.impacts import not_assessed as phases_not_assessed
@@ -336,6 +337,12 @@ class Results:
                         parts["service"]["devices"] = parts["service"].get("devices", 0.0) + value
                     elif v is not None:
                         network = network + v
+            if self.has("compute_energy"):  # compute jobs: their electricity only (no fleet of their own yet)
+                energy = self.series("energy")
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    per_kwh = np.where(energy > 0, self.series("impact", category=cat, phase=USE) / energy, 0.0)
+                value = np.nan if USE in missing else integrate(self.series("compute_energy") * per_kwh)
+                parts["owner"]["compute"] = parts["service"]["compute"] = value
             for s, fraction in shares.items():
                 parts["service"][s] = integrate(network * fraction)
             for e in self.labels("impact", "equipment", category=cat, phase=MANUFACTURING):
@@ -373,7 +380,8 @@ class Results:
         ``final_year`` holds means over ``final_year["window"]`` (:attr:`final_window`).
         Numbers not assessed are None; an impact category with a phase not assessed
         carries ``not_assessed`` (phase → why) and ``partial`` (its total covers the
-        other phases only), and ``notes`` has a line for it.
+        other phases only), and ``notes`` has a line for it. ``indicators`` (per user, per GB) and
+        ``targets`` (the scenario's ``targets:``, met or not) are described in :mod:`simulator.indicators`.
         """
         s = self.scenario
         out: dict[str, Any] = {
@@ -431,6 +439,7 @@ class Results:
         out["innovations"] = {name: {q: _json_ready(v) for q, v in values.items()}
                               for name, values in measures.innovations(self).items()} if self.has_rebound else {}
         out["notes"].extend(_rising_notes(s, out["innovations"]))
+        out["indicators"], out["targets"] = indicators(self), targets(self)
         return out
 
     def by_part(self, quantity: str = "energy") -> dict[str, float]:

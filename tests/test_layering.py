@@ -18,7 +18,7 @@ STAGES = [
     ("scenario",),
     ("graph",),
     ("model",),
-    ("engine", "results", "rebound", "decomposition"),
+    ("engine", "results", "rebound", "decomposition", "indicators"),
     ("compare", "attribution"),
     ("display", "plots", "export", "serve", "ensemble", "calibrate"),
     ("cli", "__main__", "__init__"),

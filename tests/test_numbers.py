@@ -71,7 +71,8 @@ def _unit_rows() -> list[tuple[str, str, bool]]:
 #: Keys for the names of the reference's paths, and what must exist for them (in the classroom scenario).
 NAMES = {"demand.services.<name>": ("data", []), "generations.<name>": ("network", []),
          "layers.<name>": ("core", []), "equipment.<name>": ("kit", ["equipment.kit.lifetime=3"]),
-         "devices.<name>": ("phone", ["devices.phone.equipment=kit", "equipment.kit.lifetime=3"])}
+         "devices.<name>": ("phone", ["devices.phone.equipment=kit", "equipment.kit.lifetime=3"]),
+         "compute.workloads.<name>": ("ai", ["compute.workloads.ai.jobs=1 job/yr", "compute.workloads.ai.hours=84 h"])}
 
 
 def _concrete(key: str) -> tuple[str, list[str]]:

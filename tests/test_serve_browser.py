@@ -610,3 +610,61 @@ def test_charts_follow_a_move_quickly(playwright, tmp_path, url, capsys):
                   f"worst {max(painted):.0f} ms")
     assert statistics.median(classroom[0]) < 1000 and statistics.median(baseline[0]) < 3000
 
+
+
+def test_the_lesson_panel_steps_through_the_lesson_and_sets_the_sliders(page, url):
+    """Issue 15, point 3: question and prediction first (the run's answer hidden), "show" reveals
+    what to observe and why; each step sets its sliders (the others back to the scenario's) and the
+    address follows, so that a link opens the same step."""
+    open_page(page, url)
+    assert page.is_hidden("#lesson")
+    draws = page.evaluate("window.jevons.draws")
+    page.click("#lesson-open")
+    page.wait_for_function(f"() => window.jevons.draws > {draws} && !window.jevons.busy", timeout=PATIENCE)
+    assert page.inner_text("#lesson-count") == "Step 1 of 6 · Predict · 8 min"
+    assert page.inner_text("#lesson-question").startswith("Every year for 20 years")
+    assert page.inner_text("#slider-elasticity + output") == "0.0"
+    assert page.is_hidden("#lesson-answer") and page.is_hidden("#verdict") and page.is_hidden("#chart-energy")
+    page.click("#lesson-show")
+    assert page.inner_text("#lesson-explanation").startswith("Efficiency alone")
+    assert page.is_visible("#verdict") and "×0.046" in page.inner_text("#verdict-text")
+    for k, (elasticity, growth, kind) in enumerate([("0.5", "0 %", "partial"), ("1.0", "0 %", "full"),
+                                                    ("1.5", "0 %", "backfire"), ("0.5", "10 %", "partial")], start=2):
+        draws = page.evaluate("window.jevons.draws")
+        page.click("#lesson-next")
+        page.wait_for_function(f"() => window.jevons.draws > {draws} && !window.jevons.busy", timeout=PATIENCE)
+        assert page.inner_text("#lesson-count").startswith(f"Step {k} of 6")
+        assert page.is_hidden("#lesson-answer")
+        assert page.inner_text("#slider-elasticity + output") == elasticity
+        assert page.inner_text("#slider-demand_growth + output") == growth
+        assert page.get_attribute("#verdict", "data-kind") == kind
+        assert query(page)["lesson"] == str(k)
+    assert page.inner_text("#slider-efficiency_gain + output") == "15 %"
+    page.click("#lesson-close")
+    assert page.is_hidden("#lesson") and page.is_visible("#chart-energy") and "lesson" not in query(page)
+
+
+def test_a_link_opens_a_step_of_the_french_lesson_in_projector_view(page, url):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, url + "?lang=fr&view=projector&lesson=4")
+    page.wait_for_function("() => !window.jevons.busy", timeout=PATIENCE)
+    assert page.inner_text("#lesson-count") == ("Étape 4 sur 6 · ε > 1\u00a0: l’effet boomerang, le paradoxe de "
+                                                 "Jevons · 8\u00a0min")
+    assert page.inner_text("#lesson-question").startswith("Avec une élasticité de 1,5")
+    assert page.inner_text("#slider-elasticity + output") == "1,5"
+    assert page.inner_text("#lesson-next") == "Suivante →" and page.inner_text("#lesson-show") == "Voir la réponse"
+    page.click("#lesson-show")
+    assert "313\u202f%" in page.inner_text("#lesson-explanation") and "313\u202f%" in page.inner_text("#verdict-text")
+    size = page.evaluate("parseFloat(getComputedStyle(document.getElementById('lesson-question')).fontSize)")
+    assert size >= 18
+
+
+def test_the_exported_file_shows_each_step_of_the_lesson_exactly(page, exported):
+    """A file's elasticity moves by 0.2: the step at 0.5 shows its own precomputed run, not 0.4's."""
+    open_page(page, exported.as_uri() + "?lesson=2")
+    assert page.inner_text("#slider-elasticity + output") == "0.5"
+    page.click("#lesson-show")
+    assert "28 %" in page.inner_text("#verdict-text") and "28 %" in page.inner_text("#lesson-explanation")
+    page.click("#lesson-next")
+    assert page.inner_text("#slider-elasticity + output") == "1.0"
+    assert page.get_attribute("#verdict", "data-kind") == "full"

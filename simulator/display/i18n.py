@@ -206,6 +206,8 @@ FRENCH: dict[str, str] = {
     "index year {year} is outside the simulated years":
         "l’année de référence {year} est hors des années simulées",
     "no observations in this scenario": "aucune observation dans ce scénario",
+    "no change over the horizon": "aucun changement sur l’horizon",
+    "compute jobs": "tâches de calcul",
     "source: {source}": f"source{_NB}: {{source}}",
     "Energy per GB": "Énergie par Go",
     "Network energy": "Énergie des réseaux",

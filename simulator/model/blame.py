@@ -40,12 +40,13 @@ from pydantic import BaseModel
 from ..errors import BlowUpError, NumericalError, Problem
 from ..scenario.load import source_of
 from ..scenario.schema import PHASES, Scenario
+from ..scenario.space import NOT_PARAMETERS
 from ..scenario.types import Table
 
 Path = tuple[Any, ...]
 
 #: Sections of a scenario that hold no model parameter.
-_NOT_PARAMETERS = ("name", "description", "seed", "time", "observations", "uncertainty", "explore", "rebound")
+_NOT_PARAMETERS = (*NOT_PARAMETERS, "rebound")
 _DATES = {"launch", "switch_off", "at", "midpoint", "index_year", "reference_year"}
 _FALLS = {"efficiency_gain", "idle_power_gain"}
 _GROWTHS = {"growth", "capacity_growth"}
@@ -58,7 +59,8 @@ _IMPACTS = set(PHASES)
 _NAMES = {"gen_traffic": "traffic by generation", "cost_index": "the cost index", "price": "the price of a GB",
           "gen_energy": "energy of generations",
           "gen_idle_energy": "idle energy of generations", "layer_energy": "energy of layers",
-          "device_energy": "energy of devices", "in_service": "equipment in service",
+          "device_energy": "energy of devices", "compute_jobs": "compute jobs",
+          "compute_energy": "energy of compute workloads", "in_service": "equipment in service",
           "installed": "equipment manufactured", "retired": "equipment retired",
           "manufacturing": "impacts of manufacturing", "use": "impacts of use",
           "end_of_life": "impacts of end of life"}
@@ -75,6 +77,8 @@ def on_chain(path: Path, variable: str) -> bool:
     section = path[0]
     if variable == "device_energy":
         return path[:2] == ("demand", "users") or section == "devices"
+    if variable in ("compute_jobs", "compute_energy"):
+        return section in ("compute", "price")
     if variable in _IMPACTS:
         return True
     if variable in _FLEETS:

@@ -58,11 +58,18 @@ def usage_per_user(p: Params) -> np.ndarray:
     where one is given (and usage is not 0). It depends on time alone, so it is
     computed once, for every step.
     """
-    growth = np.exp(np.log1p(p.growth) * (p.times - p.start)[:, None, None])
+    return grown(p.usage0, p.growth, p.saturation, (p.times - p.start)[:, None, None])
+
+
+def grown(level0: np.ndarray, growth: np.ndarray, saturation: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """A level ``level0`` after ``years`` (broadcast against it) of exogenous growth at ``growth`` per year,
+    or logistic towards ``saturation`` where one is given (finite) and the level is not 0; same unit as
+    ``level0``. Usage of a service, jobs of a compute workload."""
+    factor = np.exp(np.log1p(growth) * years)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        gap = p.saturation / p.usage0 - 1.0  # how far below its ceiling usage starts, relatively
-        bounded = p.saturation / (1.0 + gap / growth)
-    return np.where(np.isfinite(p.saturation) & (p.usage0 > 0), bounded, p.usage0 * growth)
+        gap = saturation / level0 - 1.0  # how far below its ceiling the level starts, relatively
+        bounded = saturation / (1.0 + gap / factor)
+    return np.where(np.isfinite(saturation) & (level0 > 0), bounded, level0 * factor)
 
 
 def forced_split(total: np.ndarray, demand: np.ndarray) -> np.ndarray:

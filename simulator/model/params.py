@@ -62,7 +62,7 @@ class ScheduledPolicy:
 @dataclass
 class Params:
     """Parameter arrays of a batch; M members, S services, G generations, L layers,
-    D devices, F fleets, E equipment types, C impact categories, T+1 instants.
+    D devices, W compute workloads, F fleets, E equipment types, C impact categories, T+1 instants.
 
     "M|1": the first axis has length M, or 1 when every member shares the values.
     """
@@ -120,6 +120,18 @@ class Params:
     device_per_user: np.ndarray  # (M|1,T+1,D) units per user
     device_energy0: np.ndarray  # (M,D) kWh/yr per device
     device_gain: np.ndarray  # (M,D) 1/yr
+    workloads: tuple[str, ...]  # W compute workloads (data centres)
+    compute_jobs0: np.ndarray  # (M,W) jobs/yr at start
+    compute_growth: np.ndarray  # (M,W) 1/yr
+    compute_saturation: np.ndarray  # (M,W) jobs/yr, inf = none
+    compute_elasticity: np.ndarray  # (M,W)
+    compute_hours: np.ndarray  # (M,W) h per job
+    compute_accelerators: np.ndarray  # (M,W) units per job
+    compute_accelerator_power: np.ndarray  # (M,W) W per accelerator at start
+    compute_cpu_power: np.ndarray  # (M,W) W per job
+    compute_dram_power: np.ndarray  # (M,W) W per job
+    compute_gain: np.ndarray  # (M,W) 1/yr, of the accelerator power
+    compute_pue: np.ndarray  # (M|1,T+1,W)
     fleet_kind: np.ndarray  # (F,) 0 generation, 1 layer, 2 device
     fleet_owner: np.ndarray  # (F,) index in its kind
     fleet_equipment: np.ndarray  # (F,) index in equipment
@@ -270,6 +282,7 @@ def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> P
         variants=tuple(variants), samples=n, start=t.start, dt=t.step, n_steps=first.n_steps, times=times,
         services=names["services"], generations=names["generations"], layers=names["layers"],
         layer_parts=tuple(first.layers[k].part for k in names["layers"]), devices=names["devices"],
+        workloads=names["workloads"], compute_pue=table("compute_pue"),
         equipment=equipment, categories=tuple(CATEGORIES),
         tech_frozen=np.zeros(m, dtype=bool), cost_frozen=np.zeros(m, dtype=bool), tech_lag=np.zeros(m),
         cost_source=np.arange(m), efficiency_scale=np.ones(m),

@@ -47,11 +47,17 @@ GENERATION_FIELDS = {"launch": "launch", "switch_off": "switch_off", "ei0": "ene
 LAYER_FIELDS = {"layer_ei0": "energy_intensity", "layer_gain": "efficiency_gain", "layer_share": "traffic_share",
                 "layer_capacity_growth": "capacity_growth"}
 DEVICE_FIELDS = {"device_energy0": "annual_energy", "device_gain": "efficiency_gain"}
+WORKLOAD_FIELDS = {"compute_jobs0": "jobs", "compute_growth": "growth", "compute_saturation": "saturation",
+                   "compute_elasticity": "elasticity", "compute_hours": "hours",
+                   "compute_accelerators": "accelerators", "compute_accelerator_power": "accelerator_power",
+                   "compute_cpu_power": "cpu_power", "compute_dram_power": "dram_power",
+                   "compute_gain": "efficiency_gain"}
 PRICE_FIELDS = {"cost_of_capital": "cost_of_capital"}
 EQUIPMENT_FIELDS = {"lifetime": "lifetime", "weibull_shape": "weibull_shape"}
 #: Fields of each section read as numbers, by section of :func:`item_names`.
 SECTION_FIELDS = {"services": SERVICE_FIELDS, "generations": GENERATION_FIELDS, "layers": LAYER_FIELDS,
-                  "devices": DEVICE_FIELDS, "price": PRICE_FIELDS, "equipment": EQUIPMENT_FIELDS}
+                  "devices": DEVICE_FIELDS, "workloads": WORKLOAD_FIELDS, "price": PRICE_FIELDS,
+                  "equipment": EQUIPMENT_FIELDS}
 
 
 @dataclass
@@ -100,6 +106,7 @@ def _structure(scenario: Scenario) -> dict[str, Hashable]:
         "generations in order of launch": _launch_order(s),
         **graph,
         "parts of the layers": tuple(x.part for x in s.layers.values()),
+        "compute workloads": tuple(s.compute.workloads),
         "forced traffic (demand.traffic given or not)": s.demand.traffic is not None,
         "policy schedule (types, targets, dates)": tuple(_schedule(q) for q in _by_date(s)),
     }
@@ -136,7 +143,8 @@ def check_batchable(scenarios: Sequence[Scenario]) -> None:
 def item_names(first: Scenario) -> dict[str, tuple[str, ...]]:
     """Names of the items of each section of :data:`SECTION_FIELDS`, in the order of the arrays' axes."""
     return {"services": tuple(first.demand.services), "generations": _launch_order(first),
-            "layers": tuple(first.layers), "devices": tuple(first.devices), "equipment": tuple(first.equipment)}
+            "layers": tuple(first.layers), "devices": tuple(first.devices),
+            "workloads": tuple(first.compute.workloads), "equipment": tuple(first.equipment)}
 
 
 def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> dict[str, tuple]:
@@ -146,6 +154,7 @@ def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> di
         "forced_traffic": (s.demand.traffic,),
         "layer_pue": tuple(s.layers[k].pue for k in layers),
         "device_per_user": tuple(s.devices[k].per_user for k in devices),
+        "compute_pue": tuple(x.pue for x in s.compute.workloads.values()),
         "grid": tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES),
         "electricity_price": (s.price.electricity,),
         "fixed_cost": (s.price.fixed,),
@@ -156,6 +165,7 @@ def _sections(s: Scenario, names: dict[str, tuple[str, ...]]) -> dict[str, list]
     return {"services": [s.demand.services[k] for k in names["services"]],
             "generations": [s.generations[k] for k in names["generations"]],
             "layers": [s.layers[k] for k in names["layers"]], "devices": [s.devices[k] for k in names["devices"]],
+            "workloads": [s.compute.workloads[k] for k in names["workloads"]],
             "price": [s.price], "equipment": [s.equipment[k] for k in names["equipment"]]}
 
 
@@ -206,4 +216,4 @@ def read_samples(scenarios: Sequence[Scenario]) -> Samples:
 
 __all__ = ["Samples", "read_samples", "item_names", "tabled", "schedule_key",
            "check_batchable", "POLICY_VALUE", "SECTION_FIELDS", "SERVICE_FIELDS", "GENERATION_FIELDS", "LAYER_FIELDS",
-           "DEVICE_FIELDS", "PRICE_FIELDS", "EQUIPMENT_FIELDS"]
+           "DEVICE_FIELDS", "WORKLOAD_FIELDS", "PRICE_FIELDS", "EQUIPMENT_FIELDS"]

@@ -65,6 +65,9 @@ class State:
         self.device_unit_energy = np.zeros((members, devices))  # kWh/yr per device
         self.device_count = np.zeros((members, devices))
         self.device_energy = np.zeros((members, devices))
+        # compute workloads of data centres (model.compute)
+        self.compute_jobs = np.zeros((members, len(p.workloads)))  # jobs/yr
+        self.compute_energy = np.zeros((members, len(p.workloads)))  # kWh/yr, PUE included
         # fleets, by stream of cohorts (model.fleets.Streams; their cohorts are held by the fleets process):
         # units per unit of count; a fleet's are its stream's times its count (the properties below)
         self.fleet_stream = np.zeros(fleets, dtype=int)  # (F,) stream of each fleet
@@ -107,8 +110,9 @@ class State:
 
     @property
     def total_energy(self) -> np.ndarray:
-        """Energy of networks, layers and devices (kWh/yr)."""
-        return self.network_energy + self.device_energy.sum(axis=1)
+        """Energy of networks, layers, devices and compute workloads (kWh/yr)."""
+        total = self.network_energy + self.device_energy.sum(axis=1)
+        return total + self.compute_energy.sum(axis=1) if self.compute_energy.shape[1] else total
 
 
 def logistic(x: np.ndarray) -> np.ndarray:

@@ -4,7 +4,9 @@ A variant is named by a string, and every variant of a sample runs in the same b
 
 * ``actual`` — the scenario as given.
 * ``engineering`` — the same technology path, demand does not react to the cost of a GB (ε = 0):
-  the engineering estimate, against which ``induced`` (actual − engineering) is measured.
+  the engineering estimate, against which ``induced`` (actual − engineering) is measured. Compute jobs
+  do not react to the cost of a job either (:mod:`simulator.model.compute`, which says how every
+  variant treats the accelerator gain of a workload).
 * ``frozen`` — the technology of ``time.start`` carries all demand: no launch or switch-off after
   the start, no efficiency or capacity gain, adoption shares held, cost index 1 (demand at the
   price of the start: no demand response at all). Its rebound counts all price-induced traffic as
@@ -107,6 +109,7 @@ def apply_variants(p: Params, window: float) -> None:
             p.cost_source[members] = first + p.variants.index(base)
         elif variant == "engineering":
             p.elasticity[members] = 0.0
+            p.compute_elasticity[members] = 0.0
         elif variant == "frozen":
             p.tech_frozen[members] = p.cost_frozen[members] = True
             later = (p.launch[members] > p.start), (p.switch_off[members] > p.start)

@@ -141,6 +141,8 @@ def _item_style(results: Results, by: str, name: str, index: int,
                 OTHER_COLOUR, None)
     if name == NOT_ATTRIBUTED:
         return tr(NOT_ATTRIBUTED, lang), "#FFFFFF", "///"
+    if by in ("service", "owner") and name == "compute":  # compute jobs of data centres (results.contributions)
+        return tr("compute jobs", lang), LAYER_COLOURS[-1], None
     if by == "service":
         if name == "devices":
             return tr("devices", lang), DEVICE_COLOURS[0], None

@@ -65,6 +65,11 @@ def _decomposition_panel(ax: Axes, results: Results, quantity: str, start: float
         ax.set_title(name, loc="left", fontsize=10.5)
         return
     shown = [t for t in TERMS if abs(parts["terms"][t]) > 1e-9 * max(1.0, abs(parts["change"]))]
+    if not shown:
+        note(ax, tr("no change over the horizon", lang))
+        ax.set_axis_off()
+        ax.set_title(name, loc="left", fontsize=10.5)
+        return
     values = np.array([parts["terms"][t] for t in shown] or [0.0])
     scale = scale_for(parts["unit"], np.abs(values).max(initial=0.0), abs(parts["change"]), lang=lang)
     scaled = np.asarray(scale(values), dtype=float)

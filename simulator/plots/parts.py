@@ -3,7 +3,8 @@
 * ``parts`` — yearly energy (top) and climate change (bottom) of devices, networks and data centres
   over the horizon, actual run, stacked: each band is a part total of the results (``part`` label,
   :data:`~simulator.results.PARTS`), so the top of the stack is the total. A climate change total
-  with phases not assessed says which it leaves out; one not assessed at all is not drawn.
+  with phases not assessed says which it leaves out; one not assessed at all is not drawn. The scenario's
+  targets for energy and climate change are drawn on their panel (:mod:`.targets`).
 
 Reads :class:`~simulator.results.Results` only, like every figure; conventions as in :mod:`.figures`.
 """
@@ -18,6 +19,7 @@ from ..results import NOT_ASSESSED, PARTS, Results
 from .common import Band, nonzero, note, stack, year_axis
 from .figures import category_name, finish, not_assessed_text
 from .style import FIGSIZE_TWO_PANELS, new_figure, place_legend, with_style
+from .targets import draw_targets
 
 #: Quantities of the figure, top to bottom: ``energy`` or an impact category.
 PART_QUANTITIES = ("energy", "climate_change")
@@ -46,6 +48,7 @@ def _panel(ax: Axes, results: Results, quantity: str, lang: str) -> None:
     drawn = [b for b in bands if nonzero(b[1])]
     if drawn:
         stack(ax, times, drawn, scale)
+        draw_targets(ax, results, quantity, scale, lang)
     else:
         ax.set_yticks([])
         note(ax, tr("zero in this scenario", lang))

@@ -21,7 +21,9 @@ import networkx as nx
 from ..units import describe
 from . import space
 from .innovations import KINDS, innovations
+from .lesson import lesson_problems
 from .schema import MAX_STEPS, Scenario
+from .targets import target_problems
 from .types import MIN_GAIN
 from .yamlio import dotted
 
@@ -356,6 +358,7 @@ def _spaces(s: Scenario) -> Iterator[tuple[Loc, str]]:
         yield from range_problems(s, ("explore", key, "path"), slider.path, {"min": slider.min, "max": slider.max},
                                   already)
     yield from _overlaps(s, "explore", {k: v.path for k, v in s.explore.items()})
+    yield from lesson_problems(s)
 
 
 #: Section of the scenario that names what each kind of innovation is about.
@@ -450,6 +453,7 @@ RULES = (
     Rule(_policies, ("generations.*.launch", "devices.*.equipment", *_POLICY_TARGETS, "policies.*.services")),
     Rule(_observations, ("observations",)),
     Rule(_rebound, _rebound_reads),
+    Rule(lambda s: target_problems(s.targets, s.time.start, s.time.end), ("time.start", "time.end", "targets")),
 )
 
 

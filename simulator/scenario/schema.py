@@ -16,7 +16,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Fiel
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
 from .distributions import Distribution
+from .lesson import Lesson
 from .sliders import Localised, Slider
+from .targets import Target
 from .types import Fraction, Gain, PositiveYears, Quantity, Rate, Table, UnitInfo, Varying, Years, is_number
 
 #: An impact category electricity carries: each has a factor per kWh in ``grid:`` (:class:`GridFactors`).
@@ -260,6 +262,45 @@ class Device(Model):
     """Fractional fall per year of that electricity use (from time.start), negative for a rise (at least -1)."""
 
 
+class Workload(Model):
+    """Compute jobs run in data centres (AI training or inference, batch jobs): how many, and the electricity
+    of one, by the formula of Strubell et al. 2019 (docs/data/datacentres-ai.md):
+    energy of a job = pue × hours × (cpu_power + dram_power + accelerators × accelerator_power) / 1000 (kWh)."""
+
+    jobs: Annotated[float, Quantity("job/yr", ge=0.0)]
+    """Jobs run per year at time.start (jobs/yr, e.g. "1 job/yr")."""
+    growth: Rate = 0.0
+    """Exogenous growth of the jobs run per year (fraction per year), before any rebound."""
+    saturation: Annotated[float, Quantity("job/yr", gt=0.0)] | None = None
+    """Optional ceiling of the jobs run per year (jobs/yr): growth is logistic towards it."""
+    elasticity: Annotated[float, Quantity("", ge=0.0, le=10.0)] = 0.0
+    """Price elasticity of the jobs run (dimensionless): jobs ∝ (cost of a job / cost at time.start)^-elasticity,
+    the cost of a job being its electricity (energy × `price.electricity`); embodied impacts never enter it."""
+    hours: Annotated[float, Quantity("h", gt=0.0)]
+    """Duration of one job (hours, e.g. "84 h")."""
+    accelerators: Annotated[float, Quantity("unit", ge=0.0)] = 0.0
+    """Accelerators (GPUs, TPUs) one job runs on (units)."""
+    accelerator_power: Annotated[float, Quantity("W", ge=0.0)] = 0.0
+    """Average power of one accelerator while the job runs, at time.start (W)."""
+    cpu_power: Annotated[float, Quantity("W", ge=0.0)] = 0.0
+    """Average power of the CPU sockets of one job (W; Strubell's p_c)."""
+    dram_power: Annotated[float, Quantity("W", ge=0.0)] = 0.0
+    """Average power of the DRAM of one job (W; Strubell's p_r)."""
+    efficiency_gain: Gain = 0.0
+    """Fractional fall per year of the accelerator power one job needs (from time.start), negative for a rise
+    (at least -1): faster accelerators run the same job on less energy."""
+    pue: Annotated[float | Table, Varying("", minimum=1.0)] = 1.0
+    """Power usage effectiveness of the data centres running it (dimensionless, >= 1; 1.58: world average
+    2018, Strubell's). May vary in time."""
+
+
+class Compute(Model):
+    """Compute jobs of data centres, by workload; their electricity counts in the part `data_centres`."""
+
+    workloads: dict[str, Workload] = {}
+    """Workloads by name (e.g. ai_training, ai_inference)."""
+
+
 class Equipment(Model):
     """A type of equipment: how long it lasts and what making it costs the planet."""
 
@@ -354,7 +395,7 @@ class Observation(Model):
 
     variable: Literal["traffic", "energy", "network_energy", "energy_intensity", "sites", "users",
                       "equipment_in_service", "price"]
-    """Simulated variable it measures (see the output variables): `energy` is networks and devices,
+    """Simulated variable it measures (see the output variables): `energy` is networks, devices and compute jobs,
     `network_energy` generations and layers only (data-centre layers included, devices not)."""
     services: list[str] | None = None
     """Services whose traffic it measures, summed (for traffic; none: all services), e.g. [video, web_apps]
@@ -446,6 +487,8 @@ class Scenario(Model):
     """Layers crossed by traffic (core/transport, data centres) by name."""
     devices: dict[str, Device] = {}
     """End-user devices by name."""
+    compute: Compute = Compute()
+    """Compute jobs run in data centres (AI training and inference), by workload."""
     equipment: dict[str, Equipment] = {}
     """Equipment types by name."""
     grid: GridFactors = GridFactors()
@@ -454,6 +497,10 @@ class Scenario(Model):
     """Timed interventions, applied in order of time."""
     rebound: Rebound = Rebound()
     """Which innovations the rebound is measured for, and the window of the rolling rebound."""
+    targets: Annotated[dict[str, Target], Field(max_length=50)] = {}
+    """Targets checked in summary.json and drawn on the `parts` figure, by name: {quantity, year, change and
+    base_year, or level, label?, source?}, e.g. {quantity: climate_change, year: 2030, change: -0.45,
+    base_year: 2020}. Ceilings: met when the simulated annual mean over [year − 1, year) is at or below."""
 
     observations: dict[str, Observation] = {}
     """Recorded series to validate the run against, by name; drawn by the `validation` figure."""
@@ -467,6 +514,10 @@ class Scenario(Model):
     explore: Annotated[dict[str, Slider], Field(max_length=20)] = {}
     """Sliders offered by `jevons serve` and `jevons export-html`, by name: {path, min, max,
     step, label: {en, fr}, unit?, help?: {en, fr}}."""
+    lesson: Lesson | None = None
+    """A guided lesson over the `explore` sliders: {title: {en, fr}, steps: [{title, minutes,
+    question, prompt, set: {slider: value}, observe, explanation}]}, shown as a step-by-step panel
+    by the live page and printed by `jevons lesson` as a worksheet and an answer key."""
 
     _source: dict | None = PrivateAttr(default=None)
     #: The document it was validated from (data and key marks), to locate problems found later.

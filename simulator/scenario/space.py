@@ -34,7 +34,8 @@ from .types import Table, UnitInfo
 Path = tuple[str | int, ...]
 
 #: Top-level sections a path may not enter: they are not model parameters.
-NOT_PARAMETERS = ("name", "title", "description", "seed", "time", "observations", "uncertainty", "explore")
+NOT_PARAMETERS = ("name", "title", "description", "seed", "time", "observations", "uncertainty", "explore",
+                  "lesson", "targets")
 
 
 def split(path: str) -> Path:

@@ -47,6 +47,7 @@ from ..scenario.sliders import in_language
 from ..version import __version__
 from .explorer import BadMove, Explorer, SliderSpec, decimals_of
 from .formula import closed_form, formula_numbers
+from .lesson import lesson_setup
 from .words import say, verdict, warning
 
 #: Significant digits of the numbers sent to the page: finer than a chart can show.
@@ -243,7 +244,7 @@ class Charts:
             "lang": lang, "title": title, "description": in_language(scenario.description, lang).strip(),
             "source": self.source, "times": self.times.tolist(), "start": self.start, "sliders": sliders,
             "words": words, "separators": ", " if lang == "fr" else ".,", "charts": self.charts,
-            "formula": self.formula, "fixed": fixed,
+            "formula": self.formula, "fixed": fixed, "lesson": lesson_setup(self.explorer, lang),
             "energy": {"quantity": tr("Energy", lang), "unit": self.energy_scale.unit, "log": self.log_energy,
                        "variants": variants,
                        "regions": {"rebound": REGION_COLOURS["rebound"], "backfire": REGION_COLOURS["backfire"]}},

@@ -1,6 +1,6 @@
-"""The commands `jevons serve` and `jevons export-html`: their arguments and what they do.
+"""The commands `jevons serve`, `jevons export-html` and `jevons lesson`: their arguments and what they do.
 
-:func:`register` adds both to the ``jevons`` parser and returns their handlers, which return
+:func:`register` adds them to the ``jevons`` parser and returns their handlers, which return
 the exit status of :mod:`simulator.cli` (0 done) and leave errors to it (2 for bad input, with
 nothing written). Web
 libraries are imported only when one of these commands runs, so other commands start as fast.
@@ -56,7 +56,14 @@ def register(sub: Any, common: argparse.ArgumentParser, languages: Sequence[str]
     file.add_argument("--lang", choices=languages, default="en", help="language of the page (en, fr)")
     file.add_argument("--params", type=_names, metavar="NAME,...",
                       help="the sliders of the file, at most 3 (default: the first three of explore:)")
-    return {"serve": serve, "export-html": export_html}
+
+    lesson = sub.add_parser("lesson", parents=[common],
+                            help="the scenario's lesson: a student worksheet and a teacher's answer key (HTML, PDF)")
+    lesson.add_argument("scenario", type=Path, help="scenario YAML file with a lesson: section")
+    lesson.add_argument("-o", "--output", type=Path, required=True, metavar="FILE.html", help="HTML file to write")
+    lesson.add_argument("--pdf", action="store_true", help="also print it to a PDF beside it (FILE.pdf; Chromium)")
+    lesson.add_argument("--lang", choices=languages, default="en", help="language of the worksheet (en, fr)")
+    return {"serve": serve, "export-html": export_html, "lesson": lesson_sheets}
 
 
 def _explorer(path: Path) -> Explorer:
@@ -112,4 +119,28 @@ def export_html(args: argparse.Namespace) -> int:
     replace_file(output, text, PAGE_MARKER)
     size = output.stat().st_size
     print(f"{output}: {runs} runs over {', '.join(names)}, {size / 1e6:.1f} MB; opens in a browser with no Python")
+    return 0
+
+
+def lesson_sheets(args: argparse.Namespace) -> int:
+    """`jevons lesson`: check both targets, run every step, print, then write (nothing on bad input)."""
+    from ..errors import UsageError
+    from ..output_folder import replace_file
+    from . import worksheet
+
+    page, pdf = worksheet.targets(args.output, args.pdf)
+    explorer = _explorer(args.scenario)
+    try:
+        text = worksheet.render(explorer, args.scenario.name, args.lang)
+    except UsageError as exc:
+        raise ScenarioError([Problem(str(exc), path="lesson", file=str(args.scenario))]) from None
+    lesson = explorer.scenario.lesson
+    assert lesson is not None  # render refuses a scenario without one
+    data = worksheet.print_pdf(text, worksheet.pdf_title(lesson, args.lang)) if pdf else None
+    replace_file(page, text, worksheet.MARKER)
+    written = [str(page)]
+    if pdf is not None and data is not None:
+        worksheet.write_bytes(pdf, data, worksheet.PDF_MARKER)
+        written.append(str(pdf))
+    print(f"{' and '.join(written)}: worksheet and answer key, {len(lesson.steps)} steps, {lesson.minutes} min")
     return 0

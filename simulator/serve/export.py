@@ -23,6 +23,7 @@ from typing import Any
 
 from .charts import Charts, envelope
 from .explorer import BadMove, Explorer, SliderSpec
+from .lesson import add_runs
 from .page import render
 
 #: Sliders a file can offer: the grid grows as the product of their positions.
@@ -121,6 +122,7 @@ def page_with_grid(explorer: Explorer, names: Sequence[str], lang: str,
                                   "step": round(stride * spec.slider.step, spec.decimals + 6),
                                   "choices": stops, "value": stops[start]})
     config.update(api=None, grid={"params": list(positions), "points": points})
+    add_runs(config, explorer, charts)
     return render(config, inline=True), len(points)
 
 

@@ -6,8 +6,14 @@
  * Grid mode (`jevons export-html`, config.grid set): a move looks up a precomputed run.
  *
  * The address holds the page's state, so that a link or a bookmark gives it back: the moved
- * sliders (`?elasticity=1.5`), a pinned run (`pin.elasticity=0.5`), `view=projector` and
- * `axes=fixed`. Both modes read and write it the same way (a file:// address keeps its query).
+ * sliders (`?elasticity=1.5`), a pinned run (`pin.elasticity=0.5`), `view=projector`,
+ * `axes=fixed` and the open step of a lesson (`lesson=2`). Both modes read and write it the same
+ * way (a file:// address keeps its query).
+ *
+ * A scenario's lesson (config.lesson) is a panel of steps: each shows its question and the
+ * prediction asked, hides the run's answer (verdict and charts) until "show", and sets the sliders
+ * as an address does (setAll: the sliders it names, the others back to the scenario's values).
+ * A file shows each step's own precomputed run, its values being maybe off the file's grid.
  *
  * Every text comes from the config and goes into the page as text (textContent), never as HTML.
  * window.jevons reports what the tests measure: latencies (ms, from the first input event of a
@@ -174,6 +180,14 @@
     }
   }
 
+  // The sliders at ``values`` (snapped, by name), the others at the scenario's values: how an
+  // address and a lesson's step set them.
+  function setAll(values) {
+    for (const slider of config.sliders) setSlider(slider, slider.name in values ? values[slider.name] : slider.value);
+    state.moved = { ...values };
+    return state.moved;
+  }
+
   function move(name, value) {
     state.moved[name] = value;
     state.since = state.since ?? performance.now();
@@ -232,6 +246,7 @@
     if (state.pinned) {
       for (const [name, value] of Object.entries(state.pinned.values)) q.set("pin." + name, String(value));
     }
+    if (lesson.open) q.set("lesson", String(lesson.step + 1));
     const address = location.pathname + "?" + q.toString();
     history.replaceState(null, "", address);
     document.getElementById("link").href = address;
@@ -860,6 +875,92 @@
     for (const item of entries.climate) item.entry.hidden = !any(numbers.climate[item.key]);
   }
 
+  // --- the lesson ---------------------------------------------------------------------------
+
+  const lesson = { open: false, step: 0, panel: document.getElementById("lesson") };
+  const byId = (id) => document.getElementById(id);
+
+  function buildLesson() {
+    if (!config.lesson) return;
+    const w = config.lesson.words;
+    const open = byId("lesson-open");
+    open.hidden = false;
+    open.textContent = w.lesson;
+    open.addEventListener("click", () => (lesson.open ? closeLesson() : goTo(lesson.step)));
+    byId("lesson-heading").textContent = config.lesson.title;
+    byId("lesson-previous").textContent = "\u2190 " + w.previous;
+    byId("lesson-next").textContent = w.next + " \u2192";
+    byId("lesson-close").textContent = w.close;
+    byId("lesson-predict").textContent = "\u270e"; // a pencil: the prompt says what to predict
+    byId("lesson-predict").setAttribute("aria-hidden", "true");
+    byId("lesson-observe-label").textContent = w.observe + (config.lang === "fr" ? "\u00a0:" : ":");
+    byId("lesson-why-label").textContent = w.explanation + (config.lang === "fr" ? "\u00a0:" : ":");
+    byId("lesson-previous").addEventListener("click", () => goTo(lesson.step - 1));
+    byId("lesson-next").addEventListener("click", () => goTo(lesson.step + 1));
+    byId("lesson-close").addEventListener("click", closeLesson);
+    byId("lesson-show").addEventListener("click", () => reveal(byId("lesson-answer").hidden));
+  }
+
+  function reveal(shown) {
+    const w = config.lesson.words;
+    byId("lesson-answer").hidden = !shown;
+    byId("lesson-show").textContent = shown ? w.hide : w.show;
+    byId("lesson-show").setAttribute("aria-expanded", String(shown));
+    document.body.classList.toggle("predicting", lesson.open && !shown);
+  }
+
+  // Show step ``k`` (from 0); ``apply``: set its sliders (not when the address already holds them).
+  function showStep(k) {
+    const steps = config.lesson.steps;
+    const step = steps[k];
+    const w = config.lesson.words;
+    Object.assign(lesson, { open: true, step: k });
+    lesson.panel.hidden = false;
+    document.body.classList.add("lesson-open");
+    byId("lesson-open").setAttribute("aria-pressed", "true");
+    byId("lesson-count").textContent = w.step.replace("{k}", k + 1).replace("{n}", steps.length) + " \u00b7 " + step.title + " \u00b7 " +
+      w.minutes.replace("{minutes}", step.minutes);
+    byId("lesson-question").textContent = step.question;
+    byId("lesson-prompt-text").textContent = step.prompt;
+    byId("lesson-observe").textContent = step.observe;
+    byId("lesson-explanation").textContent = step.explanation;
+    byId("lesson-previous").disabled = k === 0;
+    byId("lesson-next").disabled = k === steps.length - 1;
+    reveal(false);
+    frame = null; // the charts' box changed height
+  }
+
+  function goTo(k) {
+    const steps = config.lesson.steps;
+    k = Math.min(Math.max(k, 0), steps.length - 1);
+    showStep(k);
+    const step = steps[k];
+    const exact = grid && step.numbers; // a file: the step's own run, even off the file's grid
+    const values = {};
+    for (const slider of config.sliders) {
+      if (slider.name in step.set) values[slider.name] = exact ? step.set[slider.name] : snap(slider, step.set[slider.name]);
+    }
+    setAll(values);
+    state.since = state.since ?? performance.now();
+    if (exact) {
+      const since = state.since;
+      state.since = null;
+      draw(step.numbers, since);
+    } else {
+      grid ? lookUp() : send();
+    }
+  }
+
+  function closeLesson() {
+    lesson.open = false;
+    lesson.panel.hidden = true;
+    document.body.classList.remove("lesson-open");
+    byId("lesson-open").setAttribute("aria-pressed", "false");
+    document.body.classList.remove("predicting");
+    frame = null;
+    redraw();
+  }
+
   // --- start --------------------------------------------------------------------------------
 
   async function start() {
@@ -877,18 +978,23 @@
     buildLegends();
     buildMarks();
     buildTitles();
+    buildLesson();
     applyView();
-    const moved = fromAddress("");
+    const moved = setAll(fromAddress(""));
     const pinned = fromAddress("pin.");
-    for (const slider of config.sliders) if (slider.name in moved) setSlider(slider, moved[slider.name]);
-    state.moved = moved;
+    const asked = Number(query.get("lesson"));
+    const step = config.lesson && Number.isInteger(asked) && asked >= 1 && asked <= config.lesson.steps.length
+      ? asked - 1 : null;
+    if (step !== null) showStep(step);
     if (Object.keys(pinned).length) {
       const values = Object.assign(defaults(), pinned);
       const numbers = await runOf(values);
       if (numbers && !numbers.error) state.pinned = { values, numbers };
     }
     showPin();
-    if (grid) {
+    if (step !== null && !Object.keys(moved).length) { // a link to a step: its settings; else the address's own
+      goTo(step);
+    } else if (grid) {
       lookUp();
     } else if (Object.keys(moved).length) {
       send();
