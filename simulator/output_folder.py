@@ -333,11 +333,13 @@ def replace_folder(target: str | Path) -> Iterator[Path]:
             raise
 
 
-def replace_file(target: str | Path, text: str, marker: str) -> Path:
-    """Write ``text`` to ``target`` through a temporary file renamed over it (atomic), only if
-    ``target`` is absent or was written by jevons (``marker`` in its head; ``text`` must hold it)."""
-    if marker not in text[:MARKER_BYTES]:
-        raise UsageError("the text to write must carry its marker near its start")
+def replace_file(target: str | Path, content: str | bytes, marker: str) -> Path:
+    """Write ``content`` (text, written as UTF-8, or bytes such as a PDF) to ``target`` through a temporary
+    file renamed over it (atomic), only if ``target`` is absent or was written by jevons (``marker`` in
+    its first :data:`MARKER_BYTES` bytes; ``content`` must hold it there)."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if marker.encode("utf-8") not in data[:MARKER_BYTES]:
+        raise UsageError("the content to write must carry its marker near its start")
     target = check_file(target, marker)
     _make_parent(target)
     try:
@@ -345,8 +347,8 @@ def replace_file(target: str | Path, text: str, marker: str) -> Path:
     except OSError as exc:
         raise _refuse(target, f"cannot be written ({exc.strerror or exc})") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)

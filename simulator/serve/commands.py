@@ -140,7 +140,7 @@ def lesson_sheets(args: argparse.Namespace) -> int:
     replace_file(page, text, worksheet.MARKER)
     written = [str(page)]
     if pdf is not None and data is not None:
-        worksheet.write_bytes(pdf, data, worksheet.PDF_MARKER)
+        replace_file(pdf, data, worksheet.PDF_MARKER)
         written.append(str(pdf))
     print(f"{' and '.join(written)}: worksheet and answer key, {len(lesson.steps)} steps, {lesson.minutes} min")
     return 0

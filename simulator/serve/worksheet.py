@@ -20,7 +20,6 @@ import base64
 import html
 import io
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -242,26 +241,6 @@ def print_pdf(page_html: str, title: str) -> bytes:
             browser.close()
 
 
-def write_bytes(target: Path, data: bytes, marker: str) -> None:
-    """``data`` to ``target`` through a temporary file renamed over it, as
-    :func:`simulator.output_folder.replace_file` writes text (``target`` checked by the caller)."""
-    if marker.encode() not in data[:4096]:
-        raise UsageError("the data to write must carry its marker near its start")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise OutputError(f"{target}: cannot be written ({exc.strerror or exc})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-
-
 def targets(output: Path, pdf: bool) -> tuple[Path, Path | None]:
     """The HTML file and, with ``pdf``, the PDF beside it (same name, ``.pdf``), both checked."""
     if output.suffix.lower() == ".pdf":
@@ -270,4 +249,4 @@ def targets(output: Path, pdf: bool) -> tuple[Path, Path | None]:
     return page, (check_file(output.with_suffix(".pdf"), PDF_MARKER) if pdf else None)
 
 
-__all__ = ["MARKER", "PDF_MARKER", "print_pdf", "render", "targets", "write_bytes"]
+__all__ = ["MARKER", "PDF_MARKER", "print_pdf", "render", "targets"]
