@@ -1,13 +1,17 @@
 """The ``jevons`` command: run, validate, graph, reference.
 
 Exit status: 0 success, 2 invalid input (every problem printed as
-``FILE:LINE:COL: key.path: message``, nothing written), 1 internal error.
+``FILE:LINE:COL: key.path: message``, nothing written), 1 internal error, 141 (as a shell's
+SIGPIPE) when the reader of the console lines stops reading, e.g. ``jevons run ... | head``: the
+outputs were written before the lines, so they are complete; nothing more is printed.
 ``--debug`` shows the traceback of any error.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -27,6 +31,7 @@ if TYPE_CHECKING:
     from .results import Results
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
 FORMATS = ("png", "svg", "pdf")
 LANGUAGES = ("en", "fr")
 
@@ -371,6 +376,10 @@ def _main(argv: list[str]) -> int:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:  # the reader of the console lines stopped reading (`| head`): nothing to say
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # an internal error: say so, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()

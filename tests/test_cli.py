@@ -238,3 +238,18 @@ def test_between_sets_the_years_of_the_decomposition(tmp_path, capsys):
     assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "bad"), "--between", "2025", "2015"]) == 2
     assert "--between: found 2025 2015, expected two instants of the run" in capsys.readouterr().err
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly_with_its_outputs_written(tmp_path):
+    """`jevons run ... | head`: the console lines go to a pipe nobody reads any more. The outputs were
+    written before the lines: the command exits 141 (as a shell's SIGPIPE) with nothing on stderr."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first line
+    with os.fdopen(write, "wb") as stdout:
+        command = [sys.executable, "-m", "simulator", "run", str(ROOT / "scenarios" / "classroom-jevons.yaml"),
+                   "-o", str(tmp_path / "out"), "--no-plots"]
+        done = subprocess.run(command, stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120,
+                              env={**os.environ, "MPLBACKEND": "Agg"})
+    assert done.returncode == 141, done.stderr
+    assert done.stderr == ""
+    assert {"timeseries.csv", "summary.json", "manifest.json"} <= {p.name for p in (tmp_path / "out").iterdir()}
