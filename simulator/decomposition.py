@@ -6,7 +6,8 @@ The yearly rate of a quantity at an instant is a sum of sub-aggregates, each a p
 * dynamic energy of generation g = users × usage × rebound × traffic_mix × efficiency, i.e.
   U · (D/U) · (T/D) · (T_g/T) · (E_g,dyn/T_g), with U users, D the exogenous demand (GB/yr, policy
   scales included), T the traffic (GB/yr): usage per user as the trend would have it, the
-  price-induced multiplier T/D (the direct rebound), the generation's share of traffic and its
+  price-induced multiplier T/D (traffic induced by a cheaper GB: efficiency, and fixed costs spread over
+  more traffic), the generation's share of traffic and its
   dynamic energy per GB;
 * idle energy of generation g: one factor, ``idle_stacking`` (sites kept on beside newer ones);
 * energy of layer l = U · (D/U) · (T/D) · (E_l/T), the last factor ``layers``;

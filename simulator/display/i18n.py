@@ -161,7 +161,7 @@ FRENCH: dict[str, str] = {
     "{label} ({measure}, {period}: {value})": f"{{label}} ({{measure}}, {{period}}{_NB}: {{value}})",
     "more users": "plus d’utilisateurs",
     "more use per user (trend)": "plus d’usage par utilisateur (tendance)",
-    "price-induced use (direct rebound)": "usage induit par le prix (rebond direct)",
+    "price-induced use (cheaper GB)": "usage induit par la baisse du prix du Go",
     "traffic moving between generations": "trafic passant d’une génération à l’autre",
     "energy per GB of each generation": "énergie par Go de chaque génération",
     "idle load of sites kept on (stacking)": "charge à vide des sites maintenus (empilement)",
@@ -242,6 +242,40 @@ FRENCH: dict[str, str] = {
     "impact": "impact",
     "users": "utilisateurs",
     "traffic": "trafic",
+    # compare by year and attribution (figures of simulator.plots.comparison and .attribution)
+    "Climate change by scenario": "Changement climatique par scénario",
+    "totals from {year}": "cumuls depuis {year}",
+    "every phase": "toutes les phases",
+    "{quantity}: {note}": f"{{quantity}}{NBSP}: {{note}}",
+    "no effect": "aucun effet",
+    "interaction {value}": "interaction {value}",
+    "all measures": "toutes les mesures",
+    "difference to {parent}": "écart à {parent}",
+    "cumulative {start}–{end}": "cumul {start}–{end}",
+    "cumulative from {start} to the end of {year}": "cumul de {start} à fin {year}",
+    "per year in {year}": "par an en {year}",
+    "What each measure of '{scenario}' contributes ({what}, Shapley values)":
+        f"Ce qu’apporte chaque mesure de «{NBSP}{{scenario}}{NBSP}» ({{what}}, valeurs de Shapley)",
+    "cuts": "réduit", "adds": "augmente",
+    "all measures: the difference": f"toutes les mesures{NBSP}: l’écart",
+    "the measure alone": "la mesure seule",
+    "exact Shapley values: each of the {runs} combinations of the {n} measures run":
+        f"valeurs de Shapley exactes{NBSP}: chacune des {{runs}} combinaisons des {{n}} mesures simulée",
+    "Shapley values sampled over {k} random orders of the {n} measures ({runs} runs), bars ± 1 standard error":
+        "valeurs de Shapley estimées sur {k} ordres aléatoires des {n} mesures ({runs} simulations), barres ± 1 "
+        "erreur type",
+    "Note: {method}; each measure's bar is its average effect over every order of introducing the measures, and "
+    "the bars add up to the difference; interaction = difference − sum of the effects alone":
+        f"Note{NBSP}: {{method}}{NBSP}; la barre d’une mesure est son effet moyen sur tous les ordres "
+        f"d’introduction des mesures, et les barres s’additionnent en l’écart{NBSP}; interaction = écart − somme "
+        "des effets seuls",
+    "{equipment} lifetime {years} yr from {year}": "durée de vie {equipment} {years} ans dès {year}",
+    "{generation} switched off in {year}": "{generation} éteinte en {year}",
+    "{services} traffic ×{factor} from {year}": "trafic {services} ×{factor} dès {year}",
+    "traffic ×{factor} from {year}": "trafic ×{factor} dès {year}",
+    "surcharge {rate} on the price of a GB from {year}": "surtaxe {rate} sur le prix du Go dès {year}",
+    "grid {category} ×{factor} from {year}": f"électricité{NBSP}: {{category}} ×{{factor}} dès {{year}}",
+    "no {measure}": "sans {measure}",
 }
 
 #: Obvious words in scenario names (services, layers, devices, equipment), by language.

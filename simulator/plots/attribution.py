@@ -22,12 +22,11 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 
 from ..attribution import ALL, Attribution, Measure
-from ..display.i18n import check_lang, data_name, number, percent
+from ..display.i18n import check_lang, data_name, number, percent, tr
 from ..display.numbers import three_figures
 from ..display.style import SHORT_PHASE_NAMES, comparison_source_text, scale_for
 from ..errors import UsageError
 from ..version import __version__
-from .comparison import say
 from .figures import category_name
 from .output import check_formats, save_figure
 from .style import (
@@ -54,9 +53,9 @@ def _panel(ax: Axes, attribution: Attribution, quantity: str, statistic: str, pe
     t = attribution.table
     rows = t[(t.quantity == quantity) & (t.statistic == statistic) & (t.period == period)]
     measures, total = rows[rows.measure != ALL], rows[rows.measure == ALL].iloc[0]
-    word = category_name(quantity, lang) if quantity not in ("energy", "traffic") else say(quantity.capitalize(), lang)
+    word = category_name(quantity, lang) if quantity not in ("energy", "traffic") else tr(quantity.capitalize(), lang)
     if not np.isfinite(total.shapley):
-        ax.text(0.5, 0.5, say("{quantity}: {note}", lang, quantity=word, note=total.note), transform=ax.transAxes,
+        ax.text(0.5, 0.5, tr("{quantity}: {note}", lang, quantity=word, note=total.note), transform=ax.transAxes,
                 ha="center", va="center", color="#555555")
         ax.set_axis_off()
         return
@@ -82,11 +81,11 @@ def _panel(ax: Axes, attribution: Attribution, quantity: str, statistic: str, pe
     for i, (yi, v, end, pct) in enumerate(zip(y, shown, ends, [*measures.share_pct, 100.0], strict=True)):
         last = i == len(y) - 1
         if not last and not effect[i]:
-            ax.annotate(say("no effect", lang), (0.0, yi), xytext=(6, 0), textcoords="offset points", va="center",
+            ax.annotate(tr("no effect", lang), (0.0, yi), xytext=(6, 0), textcoords="offset points", va="center",
                         ha="left", fontsize=8.5, color="#555555")
             continue
         text = three_figures(float(v), lang) + (
-            "\n" + say("interaction {value}", lang, value=("+" if interaction > 0 else "") +
+            "\n" + tr("interaction {value}", lang, value=("+" if interaction > 0 else "") +
                        three_figures(interaction, lang)) if last else f" ({percent(float(pct) / 100, lang, '.3g')})")
         inside = abs(v) > 0.7 * span  # room inside the bar for its label
         side = (1 if v >= 0 else -1) * (-1 if inside else 1)
@@ -96,17 +95,17 @@ def _panel(ax: Axes, attribution: Attribution, quantity: str, statistic: str, pe
     ax.set_xlim(low - 0.1 * span if low < 0 else -0.05 * span, high + 0.1 * span if high > 0 else 0.1 * span)
     named = {m.path: m for m in attribution.measures}
     labels = [textwrap.fill(measure_label(named[path], lang), 26) for path in measures.measure]
-    labels.append(say("all measures", lang))
+    labels.append(tr("all measures", lang))
     if names:
         ax.set_yticks(y, labels, fontsize=9)
     else:
         ax.tick_params(axis="y", labelleft=False)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(scale.label(say("difference to {parent}", lang, parent=attribution.parent)))
+    ax.set_xlabel(scale.label(tr("difference to {parent}", lang, parent=attribution.parent)))
     if str(total.note).startswith("partial: "):  # the category's totals leave phases out: say which
         phases = str(total.note).removeprefix("partial: ").removesuffix(" not assessed").split(", ")
-        word += "\n(" + say("excl. {phases}", lang, phases=say(" and ", lang).join(
-            say(SHORT_PHASE_NAMES[ph], lang) for ph in phases if ph in SHORT_PHASE_NAMES)) + ")"
+        word += "\n(" + tr("excl. {phases}", lang, phases=tr(" and ", lang).join(
+            tr(SHORT_PHASE_NAMES[ph], lang) for ph in phases if ph in SHORT_PHASE_NAMES)) + ")"
     ax.set_title(word, fontsize=11)
 
 
@@ -118,25 +117,25 @@ def measure_label(measure: Measure, lang: str = "en") -> str:
     q = measure.value
     year = number(q.at, "g", lang)
     if q.type == "switch_off":
-        text = say("{generation} switched off in {year}", lang, generation=data_name(q.generation, lang), year=year)
+        text = tr("{generation} switched off in {year}", lang, generation=data_name(q.generation, lang), year=year)
     elif q.type == "lifetime":
-        text = say("{equipment} lifetime {years} yr from {year}", lang, equipment=data_name(q.equipment, lang),
+        text = tr("{equipment} lifetime {years} yr from {year}", lang, equipment=data_name(q.equipment, lang),
                    years=number(q.lifetime, "g", lang), year=year)
     elif q.type == "traffic_scale" and q.services:
-        text = say("{services} traffic ×{factor} from {year}", lang,
+        text = tr("{services} traffic ×{factor} from {year}", lang,
                    services=", ".join(data_name(n, lang) for n in q.services), factor=number(q.factor, "g", lang),
                    year=year)
     elif q.type == "traffic_scale":
-        text = say("traffic ×{factor} from {year}", lang, factor=number(q.factor, "g", lang), year=year)
+        text = tr("traffic ×{factor} from {year}", lang, factor=number(q.factor, "g", lang), year=year)
     elif q.type == "surcharge":
-        text = say("surcharge {rate} on the price of a GB from {year}", lang,
+        text = tr("surcharge {rate} on the price of a GB from {year}", lang,
                    rate=("+" if q.rate >= 0 else "") + percent(q.rate, lang, "g"), year=year)
     elif q.type == "grid":
-        text = say("grid {category} ×{factor} from {year}", lang, category=category_name(q.category, lang).lower(),
+        text = tr("grid {category} ×{factor} from {year}", lang, category=category_name(q.category, lang).lower(),
                    factor=number(q.factor, "g", lang), year=year)
     else:
         text = measure.name
-    return text if measure.kind == "policy added" else say("no {measure}", lang, measure=text)
+    return text if measure.kind == "policy added" else tr("no {measure}", lang, measure=text)
 
 
 @with_style
@@ -169,29 +168,29 @@ def plot_attribution(attribution: Attribution, ax: Axes | None = None, lang: str
     for i, (panel, quantity) in enumerate(zip(axes, quantities, strict=True)):
         _panel(panel, attribution, quantity, statistic, period, lang, i == 0)
     first, end = (float(x) for x in period.split("-"))
-    what = {"cumulative": say("cumulative {start}–{end}", lang, start=f"{first:g}", end=f"{end:g}"),
-            "cumulative_since": say("cumulative from {start} to the end of {year}", lang, start=f"{first:g}",
+    what = {"cumulative": tr("cumulative {start}–{end}", lang, start=f"{first:g}", end=f"{end:g}"),
+            "cumulative_since": tr("cumulative from {start} to the end of {year}", lang, start=f"{first:g}",
                                    year=year),
-            "calendar_year_mean": say("per year in {year}", lang, year=year)}[statistic]
-    fig.suptitle(say("What each measure of '{scenario}' contributes ({what}, Shapley values)", lang,
+            "calendar_year_mean": tr("per year in {year}", lang, year=year)}[statistic]
+    fig.suptitle(tr("What each measure of '{scenario}' contributes ({what}, Shapley values)", lang,
                     scenario=attribution.scenario, what=what), fontweight="bold")
     t = attribution.table
     drawn = t[(t.statistic == statistic) & (t.period == period) & t.quantity.isin(quantities) & (t.measure != ALL)]
     big = NOISE * float(drawn.shapley.abs().max()) if len(drawn) else 0.0
-    handles = [*([Patch(color=CUT, label=say("cuts", lang))] if (drawn.shapley < -big).any() else []),
-               *([Patch(color=ADD, label=say("adds", lang))] if (drawn.shapley > big).any() else []),
-               Patch(color=TOTAL, label=say("all measures: the difference", lang)),
+    handles = [*([Patch(color=CUT, label=tr("cuts", lang))] if (drawn.shapley < -big).any() else []),
+               *([Patch(color=ADD, label=tr("adds", lang))] if (drawn.shapley > big).any() else []),
+               Patch(color=TOTAL, label=tr("all measures: the difference", lang)),
                Line2D([], [], linestyle="none", marker="D", markerfacecolor="white", markeredgecolor="#222222",
-                      label=say("the measure alone", lang))]
+                      label=tr("the measure alone", lang))]
     place_legend(axes[0], True, handles, [str(h.get_label()) for h in handles], ncol=4)
     localise_figure(fig, lang)
     fit_titles(fig)
-    method = (say("exact Shapley values: each of the {runs} combinations of the {n} measures run", lang,
+    method = (tr("exact Shapley values: each of the {runs} combinations of the {n} measures run", lang,
                  n=len(attribution.measures), runs=attribution.runs) if attribution.method == "exact" else
-              say("Shapley values sampled over {k} random orders of the {n} measures ({runs} runs), bars ± 1 "
+              tr("Shapley values sampled over {k} random orders of the {n} measures ({runs} runs), bars ± 1 "
                  "standard error", lang, k=attribution.permutations, n=len(attribution.measures),
                  runs=attribution.runs))
-    add_note_text(fig, say("Note: {method}; each measure's bar is its average effect over every order of "
+    add_note_text(fig, tr("Note: {method}; each measure's bar is its average effect over every order of "
                           "introducing the measures, and the bars add up to the difference; interaction = "
                           "difference − sum of the effects alone", lang, method=method))
     add_source_text(fig, comparison_source_text([attribution.parent, attribution.scenario], __version__,

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from .. import rebound as measures
 from ..compare import Comparison, year_span, year_values
-from ..display.i18n import NBSP, data_name, note_text, tr
+from ..display.i18n import data_name, note_text, tr
 from ..display.numbers import percent_text, signed_percent, three_figures
 from ..display.style import (
     MEASURE_NAMES,
@@ -53,48 +53,6 @@ from .style import (
 
 #: French of the texts of the figures by year and of attributions (:mod:`.attribution`), read by :func:`say`
 #: beside display.i18n's table.
-FRENCH_MORE = {
-    "Climate change by scenario": "Changement climatique par scénario",
-    "totals from {year}": "cumuls depuis {year}",
-    "every phase": "toutes les phases",
-    "{quantity}: {note}": f"{{quantity}}{NBSP}: {{note}}",
-    "no effect": "aucun effet",
-    "interaction {value}": "interaction {value}",
-    "all measures": "toutes les mesures",
-    "difference to {parent}": "écart à {parent}",
-    "cumulative {start}–{end}": "cumul {start}–{end}",
-    "cumulative from {start} to the end of {year}": "cumul de {start} à fin {year}",
-    "per year in {year}": "par an en {year}",
-    "What each measure of '{scenario}' contributes ({what}, Shapley values)":
-        f"Ce qu’apporte chaque mesure de «{NBSP}{{scenario}}{NBSP}» ({{what}}, valeurs de Shapley)",
-    "cuts": "réduit", "adds": "augmente",
-    "all measures: the difference": f"toutes les mesures{NBSP}: l’écart",
-    "the measure alone": "la mesure seule",
-    "exact Shapley values: each of the {runs} combinations of the {n} measures run":
-        f"valeurs de Shapley exactes{NBSP}: chacune des {{runs}} combinaisons des {{n}} mesures simulée",
-    "Shapley values sampled over {k} random orders of the {n} measures ({runs} runs), bars ± 1 standard error":
-        "valeurs de Shapley estimées sur {k} ordres aléatoires des {n} mesures ({runs} simulations), barres ± 1 "
-        "erreur type",
-    "Note: {method}; each measure's bar is its average effect over every order of introducing the measures, and "
-    "the bars add up to the difference; interaction = difference − sum of the effects alone":
-        f"Note{NBSP}: {{method}}{NBSP}; la barre d’une mesure est son effet moyen sur tous les ordres "
-        f"d’introduction des mesures, et les barres s’additionnent en l’écart{NBSP}; interaction = écart − somme "
-        "des effets seuls",
-    "{equipment} lifetime {years} yr from {year}": "durée de vie {equipment} {years} ans dès {year}",
-    "{generation} switched off in {year}": "{generation} éteinte en {year}",
-    "{services} traffic ×{factor} from {year}": "trafic {services} ×{factor} dès {year}",
-    "traffic ×{factor} from {year}": "trafic ×{factor} dès {year}",
-    "surcharge {rate} on the price of a GB from {year}": "surtaxe {rate} sur le prix du Go dès {year}",
-    "grid {category} ×{factor} from {year}": f"électricité{NBSP}: {{category}} ×{{factor}} dès {{year}}",
-    "no {measure}": "sans {measure}",
-}
-
-
-def say(key: str, lang: str = "en", /, **fields: object) -> str:
-    """:func:`~simulator.display.i18n.tr` that also knows :data:`FRENCH_MORE`."""
-    if lang == "fr" and key in FRENCH_MORE:
-        return FRENCH_MORE[key].format(**fields) if fields else FRENCH_MORE[key]
-    return tr(key, lang, **fields)
 
 
 def _finish(ax: Axes, owned: bool, comparison: Comparison, lang: str) -> None:
@@ -161,7 +119,7 @@ def _mark_years(ax: Axes, comparison: Comparison, values: list[np.ndarray], scal
                     color=scenario_style(i)["color"], markeredgecolor="white", zorder=5)
     if comparison.since is not None and comparison.since > comparison.start:
         ax.axvline(comparison.since, color="#555555", linestyle="--", linewidth=1.0, zorder=1)
-        ax.text(comparison.since, 0.02, " " + say("totals from {year}", lang, year=f"{comparison.since:g}"),
+        ax.text(comparison.since, 0.02, " " + tr("totals from {year}", lang, year=f"{comparison.since:g}"),
                 transform=ax.get_xaxis_transform(), ha="left", va="bottom", fontsize=9, color="#333333")
     ax.set_ylim(top=top)
 
@@ -188,8 +146,8 @@ def plot_compare_climate_over_time(comparison: Comparison, ax: Axes | None = Non
     legend = ax.get_legend_handles_labels()
     for line, text, scope in zip(*legend, scopes, strict=False):
         if scope != scopes[0]:
-            line.set_label(f"{text} ({scope or say('every phase', lang)})")
-    ax.set_title(say("Climate change by scenario", lang) + (f" ({scopes[0]})" if scopes[0] else ""))
+            line.set_label(f"{text} ({scope or tr('every phase', lang)})")
+    ax.set_title(tr("Climate change by scenario", lang) + (f" ({scopes[0]})" if scopes[0] else ""))
     place_legend(ax, owned, ncol=2)
     _finish(ax, owned, comparison, lang)
     return ax

@@ -34,7 +34,7 @@ DECOMPOSED = ("energy", "climate_change")
 #: Each LMDI term: its label and colour (demand side warm, technology cool, impacts grey).
 TERM_STYLE = {
     "users": ("more users", "#CC6677"), "usage": ("more use per user (trend)", "#AA4499"),
-    "rebound": ("price-induced use (direct rebound)", "#EE7733"),
+    "rebound": ("price-induced use (cheaper GB)", "#EE7733"),
     "traffic_mix": ("traffic moving between generations", "#88CCEE"),
     "efficiency": ("energy per GB of each generation", "#117733"),
     "idle_stacking": ("idle load of sites kept on (stacking)", "#999933"),
