@@ -57,7 +57,7 @@ def synthetic(scenario: simulator.Scenario, noise: float, seed: int = 0) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", nargs="?", type=Path, default=ROOT / "scenarios" / "baseline.yaml")
+    parser.add_argument("scenario", nargs="?", type=Path, default=ROOT / "scenarios" / "world-mobile.yaml")
     parser.add_argument("--params", nargs="+", default=None, help="paths to fit (default: 3, 4 and 5 of a list)")
     parser.add_argument("--scale", type=float, default=1.25, help="factor the start values are moved by")
     parser.add_argument("--noise", type=float, default=0.05, help="sd of the log errors of the observations")

@@ -90,7 +90,8 @@ def throughput(label: str, members: int, fn: Callable[[], object], repeat: int) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", type=Path,
-                        default=[ROOT / "scenarios" / "baseline.yaml", ROOT / "scenarios" / "classroom-jevons.yaml"])
+                        default=[ROOT / "scenarios" / "world-mobile.yaml",
+                                 ROOT / "scenarios" / "classroom-jevons.yaml"])
     parser.add_argument("--repeat", type=int, default=10, help="repeats of the single run (fewer for big batches)")
     parser.add_argument("--members", type=int, nargs="+", default=[1, 100, 10_000], help="batch sizes")
     args = parser.parse_args()

@@ -3,7 +3,7 @@ series, compute the measure of every sample).
 
     python benchmarks/bench_ensemble.py [--members N ...] [--workers W ...] [--measure M]
 
-For baseline.yaml and classroom-jevons.yaml (their ``uncertainty:`` sections),
+For world-mobile.yaml and classroom-jevons.yaml (their ``uncertainty:`` sections),
 times a Monte Carlo's work on its draws and reports samples per second; each
 sample is run with the counterfactuals of the measure (the default measure: the
 actual, engineering and frozen runs; ``window`` adds two, ``marginal`` one), so
@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenarios", nargs="*", type=Path,
-                        default=[ROOT / "scenarios" / "baseline.yaml", ROOT / "scenarios" / "classroom-jevons.yaml"])
+                        default=[ROOT / "scenarios" / "world-mobile.yaml",
+                                 ROOT / "scenarios" / "classroom-jevons.yaml"])
     parser.add_argument("--members", type=int, nargs="+", default=[100, 2000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, os.cpu_count() or 1])
     parser.add_argument("--chunk", type=int, default=None, help="members per chunk (default: the runner's)")

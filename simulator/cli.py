@@ -24,6 +24,7 @@ from .calibrate import commands as calibrate_commands
 from .ensemble import commands as ensemble_commands
 from .errors import Interrupted, NumericalError, OutputError, ScenarioError, SimulatorError
 from .output_folder import claim
+from .reporting import commands as report_commands
 from .serve import commands as serve_commands
 from .version import __version__
 
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(ensemble=ensemble_commands.register(sub, common, _formats, _dpi, LANGUAGES))
     parser.set_defaults(serve=serve_commands.register(sub, common, LANGUAGES))
     parser.set_defaults(calibrate=calibrate_commands.register(sub, common, _dpi))
+    parser.set_defaults(report=report_commands.register(sub, common, LANGUAGES))
     return parser
 
 
@@ -251,6 +253,11 @@ def _compare(args: argparse.Namespace, argv: Sequence[str]) -> int:
         if group:
             problems.extend(Problem(message, option) for option, message in year_problems(
                 years, since, [(s.time.start, s.time.end, s.time.step) for s in group]))
+    if len(scenarios) > 1 and max(s.time.start for s in scenarios) >= min(s.time.end for s in scenarios):
+        horizons = ", ".join(f"{p}: {s.time.start:g}-{s.time.end:g}" for p, s in zip(args.scenarios, scenarios,
+                                                                                     strict=True))
+        problems.append(Problem(f"found horizons with no year in common ({horizons}), expected scenarios whose "
+                                "time.start to time.end overlap: a comparison reads their common years", "time"))
     if problems:
         raise ScenarioError(list(dict.fromkeys(problems)))
     default = ("compare-" + "-vs-".join(s.name for s in scenarios)) if scenarios else f"attribute-{pair[1].name}"
@@ -352,7 +359,8 @@ def _main(argv: list[str]) -> int:
         "validate": partial(_validate, args), "graph": partial(_graph, args), "reference": partial(_reference, args),
         **{name: partial(f, args, argv) for name, f in args.ensemble.items()},
         **{name: partial(f, args) for name, f in args.serve.items()},
-        **{name: partial(f, args, argv) for name, f in args.calibrate.items()}}
+        **{name: partial(f, args, argv) for name, f in args.calibrate.items()},
+        **{name: partial(f, args, argv) for name, f in args.report.items()}}
     try:
         return commands[args.command]()
     except ScenarioError as exc:

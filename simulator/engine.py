@@ -45,7 +45,8 @@ class Recorder:
 
     FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
               "gen_idle_energy", "layer_energy", "device_energy", "price", "in_service", "installed",
-              "retired", "compute_jobs", "compute_energy", *PHASES)  # the impacts of each phase, under its name
+              "retired", "compute_jobs", "compute_energy", "network_traffic", "imported", "usage_ratio",
+              *PHASES)  # the impacts of each phase, under its name
 
     def __init__(self, p: Params, fields: Collection[str] | None = None):
         unknown = set(fields or ()) - set(self.FIELDS)
@@ -174,6 +175,10 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
     put("price", "EUR/GB", rec["price"])
     for i, name in enumerate(p.services):
         put("traffic", "GB/yr", rec["traffic"][..., i], service=name)
+        put("usage_ratio", "1", rec["usage_ratio"][..., i], service=name)
+    if len(p.networks) > 1:
+        for i, name in enumerate(p.networks):
+            put("traffic", "GB/yr", rec["network_traffic"][..., i], network=name)
     network = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1)
     put("energy", "kWh/yr", total_energy(rec))
     put("network_energy", "kWh/yr", network)
@@ -191,8 +196,16 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
     for i, name in enumerate(p.devices):
         put("energy", "kWh/yr", rec["device_energy"][..., i], device=name)
     if p.workloads:
-        put("compute_jobs", "job/yr", rec["compute_jobs"].sum(axis=-1))
+        jobs = ~p.workload_stores
+        if jobs.any():
+            put("compute_jobs", "job/yr", rec["compute_jobs"][..., jobs].sum(axis=-1))
         put("compute_energy", "kWh/yr", rec["compute_energy"].sum(axis=-1))
+        for i, name in enumerate(p.workloads):
+            if p.workload_stores[i]:
+                put("data_stored", "TB", rec["compute_jobs"][..., i], workload=name)
+            else:
+                put("compute_jobs", "job/yr", rec["compute_jobs"][..., i], workload=name)
+            put("energy", "kWh/yr", rec["compute_energy"][..., i], workload=name)
     by_part = part_energy(p, rec)
     for part, values in by_part.items():
         put("energy", "kWh/yr", values, part=part)
@@ -209,7 +222,10 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
                           END_OF_LIFE: gone[..., :, None] * p.end_of_life[:, None]}  # (M,T,E,C)
     for c, (cat, (unit, _)) in enumerate(CATEGORIES.items()):
         rate = f"{unit}/yr"
-        put("impact", rate, total_impact(rec, cat), category=cat)
+        total = total_impact(rec, cat)
+        put("impact", rate, total, category=cat)
+        put("impact", rate, rec["imported"][..., c], category=cat, scope="imported")
+        put("impact", rate, total - rec["imported"][..., c], category=cat, scope="territorial")
         for phase in PHASES:
             put("impact", rate, rec[phase][..., c], category=cat, phase=phase)
         for phase, by_eq in phase_by_equipment.items():
@@ -219,36 +235,47 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
     return data, units
 
 
-def owner_parts(p: Params) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The part of the digital sector (:data:`~simulator.results.PARTS`) of every generation, layer and
-    device: generations are networks, devices devices, a layer the part it names (``Layer.part``)."""
-    return ("networks",) * len(p.generations), p.layer_parts, ("devices",) * len(p.devices)
+def owner_parts(p: Params) -> tuple[tuple[str, ...], ...]:
+    """The part of the digital sector (:data:`~simulator.results.PARTS`) of every generation, layer, device
+    and compute workload: generations are networks, devices devices, a layer the part it names
+    (``Layer.part``), workloads data centres."""
+    return (("networks",) * len(p.generations), p.layer_parts, ("devices",) * len(p.devices),
+            ("data_centres",) * len(p.workloads))
 
 
 def part_energy(p: Params, rec: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Electricity of each part (kWh/yr), (M, T+1): devices; networks (generations and their layers);
     data centres (their layers and the compute workloads). Every part, zero where the scenario has none of it."""
     out = {part: np.zeros(rec["device_energy"].shape[:-1]) for part in PARTS}
-    for parts, energy in zip(owner_parts(p), (rec["gen_energy"], rec["layer_energy"], rec["device_energy"]),
-                             strict=True):
+    for parts, energy in zip(owner_parts(p), (rec["gen_energy"], rec["layer_energy"], rec["device_energy"],
+                                              rec["compute_energy"]), strict=True):
         for o, part in enumerate(parts):
             out[part] = out[part] + energy[..., o]
-    if p.workloads:
-        out["data_centres"] = out["data_centres"] + rec["compute_energy"].sum(axis=-1)
     return out
 
 
 def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., None], c: int, cat: str,
                    rate: str, energy_by_part: Mapping[str, np.ndarray]) -> None:
-    """Impacts by generation, layer and device: their fleets' making and discarding, their electricity;
+    """Impacts by generation, layer, device and compute workload: their fleets' making and discarding, their
+    electricity;
     and by part (``energy_by_part``: :func:`part_energy`): the making and discarding of its owners' fleets,
     its electricity, and their total over the phases, as for the category."""
+    abroad = regional_use(p, rec, c)  # (R, M, T+1) per kWh
     with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(rec[USE][..., c] > 0, rec[USE][..., c] / total_energy(rec), 0.0)
+        if abroad is None:
+            factor = np.where(rec[USE][..., c] > 0, rec[USE][..., c] / total_energy(rec), 0.0)
+        else:  # the home grid's (policies included): what is not used abroad, over the energy used at home
+            away = sum(layer_or_workload_energy(p, rec, r) for r in range(len(p.regions)))
+            home_use = rec[USE][..., c] - sum(layer_or_workload_energy(p, rec, r) * abroad[r]
+                                              for r in range(len(p.regions)))
+            home = total_energy(rec) - away
+            factor = np.where(home > 0, home_use / np.where(home > 0, home, 1.0), 0.0)
     owners = (("generation", p.generations, rec["gen_energy"]), ("layer", p.layers, rec["layer_energy"]),
-              ("device", p.devices, rec["device_energy"]))
+              ("device", p.devices, rec["device_energy"]), ("workload", p.workloads, rec["compute_energy"]))
+    located = {"layer": p.layer_region, "workload": p.workload_region}
     index = {part: k for k, part in enumerate(PARTS)}
     made_by, gone_by = np.zeros((2, len(PARTS), *rec[USE].shape[:-1]))  # (P, M, T+1) each
+    used_by = np.zeros((len(PARTS), *rec[USE].shape[:-1]))
     for kind_index, ((kind, names, energy), parts) in enumerate(zip(owners, owner_parts(p), strict=True)):
         for o, name in enumerate(names):
             fleets = (p.fleet_kind == kind_index) & (p.fleet_owner == o)
@@ -256,16 +283,32 @@ def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., Non
             made = (rec["installed"][..., fleets] * p.embodied[:, None, eq, c]).sum(axis=-1) / p.dt
             gone = (rec["retired"][..., fleets] * p.end_of_life[:, None, eq, c]).sum(axis=-1) / p.dt
             labels = {kind: name}
+            where = located[kind][o] if kind in located else -1
+            used = energy[..., o] * (factor if abroad is None or where < 0 else abroad[where])
             put("impact", rate, made, category=cat, phase=MANUFACTURING, **labels)
-            put("impact", rate, energy[..., o] * factor, category=cat, phase=USE, **labels)
+            put("impact", rate, used, category=cat, phase=USE, **labels)
+            used_by[index[parts[o]]] += used
             put("impact", rate, gone, category=cat, phase=END_OF_LIFE, **labels)
             made_by[index[parts[o]]] += made
             gone_by[index[parts[o]]] += gone
     for k, part in enumerate(PARTS):
-        used = energy_by_part[part] * factor
+        used = energy_by_part[part] * factor if abroad is None else used_by[k]
         put("impact", rate, made_by[k] + used + gone_by[k], category=cat, part=part)
         for phase, values in ((MANUFACTURING, made_by[k]), (USE, used), (END_OF_LIFE, gone_by[k])):
             put("impact", rate, values, category=cat, phase=phase, part=part)
+
+
+def regional_use(p: Params, rec: Mapping[str, np.ndarray], c: int) -> np.ndarray | None:
+    """Impact of category ``c`` per kWh in each region abroad (R, M|1, T+1), or None without regions."""
+    if not p.regions:
+        return None
+    return np.moveaxis(p.region_grid[..., c], -1, 0)
+
+
+def layer_or_workload_energy(p: Params, rec: Mapping[str, np.ndarray], r: int) -> np.ndarray:
+    """Electricity of the layers and compute workloads in region ``r`` abroad (M, T+1) in kWh/yr."""
+    return (rec["layer_energy"][..., p.layer_region == r].sum(axis=-1)
+            + rec["compute_energy"][..., p.workload_region == r].sum(axis=-1))
 
 
 def _fleet_to_equipment(p: Params) -> np.ndarray:

@@ -137,7 +137,7 @@ def write_outputs(
                                        float_format=CSV_FLOAT)
         if units == "report":
             for name, table in tables.items():
-                in_report_units(table, VALUE_COLUMNS[name]).to_csv(
+                in_report_units(table, VALUE_COLUMNS[name], results.scenario).to_csv(
                     tmp / f"{name}_report.csv", index=False, lineterminator="\n", float_format=CSV_FLOAT)
         write_json(tmp / "manifest.json", manifest(results, command, FILES | REPORT_FILES if units == "report"
                                                    else None))

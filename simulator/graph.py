@@ -1,19 +1,26 @@
-"""The dependency graph: from demand to equipment manufacturing and impact categories.
+"""The dependency graph: from demand to networks, devices, data centres, equipment and impacts.
 
 Built only from a validated scenario. Nodes have a ``kind`` (driver, service,
-flow, generation, layer, device, equipment, energy, impact); edges carry a
-``coefficient`` and its ``unit``; it is what ``jevons graph`` draws and
-``jevons validate`` checks. Compiling a run reads only its structure, the
-:class:`Layout` (which equipment each generation, layer and device holds, in
-which order impacts propagate through components), built once per structure
-and kept in the one cache of the compile path (:data:`LAYOUTS_KEPT`); the
-numbers (counts, impacts of making and discarding one unit) are read from each
-sample.
+flow — one per access network —, generation, layer, device, workload, equipment,
+energy, impact); edges carry a ``coefficient`` and its ``unit``: usage per user,
+a service's share on each network, the traffic share of a layer, devices per
+user and the share of their use that follows a service, equipment per site, per
+PB/yr or kW, per device, per accelerator or TB, components per unit, impacts per
+unit made (and ``end_of_life``, per unit retired). It is what ``jevons graph``
+draws and ``jevons validate`` checks, and the one source of these coefficients:
+compiling a run reads fleet counts, components and impacts per unit from each
+sample's graph (:func:`fleet_counts`, :func:`with_components`,
+:func:`own_impacts`) and the contribution analysis reads who uses what from it
+(``Results.contributions``). The :class:`Layout` (which equipment each owner
+holds, in which order impacts propagate through components) is built once per
+structure and kept in the one cache of the compile path (:data:`LAYOUTS_KEPT`).
+Numbers of a node itself (energy per GB, lifetimes...) are read from the
+scenario by :mod:`simulator.model.samples`, once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,7 +28,7 @@ import networkx as nx
 import numpy as np
 
 from .errors import GraphCycleError, GraphError, Problem
-from .scenario.schema import CATEGORIES, Generation, Layer, Scenario
+from .scenario.schema import CATEGORIES, Equipment, Generation, Layer, Scenario
 
 USERS, TRAFFIC, ELECTRICITY = "users", "traffic", "electricity"
 
@@ -41,20 +48,32 @@ def build_graph(scenario: Scenario) -> nx.DiGraph:
         g.add_node(node("impact", c), kind="impact", label=label, unit=unit)
     for e in scenario.equipment:
         g.add_node(node("equipment", e), kind="equipment", label=e)
+    networks = scenario.networks
+    flows = {n: node("network", n) if networks else TRAFFIC for n in scenario.network_names}
+    if networks:  # one flow of traffic per access network
+        g.remove_node(TRAFFIC)
+        for n, flow in flows.items():
+            g.add_node(flow, kind="flow", label=f"traffic: {n}")
     for s, service in scenario.demand.services.items():
         g.add_node(node("service", s), kind="service", label=s)
         g.add_edge(USERS, node("service", s), coefficient=service.usage, unit="GB/yr per user")
-        g.add_edge(node("service", s), TRAFFIC, coefficient=1.0, unit="GB/GB")
+        for n, share in (service.networks or {scenario.network_names[0]: 1.0}).items():
+            g.add_edge(node("service", s), flows[n], coefficient=share, unit="share of the service's GB")
     owners: list[tuple[str, Mapping[str, Generation | Layer], str]] = [
         ("generation", scenario.generations, "units per site"),
         ("layer", scenario.layers, "units per PB/yr"),
     ]
-    for kind, items, unit in owners:
+    for kind, items, per in owners:
         for name, owner in items.items():
+            unit = "units per kW of IT power" if getattr(owner, "equipment_per", "") == "kW" else per
             n = node(kind, name)
-            share = getattr(owner, "traffic_share", None)
+            crossing = getattr(owner, "traffic_share", None)
             g.add_node(n, kind=kind, label=name)
-            g.add_edge(TRAFFIC, n, coefficient=share, unit="share of traffic")
+            if kind == "generation":
+                g.add_edge(flows[scenario.network_of(name)], n, coefficient=None, unit="share of traffic")
+            else:
+                crossed = getattr(owner, "networks", None) or scenario.network_names
+                g.add_edges_from((flows[f], n, {"coefficient": crossing, "unit": "share of traffic"}) for f in crossed)
             g.add_edge(n, ELECTRICITY, coefficient=None, unit="kWh/yr")
             for e, count in owner.equipment.items():
                 g.add_edge(n, node("equipment", e), coefficient=count, unit=unit)
@@ -62,15 +81,26 @@ def build_graph(scenario: Scenario) -> nx.DiGraph:
         n = node("device", name)
         g.add_node(n, kind="device", label=name)
         g.add_edge(USERS, n, coefficient=device.per_user, unit="units per user")
+        for used, weight in device.services.items():
+            g.add_edge(node("service", used), n, coefficient=weight, unit="share of use following the service")
         g.add_edge(n, node("equipment", device.equipment), coefficient=1.0, unit="units per device")
         g.add_edge(n, ELECTRICITY, coefficient=device.annual_energy, unit="kWh/yr per device")
+    for name, workload in scenario.compute.every.items():
+        n = node("workload", name)
+        g.add_node(n, kind="workload", label=name)
+        stored = name in scenario.compute.storage
+        g.add_edge(USERS, n, coefficient=workload.jobs, unit="TB stored" if stored else "jobs/yr")
+        g.add_edge(n, ELECTRICITY, coefficient=None, unit="kWh/yr")
+        for e, count in workload.equipment.items():
+            g.add_edge(n, node("equipment", e), coefficient=count, unit="units per accelerator in service")
     for e, item in scenario.equipment.items():
         for part, count in item.components.items():
             g.add_edge(node("equipment", e), node("equipment", part), coefficient=count,
                        unit="units per unit")
-        for c, (unit, _) in CATEGORIES.items():
-            g.add_edge(node("equipment", e), node("impact", c),
-                       coefficient=getattr(item.embodied, c), unit=f"{unit} per unit made")
+        made, retired = _own_impacts(item)
+        for k, (category, (unit, _)) in enumerate(CATEGORIES.items()):
+            g.add_edge(node("equipment", e), node("impact", category), coefficient=made[k],
+                       unit=f"{unit} per unit made", end_of_life=retired[k])
     for c in CATEGORIES:
         if c != "e_waste":
             g.add_edge(ELECTRICITY, node("impact", c), coefficient=None, unit=f"{CATEGORIES[c][0]}/kWh")
@@ -105,6 +135,7 @@ def structure(scenario: Scenario) -> dict[str, Hashable]:
         "equipment of the generations": tuple((n, tuple(g.equipment)) for n, g in s.generations.items()),
         "layers and their equipment": tuple((n, tuple(x.equipment)) for n, x in s.layers.items()),
         "devices and their equipment": tuple((n, d.equipment) for n, d in s.devices.items()),
+        "compute workloads and their equipment": tuple((n, tuple(w.equipment)) for n, w in s.compute.every.items()),
         "equipment and its components": tuple((n, tuple(e.components)) for n, e in s.equipment.items()),
     }
 
@@ -118,7 +149,8 @@ class Layout:
     bottom_up: tuple[tuple[str, tuple[str, ...]], ...]
     """Every equipment type with its components, each after its components."""
     fleets: tuple[tuple[str, str, str], ...]
-    """(owner kind, owner, equipment) of every fleet: generations, layers, then devices, in scenario order."""
+    """(owner kind, owner, equipment) of every fleet: generations, layers, devices, then compute workloads, in
+    scenario order."""
 
 
 #: Layouts :func:`layout` keeps, the least recently used forgotten first. Building one costs ~0.1-1 ms
@@ -135,8 +167,9 @@ def layout(scenario: Scenario) -> Layout:
 
 @lru_cache(maxsize=LAYOUTS_KEPT)
 def _layout(parts: tuple) -> Layout:
-    _, generations, layers, devices, equipment = parts
-    owners = [("generation", generations), ("layer", layers), ("device", tuple((n, (e,)) for n, e in devices))]
+    _, generations, layers, devices, workloads, equipment = parts
+    owners = [("generation", generations), ("layer", layers), ("device", tuple((n, (e,)) for n, e in devices)),
+              ("workload", workloads)]
     g = nx.DiGraph()
     for name, _ in equipment:
         g.add_node(node("equipment", name), kind="equipment")
@@ -154,43 +187,45 @@ def _layout(parts: tuple) -> Layout:
                   fleets=tuple((kind, owner, e) for kind, items in owners for owner, held in items for e in held))
 
 
-def own_impacts(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
-    """(E,C) impacts of making and of discarding one unit of each equipment type, components excluded.
-
-    Discarding weighs the unit's mass in e-waste unless its ``end_of_life`` gives e-waste itself.
-    """
-    cats = list(CATEGORIES)
-    own = np.zeros((len(scenario.equipment), len(cats)))
-    own_eol = np.zeros_like(own)
-    for i, item in enumerate(scenario.equipment.values()):
-        own[i] = [getattr(item.embodied, c) for c in cats]
-        eol = item.end_of_life
-        own_eol[i] = [getattr(eol, c) if eol else 0.0 for c in cats]
-        if eol is None or "e_waste" not in eol.model_fields_set:
-            own_eol[i, cats.index("e_waste")] = item.mass
-    return own, own_eol
+def _own_impacts(item: Equipment) -> tuple[list[float], list[float]]:
+    """Impacts of making and of discarding one unit of an equipment type (per category), components
+    excluded. Discarding weighs the unit's mass in e-waste unless its ``end_of_life`` gives e-waste itself."""
+    made = [float(getattr(item.embodied, c)) for c in CATEGORIES]
+    eol = item.end_of_life
+    retired = [float(getattr(eol, c)) if eol else 0.0 for c in CATEGORIES]
+    if eol is None or "e_waste" not in eol.model_fields_set:
+        retired[list(CATEGORIES).index("e_waste")] = item.mass
+    return made, retired
 
 
-def with_components(lay: Layout, scenario: Scenario, own: np.ndarray, own_eol: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray]:
+def own_impacts(graph: nx.DiGraph, equipment: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(E,C) impacts of making and of discarding one unit of each of ``equipment``, components excluded, read
+    from the edges equipment → impact of ``graph`` (:func:`build_graph`)."""
+    made = np.array([[graph.edges[node("equipment", e), node("impact", c)]["coefficient"] for c in CATEGORIES]
+                     for e in equipment], dtype=float).reshape(len(equipment), len(CATEGORIES))
+    retired = np.array([[graph.edges[node("equipment", e), node("impact", c)]["end_of_life"] for c in CATEGORIES]
+                        for e in equipment], dtype=float).reshape(len(equipment), len(CATEGORIES))
+    return made, retired
+
+
+def with_components(lay: Layout, graph: nx.DiGraph, equipment: Sequence[str], own: np.ndarray,
+                    own_eol: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Impacts per unit (..., E, C), components included: each equipment's own plus, bottom-up
-    (``lay``, the :func:`layout` of ``scenario``), its components' totals times their counts. A leading
-    axis (samples) is carried along."""
-    names = list(scenario.equipment)
+    (``lay``, the :func:`layout` of the graph's scenario), its components' totals times their counts, read
+    from the edges equipment → equipment of ``graph``. A leading axis (samples) is carried along."""
+    names = list(equipment)
     total, total_eol = own.copy(), own_eol.copy()
     for e, parts in lay.bottom_up:
         i = names.index(e)
         for part in parts:
-            count, j = scenario.equipment[e].components[part], names.index(part)
+            count, j = graph.edges[node("equipment", e), node("equipment", part)]["coefficient"], names.index(part)
             total[..., i, :] += count * total[..., j, :]
             total_eol[..., i, :] += count * total_eol[..., j, :]
     return total, total_eol
 
 
-def fleet_counts(lay: Layout, scenario: Scenario) -> list[float]:
-    """Count of each fleet of ``lay`` (the :func:`layout` of ``scenario``) in ``scenario``: units per site,
-    per PB/yr, 1 per device."""
-    owners: dict[str, Mapping[str, Generation | Layer]] = {"generation": scenario.generations,
-                                                           "layer": scenario.layers}
-    return [float(owners[kind][owner].equipment[equipment]) if kind in owners else 1.0
+def fleet_counts(lay: Layout, graph: nx.DiGraph) -> list[float]:
+    """Count of each fleet of ``lay`` read from the edges owner → equipment of ``graph`` (its scenario's
+    :func:`build_graph`): units per site, per PB/yr or kW, per device, per accelerator or TB."""
+    return [float(graph.edges[node(kind, owner), node("equipment", equipment)]["coefficient"])
             for kind, owner, equipment in lay.fleets]

@@ -59,13 +59,24 @@ def rebound_ratio(without: np.ndarray, twin: np.ndarray, actual: np.ndarray) -> 
         return np.where(defined, 1.0 - (without - actual) / np.where(defined, expected, 1.0), np.nan)
 
 
-def marginal_ratio(actual: np.ndarray, raised: np.ndarray) -> np.ndarray:
-    """1 + ln(M/A)/ln(1 + h) along the last axis (time), M the run with every efficiency path raised by
-    h = :data:`MARGINAL_STEP`; NaN at the start (the cost reference) and where either is 0."""
+def marginal_ratio(actual: np.ndarray, raised: np.ndarray, use_share: np.ndarray | float = 1.0) -> np.ndarray:
+    """1 + ln(M/A)/(u·ln(1 + h)) along the last axis (time), M the run with every efficiency path raised by
+    h = :data:`MARGINAL_STEP`, u the share of the quantity that electricity makes in the actual run (1 for
+    energy; the use phase's share for an impact category): the saving one more percent of efficiency
+    promises a quantity is u percent, since it makes no equipment lighter. NaN at the start (the cost
+    reference), where either run is 0 and where u is 0 (nothing to save: e-waste)."""
+    u = np.asarray(use_share, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = 1.0 + np.log(raised / actual) / np.log1p(MARGINAL_STEP)
+        value = 1.0 + np.log(raised / actual) / (u * np.log1p(MARGINAL_STEP))
+    value = np.array(value, dtype=float, copy=True)
     value[..., 0] = np.nan
-    return np.where((actual > 0) & (raised > 0), value, np.nan)
+    return np.where((actual > 0) & (raised > 0) & (u > 0), value, np.nan)
+
+
+def use_share(use: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Share of a quantity that the electricity of use makes (elementwise), 0 where the total is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, use / np.where(total > 0, total, 1.0), 0.0)
 
 
 def induced_share(actual: np.ndarray | float, engineering: np.ndarray | float) -> np.ndarray:
@@ -134,9 +145,15 @@ def window(results: Results, quantity: str = "energy") -> np.ndarray:
 
 
 def marginal(results: Results, quantity: str = "energy") -> np.ndarray:
-    """1 + ∂lnE/∂lnη at each instant (T+1,), every efficiency path raised by :data:`MARGINAL_STEP`;
-    NaN at the start (the cost reference) and where the quantity is 0."""
-    return marginal_ratio(_values(results, quantity, "actual"), _values(results, quantity, "marginal"))
+    """1 + ∂lnQ/(u·∂lnη) at each instant (T+1,), every efficiency path raised by :data:`MARGINAL_STEP`, u the
+    use phase's share of the quantity (:func:`marginal_ratio`); NaN at the start (the cost reference), where
+    the quantity is 0 and where electricity makes none of it."""
+    actual = _values(results, quantity, "actual")
+    share: np.ndarray | float = 1.0
+    if quantity != "energy":
+        key, labels = quantity_key(quantity)
+        share = use_share(results.series(key, "actual", phase="use", **labels), actual)
+    return marginal_ratio(actual, _values(results, quantity, "marginal"), share)
 
 
 def frozen_ratio(results: Results, quantity: str = "energy") -> float | None:

@@ -39,6 +39,7 @@ import pandas as pd
 from . import rebound as measures
 from .decomposition import decompose
 from .errors import UnknownNameError, UsageError
+from .graph import build_graph
 from .indicators import indicators, targets
 from .model.fleets import fixed_life_policies
 from .model.impacts import ZERO_BY_CONSTRUCTION, wholly_not_assessed
@@ -47,8 +48,10 @@ from .model.variants import VARIANTS
 from .rebound import backfires, quantity_key, rebound_ratio
 from .scenario.innovations import innovation_gain
 from .scenario.schema import CATEGORIES, EQUIPMENT_PHASES, MANUFACTURING, PHASES, USE, Scenario
+from .scenario.types import evaluate
 
-LABELS = ("part", "generation", "layer", "device", "service", "equipment", "category", "phase")
+LABELS = ("part", "generation", "layer", "device", "service", "equipment", "category", "phase", "network",
+          "workload", "scope")
 #: Parts of the digital sector energy and impacts are also reported by (label ``part``): devices, networks
 #: (generations and their layers: core, transport) and data centres (the layers of that part).
 PARTS = ("devices", "networks", "data_centres")
@@ -134,6 +137,20 @@ class Results:
     def series(self, variable: str, variant: str = "actual", **labels: str) -> np.ndarray:
         """Values of one series at every instant (T+1,) for one variant."""
         return self.all_variants(variable, **labels)[self._member(variant)]
+
+    def to_pandas(self, variable: str, variant: str = "actual", **labels: str) -> pd.Series:
+        """One series as a pandas Series for analysts: the values of :meth:`series`, indexed by the instants
+        (float years, index named ``year``), named ``variable``, with ``attrs`` ``unit`` (e.g. ``kWh/yr``),
+        ``variant``, ``labels`` and ``note`` (:meth:`note`; NaN values where not assessed).
+
+        Not :meth:`series` itself: that returns the numpy array the plots, measures and exports compute
+        with (over a hundred call sites do arithmetic and positional indexing on it, which a Series with
+        a year index would turn into label lookups)."""
+        values = self.series(variable, variant, **labels)
+        out = pd.Series(values.copy(), index=pd.Index(self.times.astype(float), name="year"), name=variable)
+        out.attrs.update(unit=self.unit(variable, **labels), variant=variant, labels=dict(labels),
+                         note=self.note(variable, **labels))
+        return out
 
     def all_variants(self, variable: str, **labels: str) -> np.ndarray:
         """Values of one series for every variant (M, T+1)."""
@@ -303,48 +320,56 @@ class Results:
         keep = np.isfinite(frame["value"]) | (frame["note"] == NOT_ASSESSED)
         return frame[keep].reset_index(drop=True)
 
-    def contributions(self) -> pd.DataFrame:
-        """Cumulative actual impacts by service, by generation/layer/device and by equipment.
+    def frame(self) -> pd.DataFrame:
+        """:meth:`to_frame` for analysts: indexed by the instant (float years, index named ``year``), with
+        a missing value (NaN), not ``""``, where a label does not apply (a total has no ``generation``) and
+        where there is no note; ``time`` becomes the index. ``to_frame`` keeps its flat form: the CSV
+        exports are written from it."""
+        frame = self.to_frame()
+        for column in (*LABELS, "note"):
+            frame[column] = frame[column].mask(frame[column] == "")
+        frame = frame.rename(columns={"time": "year"}).set_index("year")
+        frame.index = frame.index.astype(float)
+        return frame
 
-        Network impacts (generations, layers) are shared among services in
-        proportion to their traffic at each step; device impacts do not depend on
-        traffic and are reported as ``devices``. Use-phase impacts of equipment are
+    def contributions(self) -> pd.DataFrame:
+        """Cumulative actual impacts by service, by generation/layer/device/workload and by equipment.
+
+        Who uses what is read from the dependency graph (:func:`simulator.graph.build_graph`): the
+        impacts of a generation or layer are shared among the services whose traffic reaches it
+        (through the networks it serves), in proportion to that traffic at each step; a device's
+        among the services it serves (``devices.*.services``: the share w·r / (1 − Σw + Σw·r) of
+        its use that follows each, r the service's ``usage_ratio``), the rest reported as
+        ``devices``; compute workloads as ``compute``. Use-phase impacts of equipment are
         reported as ``electricity`` in the equipment breakdown. Only assessed phases
         are added up: ``note`` is as for the category total in :meth:`to_frame`
         (``partial: ...``), or ``not assessed`` for a row none of whose phases is
         assessed (value and share empty).
         """
         rows = []
-        actual = self._member("actual")
-        traffic = self.all_variants("traffic")[actual]
-        shares = {}
-        for s in self.labels("traffic", "service"):
-            with np.errstate(divide="ignore", invalid="ignore"):
-                shares[s] = np.where(traffic > 0, self.series("traffic", service=s) / traffic, 0.0)
+        shares = self._users_of_owners()
         integrate = lambda v: float(v[:-1].sum() * self.dt)  # noqa: E731
         for cat, (unit, _) in CATEGORIES.items():
             missing = self.not_assessed.get(cat, {})
             total_note = self.note("impact", category=cat)
             total = integrate(self.series("impact", category=cat))
             parts: dict[str, dict[str, float]] = {"service": {}, "owner": {}, "equipment": {}}
-            network = np.zeros_like(traffic)
-            for kind in ("generation", "layer", "device"):
+            by_service = {s: np.zeros(len(self.times)) for s in self.labels("traffic", "service")}
+            for kind in ("generation", "layer", "device", "workload"):
                 for name in self.labels("impact", kind, category=cat, phase=USE):
                     v = self._assessed_sum(cat, PHASES, **{kind: name})
                     value = np.nan if v is None else integrate(v)
                     parts["owner"][f"{kind}:{name}"] = value
-                    if kind == "device":
-                        parts["service"]["devices"] = parts["service"].get("devices", 0.0) + value
-                    elif v is not None:
-                        network = network + v
-            if self.has("compute_energy"):  # compute jobs: their electricity only (no fleet of their own yet)
-                energy = self.series("energy")
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    per_kwh = np.where(energy > 0, self.series("impact", category=cat, phase=USE) / energy, 0.0)
-                value = np.nan if USE in missing else integrate(self.series("compute_energy") * per_kwh)
-                parts["owner"]["compute"] = parts["service"]["compute"] = value
-            for s, fraction in shares.items():
-                parts["service"][s] = integrate(network * fraction)
+                    users = shares.get(f"{kind}:{name}", {})
+                    rest = {"device": "devices", "workload": "compute"}.get(kind)
+                    if rest is not None:
+                        used = sum((integrate(v * f) for f in users.values()), 0.0) if v is not None else np.nan
+                        parts["service"][rest] = parts["service"].get(rest, 0.0) + value - used
+                    for s, fraction in users.items():
+                        if v is not None:
+                            by_service[s] = by_service[s] + v * fraction
+            for s, impact in by_service.items():
+                parts["service"][s] = integrate(impact)
             for e in self.labels("impact", "equipment", category=cat, phase=MANUFACTURING):
                 v = self._assessed_sum(cat, EQUIPMENT_PHASES, equipment=e)
                 parts["equipment"][e] = np.nan if v is None else integrate(v)
@@ -361,6 +386,39 @@ class Results:
                     rows.append({"category": cat, "unit": unit, "by": dimension, "name": name,
                                  "value": value, "share": share, "note": note})
         return pd.DataFrame(rows)
+
+    def _users_of_owners(self) -> dict[str, dict[str, np.ndarray]]:
+        """Share of each owner's use (T+1,) that each service accounts for, by owner node of the dependency
+        graph ("generation:4G"): its services' traffic through the networks that reach it, over the
+        traffic reaching it; for a device, w·r / (1 − Σw + Σw·r) per service it serves."""
+        graph = build_graph(self.scenario)
+        times = self.times
+        traffic = {s: self.series("traffic", service=s) for s in self.labels("traffic", "service")}
+        flows: dict[str, dict[str, np.ndarray]] = {}  # flow node → service → GB/yr
+        for flow, data in graph.nodes(data=True):
+            if data.get("kind") == "flow":
+                flows[flow] = {u.split(":", 1)[1]: traffic[u.split(":", 1)[1]] * evaluate(c, times)
+                               for u, _, c in graph.in_edges(flow, data="coefficient")
+                               if graph.nodes[u].get("kind") == "service"}
+        out: dict[str, dict[str, np.ndarray]] = {}
+        for owner, data in graph.nodes(data=True):
+            kind = data.get("kind")
+            if kind in ("generation", "layer"):
+                reaching: dict[str, np.ndarray] = {}
+                for flow in graph.predecessors(owner):
+                    for s, gb in flows.get(flow, {}).items():
+                        reaching[s] = reaching.get(s, 0.0) + gb
+                total = sum(reaching.values(), np.zeros(len(times)))
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[owner] = {s: np.where(total > 0, gb / total, 0.0) for s, gb in reaching.items()}
+            elif kind == "device":
+                weights = {u.split(":", 1)[1]: float(w) for u, _, w in graph.in_edges(owner, data="coefficient")
+                           if graph.nodes[u].get("kind") == "service"}
+                if weights:
+                    ratio = {s: self.series("usage_ratio", service=s) for s in weights}
+                    scale = 1.0 - sum(weights.values()) + sum(w * ratio[s] for s, w in weights.items())
+                    out[owner] = {s: w * ratio[s] / scale for s, w in weights.items()}
+        return out
 
     def _assessed_sum(self, category: str, phases: tuple[str, ...], **labels: str) -> np.ndarray | None:
         """Actual impact of ``category`` summed over those of ``phases`` that are assessed (T+1,);
@@ -382,12 +440,16 @@ class Results:
         carries ``not_assessed`` (phase → why) and ``partial`` (its total covers the
         other phases only), and ``notes`` has a line for it. ``indicators`` (per user, per GB) and
         ``targets`` (the scenario's ``targets:``, met or not) are described in :mod:`simulator.indicators`.
+        ``territorial`` and ``imported`` split each impact category's cumulative actual total by where it
+        happens: imported is equipment made abroad (``equipment.*.made_in``) and electricity used abroad
+        (``layers.*.region``, ``compute.workloads.*.region``); territorial the rest (home region).
         """
         s = self.scenario
         out: dict[str, Any] = {
             "scenario": s.name, "description": str(s.description), "start": s.time.start,
             "end": s.time.end, "step": s.time.step, "seed": s.seed, "version": self.version,
-            "totals": {}, "by_part": {}, "final_year": {"window": list(self.final_window)}, "rebound": {},
+            "totals": {}, "by_part": {}, "territorial": {}, "imported": {},
+            "final_year": {"window": list(self.final_window)}, "rebound": {},
             "backfire": {},
             "induced": {}, "frozen_ratio": {}, "rebound_window": {}, "rebound_marginal": {},
             "rebound_settings": s.rebound.model_dump(),
@@ -423,6 +485,10 @@ class Results:
             out["totals"][q], out["final_year"][q] = total, final
             if q != "traffic":
                 out["by_part"][q] = self._by_part(variable, labels, total)
+            if variable == "impact":
+                for scope in ("territorial", "imported"):
+                    out[scope][q] = {"unit": total["unit"], "actual": _number(
+                        self.cumulative(variable, scope=scope, **labels)[self._member("actual")])}
             if self.has_rebound:
                 out["induced"][q] = _json_ready(measures.induced(self, q))
                 if q != "traffic":

@@ -59,6 +59,7 @@ ureg.define("unit = [count] = units")
 ureg.define("site = unit = sites")
 ureg.define("user = unit = users")
 ureg.define("job = unit = jobs")
+ureg.define("line = unit = lines")
 ureg.define("EUR = [currency] = euro = euros")
 
 #: Dimensions of the units in which a plain number is accepted (see :func:`takes_bare_number`).

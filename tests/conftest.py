@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import re
+import zlib
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,28 @@ def classroom() -> dict:
 @pytest.fixture
 def stacked() -> dict:
     return copy.deepcopy(STACKED)
+
+
+def _unicode_of_cmap(cmap: str) -> set[str]:
+    """The characters a ToUnicode CMap maps glyphs to (its bfchar pairs and bfrange triples)."""
+    found = set()
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
+        found |= {chr(int(code, 16)) for code in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]{4})>", block)}
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
+        for low, high, first in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]{4})>", block):
+            found |= {chr(int(first, 16) + k) for k in range(int(high, 16) - int(low, 16) + 1)}
+    return found
+
+
+def pdf_characters(data: bytes) -> set[str]:
+    """The characters a PDF's fonts map their glyphs to (no PDF library here): the text of the PDF is
+    searchable when its headings' letters are among them."""
+    mapped: set[str] = set()
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            body = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        if b"begincmap" in body:
+            mapped |= _unicode_of_cmap(body.decode("latin-1"))
+    return mapped

@@ -152,7 +152,7 @@ def test_sampled_shapley_values_beyond_eight_measures_are_within_their_error():
 
 
 def test_the_measures_of_the_shipped_policy_scenarios():
-    baseline = load_scenario(SCENARIOS / "baseline.yaml")
+    baseline = load_scenario(SCENARIOS / "world-mobile.yaml")
     sobriety = find_measures(baseline, load_scenario(SCENARIOS / "sobriety.yaml"))
     assert [m.path for m in sobriety] == [f"policies.{i}" for i in range(8)]
     assert sobriety[0].name == "smartphone lifetime 4 yr from 2025"

@@ -33,7 +33,7 @@ OUT_OF_SAMPLE = {
 
 @pytest.fixture(scope="module")
 def baseline():
-    return simulator.load_scenario(SCENARIOS / "baseline.yaml")
+    return simulator.load_scenario(SCENARIOS / "world-mobile.yaml")
 
 
 def test_refitting_the_baseline_lands_on_its_values(baseline):

@@ -17,7 +17,8 @@ from simulator.scenario.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
-LABELS = ["part", "generation", "layer", "device", "service", "equipment", "category", "phase"]
+LABELS = ["part", "generation", "layer", "device", "service", "equipment", "category", "phase", "network", "workload",
+          "scope"]
 
 
 def _beside(folder: Path) -> list[str]:

@@ -6,6 +6,7 @@ Numbers consistent with single runs; each policy moves its headline figure the e
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -21,12 +22,12 @@ SCENARIOS = ROOT / "scenarios"
 
 @pytest.fixture(scope="module")
 def runs():
-    names = ["baseline", "sobriety", "no-5g", "gb-tax", "fast-efficiency"]
+    names = ["world-mobile", "sobriety", "no-5g", "gb-tax", "fast-efficiency"]
     return {n: simulator.run(SCENARIOS / f"{n}.yaml") for n in names}
 
 
 def test_comparison_values_and_differences_match_single_runs(runs):
-    base, tax = runs["baseline"], runs["gb-tax"]
+    base, tax = runs["world-mobile"], runs["gb-tax"]
     table = compare([base, tax]).to_frame()
     for quantity, variable, labels in (("energy", "energy", {}), ("climate_change", "impact",
                                                                   {"category": "climate_change"})):
@@ -42,15 +43,15 @@ def test_comparison_values_and_differences_match_single_runs(runs):
 
 def test_different_horizons_are_compared_on_common_years(runs):
     classroom = simulator.run(SCENARIOS / "classroom-jevons.yaml")
-    comparison = compare([runs["baseline"], classroom])
+    comparison = compare([runs["world-mobile"], classroom])
     assert (comparison.start, comparison.end) == (2010.0, 2030.0)
     assert "common years 2010-2030" in comparison.notes[0]
     table = comparison.to_frame()
-    value = table[(table.scenario == "baseline") & (table.quantity == "energy") & (table.phase == "")
+    value = table[(table.scenario == "world-mobile") & (table.quantity == "energy") & (table.phase == "")
                   & (table.statistic == "cumulative")].value.iloc[0]
-    t = runs["baseline"].times
+    t = runs["world-mobile"].times
     window = (t >= 2010) & (t < 2030)
-    assert value == pytest.approx(runs["baseline"].series("energy")[window].sum() * 0.25, rel=1e-12)
+    assert value == pytest.approx(runs["world-mobile"].series("energy")[window].sum() * 0.25, rel=1e-12)
 
 
 def test_compare_cli_writes_csv_and_json(tmp_path, capsys):
@@ -70,7 +71,7 @@ def between(results, start, end):
 
 
 def test_sobriety_cuts_manufacturing_e_waste_and_stacked_layers(runs):
-    base, sob = runs["baseline"], runs["sobriety"]
+    base, sob = runs["world-mobile"], runs["sobriety"]
     for cat in ("climate_change", "e_waste", "mineral_resources"):
         assert sob.total("impact", category=cat) < 0.85 * base.total("impact", category=cat)
     after = between(base, 2026, 2034)
@@ -80,7 +81,7 @@ def test_sobriety_cuts_manufacturing_e_waste_and_stacked_layers(runs):
 
 
 def test_no_5g_means_no_5g_sites_more_4g_sites_and_less_energy(runs):
-    base, no5g = runs["baseline"], runs["no-5g"]
+    base, no5g = runs["world-mobile"], runs["no-5g"]
     assert np.all(no5g.series("sites", generation="5G") == 0)
     k = int(np.argmin(np.abs(base.times - 2030)))
     assert no5g.series("sites", generation="4G")[k] > 1.3 * base.series("sites", generation="4G")[k]
@@ -89,7 +90,7 @@ def test_no_5g_means_no_5g_sites_more_4g_sites_and_less_energy(runs):
 
 
 def test_gb_tax_cuts_traffic_after_2027_only(runs):
-    base, tax = runs["baseline"], runs["gb-tax"]
+    base, tax = runs["world-mobile"], runs["gb-tax"]
     before, after = base.times < 2027, base.times >= 2028
     np.testing.assert_allclose(tax.series("traffic")[before], base.series("traffic")[before], rtol=1e-12)
     eps = tax.scenario.demand.services["video"].elasticity  # one fitted value for every service
@@ -99,7 +100,7 @@ def test_gb_tax_cuts_traffic_after_2027_only(runs):
 
 
 def test_fast_efficiency_cuts_energy_per_gb_and_energy(runs):
-    base, fast = runs["baseline"], runs["fast-efficiency"]
+    base, fast = runs["world-mobile"], runs["fast-efficiency"]
     late = base.times >= 2010
     assert np.all(fast.series("energy_intensity")[late] < base.series("energy_intensity")[late])
     assert fast.total("energy") < 0.6 * base.total("energy")
@@ -118,3 +119,15 @@ def test_the_year_a_run_ends_at_reads_its_last_year_of_steps(classroom):
     assert row["period"] == "2029-2030"
     t = run.times
     assert row["value"] == pytest.approx(run.series("energy")[(t >= 2029) & (t < 2030)].mean())
+
+
+def test_scenarios_with_no_common_year_are_refused_before_any_run(tmp_path, capsys):
+    """Bad input, not an internal error: exit 2, one located line, nothing written."""
+    late = tmp_path / "late.yaml"
+    text = (SCENARIOS / "classroom-jevons.yaml").read_text(encoding="utf-8")
+    late.write_text(re.sub(r"(?m)^time: .*$", "time: {start: 2031, end: 2040, step: 0.25}", text), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["compare", str(SCENARIOS / "classroom-jevons.yaml"), str(late), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "no year in common" in err and "2031-2040" in err
+    assert not out.exists()

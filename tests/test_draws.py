@@ -88,7 +88,7 @@ def test_stacked_draws_equal_derived_scenarios(variants):
     assert fast.members == 7 * len(variants)
 
 
-@pytest.mark.parametrize("name", ["baseline", "classroom-jevons"])
+@pytest.mark.parametrize("name", ["world-mobile", "classroom-jevons"])
 def test_shipped_uncertainty_is_written_without_deriving(name):
     scenario = simulator.load_scenario(SCENARIOS / f"{name}.yaml")
     keys = list(scenario.uncertainty)

@@ -31,7 +31,7 @@ from simulator.errors import ScenarioError
 from simulator.model.variants import VARIANTS
 
 CLASSROOM = SCENARIOS / "classroom-jevons.yaml"
-BASELINE = SCENARIOS / "baseline.yaml"
+BASELINE = SCENARIOS / "world-mobile.yaml"
 MEASURES = ("induced", "frozen", "window", "marginal", "innovation:gain:network")
 
 

@@ -32,7 +32,7 @@ from simulator.ensemble.sampling import draw, uncertain_parameters
 from simulator.errors import Problem, ScenarioError, SimulatorError
 
 CLASSROOM = SCENARIOS / "classroom-jevons.yaml"
-BASELINE = SCENARIOS / "baseline.yaml"
+BASELINE = SCENARIOS / "world-mobile.yaml"
 #: The two ways of cutting the same members: one process and chunks of 7, two processes and chunks of 5.
 LAYOUTS = {"one": ["--workers", "1", "--chunk", "7"], "two": ["--workers", "2", "--chunk", "5"]}
 #: A Monte Carlo run long enough (minutes) to be stopped at any moment of its start-up or its run.

@@ -4,7 +4,8 @@ Stages, in the order data flows (a module may import its own stage and earlier o
 infrastructure (version, errors, units, inputs, interrupts, output folders) → scenario → graph → model →
 the run (the engine and the results it returns, with the rebound measures and decomposition computed
 from them) → comparison →
-outputs (words and colours, plots, exports, the live page, ensembles) → the command line and the package's public API.
+outputs (words and colours, plots, exports, the live page, ensembles) → the report (one document of them all) →
+the command line and the package's public API.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ STAGES = [
     ("engine", "results", "rebound", "decomposition", "indicators"),
     ("compare", "attribution"),
     ("display", "plots", "export", "serve", "ensemble", "calibrate"),
+    ("reporting",),
     ("cli", "__main__", "__init__"),
 ]
 #: Private names still read across modules: none since ensembles and single runs compile the same way.

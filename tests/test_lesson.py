@@ -7,10 +7,10 @@ step are cases of tests/bad/ (case-lesson-*.yaml).
 from __future__ import annotations
 
 import re
-import zlib
 from pathlib import Path
 
 import pytest
+from conftest import pdf_characters
 from test_serve import CLASSROOM
 
 from simulator.cli import main
@@ -88,31 +88,13 @@ def test_the_worksheet_is_one_self_contained_file_with_a_section_per_step(sheets
     assert key.count("Energy 2030 vs 2010: ×4.7, up.") == 1 and "Why:" in key
 
 
-def _unicode_of(cmap: str) -> set[str]:
-    """The characters a ToUnicode CMap maps glyphs to (its bfchar pairs and bfrange triples)."""
-    found = set()
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
-        found |= {chr(int(code, 16)) for code in re.findall(r"<[0-9A-Fa-f]+>\s*<([0-9A-Fa-f]{4})>", block)}
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
-        for low, high, first in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]{4})>", block):
-            found |= {chr(int(first, 16) + k) for k in range(int(high, 16) - int(low, 16) + 1)}
-    return found
-
-
 def test_the_pdf_holds_the_worksheet_as_searchable_text(sheets):
     """No PDF library here: the file is a PDF of several pages whose title marks it as jevons', and its
     fonts carry Unicode maps (text, not pictures of text) that hold the letters of the heading."""
     data = sheets.with_suffix(".pdf").read_bytes()
     assert data.startswith(b"%PDF-") and b"(jevons lesson: The Jevons paradox in 50 minutes)" in data[:4096]
     assert len(re.findall(rb"/Type\s*/Page\b", data)) >= 6
-    mapped = set()
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
-        try:
-            body = zlib.decompress(stream)
-        except zlib.error:
-            continue
-        if b"begincmap" in body:
-            mapped |= _unicode_of(body.decode("latin-1"))
+    mapped = pdf_characters(data)
     assert set("TheJvonsparadxi50mutWkyε×") <= mapped
 
 
@@ -127,7 +109,7 @@ def test_a_users_file_is_never_replaced_and_a_pdf_name_is_refused(tmp_path, caps
 
 
 def test_a_scenario_without_a_lesson_is_refused(tmp_path, capsys):
-    scenario = Path(__file__).parents[1] / "scenarios" / "baseline.yaml"
+    scenario = Path(__file__).parents[1] / "scenarios" / "world-mobile.yaml"
     assert main(["lesson", str(scenario), "-o", str(tmp_path / "sheet.html")]) == 2
     assert "has no lesson: section" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []

@@ -72,7 +72,9 @@ def _unit_rows() -> list[tuple[str, str, bool]]:
 NAMES = {"demand.services.<name>": ("data", []), "generations.<name>": ("network", []),
          "layers.<name>": ("core", []), "equipment.<name>": ("kit", ["equipment.kit.lifetime=3"]),
          "devices.<name>": ("phone", ["devices.phone.equipment=kit", "equipment.kit.lifetime=3"]),
-         "compute.workloads.<name>": ("ai", ["compute.workloads.ai.jobs=1 job/yr", "compute.workloads.ai.hours=84 h"])}
+         "compute.workloads.<name>": ("ai", ["compute.workloads.ai.jobs=1 job/yr", "compute.workloads.ai.hours=84 h"]),
+         "compute.storage.<name>": ("disk", ["compute.storage.disk.stored=1 TB", "compute.storage.disk.power=1 W/TB"]),
+         "networks.<name>": ("mobile", [])}
 
 
 def _concrete(key: str) -> tuple[str, list[str]]:
@@ -116,7 +118,7 @@ def test_numbers_the_program_writes_are_read_in_the_fields_unit(tmp_path):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"scenario": data}), encoding="utf-8")
     assert scenario_from_manifest(manifest) == s
-    baseline = load_scenario(ROOT / "scenarios" / "baseline.yaml")  # uncertainty and explore: plain numbers
+    baseline = load_scenario(ROOT / "scenarios" / "world-mobile.yaml")  # uncertainty and explore: plain numbers
     assert baseline.uncertainty["demand.services.video.saturation"].bounds() == (180.0, 300.0)
     (path, annotation), = space.expand(baseline, "demand.services.video.saturation")
     assert space.check_value(annotation, 180.0) is None
@@ -192,6 +194,6 @@ def test_every_bad_number_case_tells_what_to_write():
 
 
 def test_resolved_data_keeps_what_the_user_wrote():
-    s = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    s = load_scenario(ROOT / "scenarios" / "world-mobile.yaml")
     assert resolved_data(s)["grid"]["primary_energy"]["2016"] == "9.99 MJ/kWh"
     assert s.grid.primary_energy.values[1] == 9.99

@@ -14,7 +14,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 
 import simulator
-from simulator.display.style import GENERATION_COLOURS, scale_for
+from simulator.display.colours import FIXED_COLOURS
+from simulator.display.style import scale_for
 from simulator.graph import build_graph
 from simulator.plots import (
     FIGURES,
@@ -30,7 +31,7 @@ from simulator.plots.style import SOURCE_GID, root_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
-BASELINE = ROOT / "scenarios" / "baseline.yaml"
+BASELINE = ROOT / "scenarios" / "world-mobile.yaml"
 
 #: Two generations (one switched off), a layer, a device, equipment with a component.
 RICH: dict[str, Any] = {
@@ -211,13 +212,16 @@ def test_display_units_follow_magnitude(unit: str, value: float, factor: float, 
     assert scale.label("Energy") == f"Energy ({shown})"
 
 
-def test_generation_colours_follow_launch_order(rich: simulator.Results) -> None:
+def test_generation_colours_follow_names_not_launch_rank(rich: simulator.Results) -> None:
+    # Issue 14 point 4: a generation's colour is its name's (2G…6G fixed), listed in order of launch;
+    # adding a generation launched in between leaves the others' colours unchanged.
     colours = generation_colours(rich.scenario)
-    assert colours == {"2G": GENERATION_COLOURS[0], "4G": GENERATION_COLOURS[1]}
+    assert colours == {"2G": FIXED_COLOURS["generation"]["2g"], "4G": FIXED_COLOURS["generation"]["4g"]}
     three = copy.deepcopy(RICH)
     three["generations"]["3G"] = {"launch": 2002, "coverage_sites": 10}
     later = generation_colours(simulator.scenario_from_dict(three))
-    assert later["2G"] == colours["2G"] and later["3G"] == GENERATION_COLOURS[1]
+    assert later == {**colours, "3G": FIXED_COLOURS["generation"]["3g"]}
+    assert list(later) == ["2G", "3G", "4G"]
 
 
 def test_save_all_writes_stable_names(rich: simulator.Results, tmp_path: Path) -> None:
@@ -229,7 +233,9 @@ def test_save_all_writes_stable_names(rich: simulator.Results, tmp_path: Path) -
         head = path.read_bytes()[:8]
         assert head == b"\x89PNG\r\n\x1a\n" if path.suffix == ".png" else head.startswith(b"<?xml")
     svg = (tmp_path / "plots" / "energy_by_generation.svg").read_text(encoding="utf-8")
-    assert "Energy by generation (stacked) and traffic" in svg
+    assert "Energy by part of the digital sector and item (stacked), and traffic" in svg  # devices and networks
+    for part in ("Devices", "Networks"):
+        assert f">{part}<" in svg or f"{part}</text>" in svg or part in svg
     assert "scenario &#39;plots-rich&#39;" in svg or "scenario 'plots-rich'" in svg
 
 
@@ -252,8 +258,8 @@ def test_graph_layers_follow_the_flow(rich: simulator.Results) -> None:
 def test_graph_figure_and_file(rich: simulator.Results, tmp_path: Path) -> None:
     graph = build_graph(rich.scenario)
     ax = plot_graph(graph)
-    assert "plots-rich" in ax.get_title()
-    assert {t.get_text() for t in ax.texts} >= {"users", "traffic", "radio unit", "electricity"}
+    assert "Plots-rich" in ax.get_title()  # no title: its readable name
+    assert {t.get_text() for t in ax.texts} >= {"users", "traffic", "Radio unit", "electricity"}
     written = save_graph(graph, rich.scenario, tmp_path, formats=("svg",), dpi=40)
     assert [p.name for p in written] == ["graph.svg"]
     assert "Dependency graph of scenario" in written[0].read_text(encoding="utf-8")

@@ -34,6 +34,7 @@ from simulator.plots import (
     source_text,
 )
 from simulator.plots.analysis import BREAKDOWNS, NOT_ATTRIBUTED, QUANTITY_NAMES
+from simulator.plots.comparison import titles
 from simulator.plots.measures import INNOVATION_BARS, TERM_STYLE
 from simulator.plots.parts import PART_NAMES
 from simulator.plots.style import SOURCE_GID, root_figure
@@ -41,7 +42,7 @@ from simulator.scenario.schema import CATEGORIES
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
-BASELINE = ROOT / "scenarios" / "baseline.yaml"
+BASELINE = ROOT / "scenarios" / "world-mobile.yaml"
 PLOTS = ROOT / "simulator" / "plots"
 #: 2026-11-29 00:00 UTC.
 EPOCH = "1795910400"
@@ -302,8 +303,11 @@ def test_comparison_figures_put_all_scenarios_on_the_same_axes(classroom_pair) -
         ax = COMPARISON_FIGURES[stem](classroom_pair)
         assert len(ax.get_lines()) >= 2
         fig = root_figure(ax)
-        legend = [t.get_text() for t in fig.legends[0].get_texts()]
-        assert legend[0].startswith("classroom-jevons") and legend[1].startswith("classroom-jevons #2")
+        legend = [t.get_text().replace("\n", " ") for t in fig.legends[0].get_texts()]
+        # Issue 14 point 4: scenarios by their title; the same title twice is told apart by the run's label.
+        title = "Does a more efficient network use less energy?"
+        assert legend[0].startswith(f"{title} (classroom-jevons)")
+        assert legend[1].startswith(f"{title} (classroom-jevons #2)")
     rebound = COMPARISON_FIGURES["compare_rebound"](classroom_pair)
     assert any(line.get_ydata()[0] == 100.0 for line in rebound.get_lines())  # the 100 % line
 
@@ -327,7 +331,8 @@ def test_sites_panels_share_y_and_generation_colours(rich: simulator.Results) ->
     three["generations"]["3G"] = {"launch": 2002, "coverage_sites": 3000, "idle_power": "1 kW"}
     comparison = compare([rich, simulator.run(simulator.scenario_from_dict(three))])
     first = plot_compare_sites(comparison)
-    panels = [a for a in root_figure(first).axes if a.get_title() in comparison.labels]
+    panels = [a for a in root_figure(first).axes if a.get_title() in titles(comparison)]
+    assert titles(comparison) == ["Plots-rich", "Plots-rich-3G"]  # no title: the readable name
     assert len(panels) == 2 and panels[0].get_ylim() == panels[1].get_ylim()
     colours = [{c.get_label(): tuple(c.get_facecolor()[0]) for c in p.collections
                 if isinstance(c, PolyCollection)} for p in panels]

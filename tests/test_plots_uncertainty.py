@@ -25,7 +25,7 @@ from simulator.plots.ensemble_common import measure_texts
 from simulator.plots.fan import plot_fan_chart
 from simulator.plots.output import save_uncertainty_figures
 from simulator.plots.rebound_axis import rebound_axis, rebound_transform
-from simulator.plots.sensitivity import plot_sensitivity, short_parameter_names
+from simulator.plots.sensitivity import parameter_labels, plot_sensitivity, short_parameter_names
 from simulator.plots.style import NOTE_GID, SOURCE_GID
 from simulator.plots.sweeps import cell_edges, jevons_grid, plot_jevons_map, plot_sweep_lines
 
@@ -414,7 +414,7 @@ def test_sensitivity_ranks_parameters_with_intervals(method: str) -> None:
     if method == "morris":
         ranked = ranked / ranked.max()
     first = ranked.max(axis=1).idxmax()
-    assert ticks[0] == short_parameter_names(PARAMETERS)[first]  # most influential at the top
+    assert ticks[0] == parameter_labels(PARAMETERS, META)[first]  # most influential at the top
     if method == "sobol":
         assert all(ax.get_xlabel() == "Sobol index (1)" for ax in axes)
     else:

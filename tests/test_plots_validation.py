@@ -21,7 +21,7 @@ from simulator.plots.style import NOTE_GID, root_figure
 from simulator.scenario.schema import Observation
 
 ROOT = Path(__file__).resolve().parents[1]
-SCENARIOS = {"baseline": ROOT / "scenarios" / "baseline.yaml",
+SCENARIOS = {"baseline": ROOT / "scenarios" / "world-mobile.yaml",
              "sweden": ROOT / "scenarios" / "sweden-2003-2014.yaml"}
 
 

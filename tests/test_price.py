@@ -97,7 +97,7 @@ def test_a_log_mean_of_two_nearly_equal_numbers_is_their_value():
 
 @pytest.fixture(scope="module")
 def baseline():
-    scenario = simulator.load_scenario(SCENARIOS / "baseline.yaml")
+    scenario = simulator.load_scenario(SCENARIOS / "world-mobile.yaml")
     return simulator.simulate(scenario, ("actual", "engineering", "frozen"))
 
 

@@ -21,7 +21,7 @@ def test_readme_python_block_runs(tmp_path, monkeypatch):
 
 def test_readme_first_screen_gives_the_two_commands():
     first = "\n".join((ROOT / "README.md").read_text(encoding="utf-8").splitlines()[:15])
-    assert 'python -m pip install -e ".[test]" && jevons run scenarios/baseline.yaml' in first
+    assert 'python -m pip install -e ".[test]" && jevons run scenarios/world-digital.yaml' in first
     assert 'python -m pip install -e ".[test]" && python -m pytest' in first
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert 'python -m pip install -e ".[test]" && python -m pytest' in ci

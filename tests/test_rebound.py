@@ -23,7 +23,7 @@ from simulator.scenario.load import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = ROOT / "scenarios" / "classroom-jevons.yaml"
-BASELINE = ROOT / "scenarios" / "baseline.yaml"
+BASELINE = ROOT / "scenarios" / "world-mobile.yaml"
 
 
 def _classroom(elasticity: float = 1.2, gain: float = 0.15, growth: float | None = None, window: float = 5.0):
@@ -154,3 +154,18 @@ def test_the_verdict_never_says_savings_while_the_quantity_rose(elasticity, gain
     if v["direction"] == "down":
         assert ", down." in v["text"]["en"] and "en baisse" in v["text"]["fr"]
     assert v["kind"] == rebound.rebound_verdict(v["rebound"], rebound.induced(results)["relative"])
+
+
+def test_the_marginal_rebound_of_an_impact_is_against_its_use_phase():
+    """An impact category's marginal rebound is measured against the saving efficiency promises it, its use
+    phase's share: with a manufacturing part, climate change reads near energy's (not near 1, as
+    1 + ∂lnQ/∂lnη would for a quantity mostly made of manufacturing); e-waste has nothing to save (null)."""
+    import simulator
+    from simulator.rebound import marginal
+
+    results = simulator.run(BASELINE)
+    energy, climate = marginal(results, "energy")[-1], marginal(results, "climate_change")[-1]
+    use = results.series("impact", category="climate_change", phase="use")[-1]
+    assert use < 0.5 * results.series("impact", category="climate_change")[-1]
+    assert abs(climate - energy) < 0.01 and climate < 0.05
+    assert results.summary()["rebound_marginal"]["e_waste"] is None

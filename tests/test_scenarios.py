@@ -21,7 +21,7 @@ SCENARIOS = sorted((Path(__file__).resolve().parents[1] / "scenarios").glob("*.y
 
 @pytest.fixture(scope="module")
 def baseline():
-    return simulator.run(Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml")
+    return simulator.run(Path(__file__).resolve().parents[1] / "scenarios" / "world-mobile.yaml")
 
 
 def at(results, year: float) -> int:
@@ -72,7 +72,7 @@ def test_baseline_traffic_outgrows_energy_and_generations_stack(baseline):
     energy_2g = baseline.series("energy", generation="2G")[t22] / baseline.series("energy")[t22]
     assert share_2g < 0.01 and energy_2g > 0.05  # stacking: idle energy without traffic
     sites = sum(baseline.series("sites", generation=g)[t22] for g in ("2G", "3G", "4G", "5G"))
-    assert 15e6 <= sites <= 20e6  # world base stations end-2022, [A] in the baseline.yaml header
+    assert 15e6 <= sites <= 20e6  # world base stations end-2022, [A] in the world-mobile.yaml header
 
 
 def test_baseline_rebound_is_partial_and_induces_traffic(baseline):
@@ -90,7 +90,7 @@ def _eb_per_month(results, year: float, services=None) -> float:
     return float(np.interp(year, results.times, values)) / 12 / 1e9
 
 
-#: Rows of baseline.yaml's calibration table marked *, and how the run measures them.
+#: Rows of world-mobile.yaml's calibration table marked *, and how the run measures them.
 CALIBRATION_ROWS = {
     "traffic end-2009, voice + data (EB/month) *": lambda r: _eb_per_month(r, 2009.875),
     "data traffic Q2 2010 (EB/month) *": lambda r: _eb_per_month(r, 2010.375, ["video", "web_apps"]),
@@ -107,10 +107,10 @@ CALIBRATION_ROWS = {
 
 @pytest.mark.parametrize("label", CALIBRATION_ROWS)
 def test_baseline_header_states_what_the_run_gives(baseline, label):
-    """The calibration table in baseline.yaml's header is re-measured, to the digits it shows."""
+    """The calibration table in world-mobile.yaml's header is re-measured, to the digits it shows."""
     import re
 
-    header = (Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml").read_text(encoding="utf-8")
+    header = (Path(__file__).resolve().parents[1] / "scenarios" / "world-mobile.yaml").read_text(encoding="utf-8")
     line = next(x for x in header.splitlines() if x.lstrip("# ").startswith(label))
     written = re.split(r"\s{2,}", line.lstrip("# ").strip())[2]
     digits = len(written.split(".")[1]) if "." in written else 0

@@ -106,7 +106,7 @@ def test_the_answer_is_small_and_rounded_to_four_digits(url):
 def test_a_small_r_over_a_long_horizon_is_still_called_a_rebound():
     """The baseline's frozen run dwarfs the others, so R is ~0.1 %: the verdict says partial, not
     none, and its detail gives the extra energy over the engineering estimate."""
-    said = verdict(Explorer(load_scenario(SCENARIOS / "baseline.yaml")).run({"video_elasticity": 0.5}))
+    said = verdict(Explorer(load_scenario(SCENARIOS / "world-mobile.yaml")).run({"video_elasticity": 0.5}))
     assert said["kind"] == "partial" and said["text"].startswith("Energy 2050 vs 2000: ×")
     assert "Direct price rebound of the efficiency gained 2045–2050: " in said["text"]
     assert re.fullmatch(r"Energy used: \+[\d,]+ % compared with efficiency alone, 2000–2050\.", said["detail"])
@@ -147,6 +147,20 @@ def test_bad_input_is_refused_with_a_clear_message(url, body, message):
     status, answer = post(url, body)
     assert status == 400
     assert message in answer["error"]
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"elasticity": 2.5}, "«\u00a0Élasticité-prix de la demande\u00a0»\u00a0: reçu 2,5, attendu un nombre de 0 à 2"),
+    ({"elasticity": 0.55}, "«\u00a0Élasticité-prix de la demande\u00a0»\u00a0: reçu 0,55, attendu un multiple de 0,1 à "
+                           "partir de 0 (par exemple 0,5 ou 0,6)"),
+    ({"demand_growth": "x", "elasticity": -0.1},
+     "«\u00a0Croissance de la demande hors rebond (par an)\u00a0»\u00a0: reçu 'x', attendu un nombre de 0 à 0,2\u00a0; "
+     "«\u00a0Élasticité-prix de la demande\u00a0»\u00a0: reçu −0,1, attendu un nombre de 0 à 2"),
+])
+def test_a_refused_move_is_said_in_the_pages_language(url, values, message):
+    """The French page shows the server's reason in French, the sliders named by their French labels."""
+    status, answer = post(url, {"values": values, "lang": "fr"})
+    assert status == 400 and answer["error"] == message
 
 
 def test_every_problem_of_a_move_is_reported_together(url):
@@ -231,7 +245,11 @@ def test_a_combination_the_scenario_refuses_is_a_bad_move(classroom):
         explorer.derive(explorer.check({"launch": 2030, "switch_off": 2026}))
     with running(create_app(explorer)) as base:
         status, answer = post(base, {"values": {"launch": 2030, "switch_off": 2026}})
-    assert status == 400 and "generations.next.switch_off" in answer["error"]
+        assert status == 400 and "generations.next.switch_off" in answer["error"]
+        status, answer = post(base, {"values": {"launch": 2030, "switch_off": 2026}, "lang": "fr"})
+    assert status == 400 and answer["error"] == (
+        "avec «\u00a0lancement\u00a0» = 2030, «\u00a0arrêt\u00a0» = 2026\u00a0: les règles du scénario refusent "
+        "cette combinaison («\u00a0arrêt\u00a0»)\u00a0; ramenez l’un de ces curseurs vers sa valeur de départ")
 
 
 def test_a_star_path_moves_every_value(stacked):
@@ -411,7 +429,7 @@ def test_the_grid_steps_evenly_through_the_scenario_value(explorer):
 
 def test_an_off_grid_scenario_value_steps_from_the_left_end():
     """The baseline's fitted elasticity 0.031 is not a position of its slider (0 to 2 by 0.05)."""
-    explorer = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    explorer = Explorer(load_scenario(SCENARIOS / "world-mobile.yaml"))
     assert choices(explorer.sliders["video_elasticity"], 8) == [0.0, 0.4, 0.8, 1.2, 1.6, 2.0]
 
 
@@ -422,7 +440,7 @@ def test_sliders_are_shown_in_the_units_a_class_reads(explorer):
     """A fraction (per year or not) in per cent, a date as a year, anything else as a number."""
     assert {name: spec.kind for name, spec in explorer.sliders.items()} == {
         "elasticity": "number", "efficiency_gain": "percent", "demand_growth": "percent"}
-    baseline = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    baseline = Explorer(load_scenario(SCENARIOS / "world-mobile.yaml"))
     assert {name: spec.kind for name, spec in baseline.sliders.items()} == {
         "video_elasticity": "number", "launch_5g": "year", "smartphone_lifetime": "number",
         "grid_carbon_2050": "number"}
@@ -455,7 +473,7 @@ def test_english_only_outputs_write_the_english_description(explorer):
 
 def test_the_closed_form_is_recognised_by_its_structure_not_its_name(classroom, explorer):
     assert closed_form(explorer.scenario)
-    assert not closed_form(load_scenario(SCENARIOS / "baseline.yaml"))
+    assert not closed_form(load_scenario(SCENARIOS / "world-mobile.yaml"))
     for change in ({"demand": {"services": {"data": {"delay": 1.0}}}}, {"price": {"fixed": 1e6}},
                    {"generations": {"network": {"idle_power": 100.0}}}):
         section, values = next(iter(change.items()))
@@ -510,7 +528,7 @@ def test_the_fixed_axes_cover_each_slider_over_its_range():
 
 
 def test_the_shipped_scenarios_offer_the_sliders_a_class_needs():
-    paths = {name: s.path for name, s in load_scenario(SCENARIOS / "baseline.yaml").explore.items()}
+    paths = {name: s.path for name, s in load_scenario(SCENARIOS / "world-mobile.yaml").explore.items()}
     assert paths == {"video_elasticity": "demand.services.video.elasticity", "launch_5g": "generations.5G.launch",
                      "smartphone_lifetime": "equipment.smartphone.lifetime",
                      "grid_carbon_2050": "grid.climate_change.2050"}

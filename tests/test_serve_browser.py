@@ -8,19 +8,22 @@ not skipped when it is missing, they fail.
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import re
 import statistics
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import conftest
 import pytest
 from conftest import SCENARIOS
 from playwright.sync_api import BrowserContext, Page, Playwright, Route, sync_playwright
 from test_serve import CLASSROOM, running
 
 from simulator.cli import main
-from simulator.scenario.load import load_scenario
+from simulator.scenario.load import load_scenario, scenario_from_dict
 from simulator.serve import server
 from simulator.serve.app import create_app
 from simulator.serve.explorer import Explorer
@@ -103,7 +106,47 @@ SCREENS = [(1024, 768), (1280, 800)]
 
 @pytest.fixture(scope="module")
 def baseline_url() -> Iterator[str]:
-    explorer = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    explorer = Explorer(load_scenario(SCENARIOS / "world-mobile.yaml"))
+    with running(create_app(explorer, "en", server.allowed_hosts("127.0.0.1"))) as base:
+        yield base
+
+
+#: The scenarios of policies that extend the baseline, and so have its sliders and a page.
+POLICIES = ["sobriety", "no-5g", "gb-tax", "fast-efficiency"]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[Callable[[str], str]]:
+    """The base URL of a shipped scenario's page (served on first use, until the module ends)."""
+    with contextlib.ExitStack() as stack:
+        bases: dict[str, str] = {}
+
+        def base(name: str) -> str:
+            if name not in bases:
+                explorer = Explorer(load_scenario(SCENARIOS / f"{name}.yaml"))
+                bases[name] = stack.enter_context(running(create_app(explorer, "en",
+                                                                     server.allowed_hosts("127.0.0.1"))))
+            return bases[name]
+
+        yield base
+
+
+@pytest.fixture(scope="module")
+def refusing_url() -> Iterator[str]:
+    """A page whose two sliders can make a combination the scenario's rules refuse: a 5G launched
+    (up to 2030) after it is switched off (from 2025)."""
+    scenario = copy.deepcopy(conftest.CLASSROOM)
+    network = scenario["generations"].pop("network")
+    scenario.update(
+        title={"en": "Launch and switch-off", "fr": "Lancement et arrêt"},
+        description={"en": "Two generations of a town's network.", "fr": "Deux générations du réseau d’une ville."},
+        generations={"4G": {**network, "switch_off": 2040},
+                     "5G": {"launch": 2020, "switch_off": 2035, "energy_intensity": 1.0}},
+        explore={"launch": {"path": "generations.5G.launch", "min": 2012, "max": 2030, "step": 1,
+                            "label": {"en": "5G launch (year)", "fr": "Lancement de la 5G (année)"}},
+                 "switch_off": {"path": "generations.5G.switch_off", "min": 2025, "max": 2040, "step": 1,
+                                "label": {"en": "5G switch-off (year)", "fr": "Arrêt de la 5G (année)"}}})
+    explorer = Explorer(scenario_from_dict(scenario))
     with running(create_app(explorer, "en", server.allowed_hosts("127.0.0.1"))) as base:
         yield base
 
@@ -200,23 +243,36 @@ ENGLISH = {"the", "and", "of", "with", "energy", "use", "used", "more", "year", 
            "expected", "pinned", "link", "move", "reset", "what", "greenhouse", "technology", "efficiency", "price"}
 
 
-@pytest.mark.parametrize("scenario, settings", [
-    ("classroom-jevons", ""), ("baseline", ""),
-    # a warning, a pinned run, fixed axes on a log scale, the projector view
-    ("classroom-jevons", "&elasticity=2&efficiency_gain=0.3&pin.elasticity=0.5&axes=fixed&view=projector")])
-def test_the_french_page_has_no_english_text(page, url, baseline_url, scenario, settings):
+@pytest.mark.parametrize("scenario, settings, shown", [
+    ("classroom-jevons", "", "#verdict"), ("baseline", "", "#verdict"),
+    # a warning, a pinned run, fixed axes on a log scale (widened), the projector view
+    ("classroom-jevons", "&elasticity=2&efficiency_gain=0.3&pin.elasticity=0.5&axes=fixed&view=projector", "#warning"),
+    ("classroom-jevons", "&lesson=3", "#lesson"),  # a step of the lesson
+    ("classroom-jevons", "&elasticity=5&demand_growth=0.555", "#notice"),  # values the sliders do not offer
+    ("tiny-classroom", "&launch=2030&switch_off=2026", "#error"),  # a combination the server refuses
+    *[(name, "", "#verdict") for name in POLICIES]])
+def test_the_french_page_has_no_english_text(page, url, baseline_url, refusing_url, served, scenario, settings,
+                                             shown):
     """No text of the English page (help and hidden parts included) is on the French page, bar names
-    the two share (the scenario's name in the source line, figures, units), and no English word."""
-    base = url if scenario == "classroom-jevons" else baseline_url
-    open_page(page, base + "?lang=en" + settings)
-    english = page.evaluate(TEXTS)
-    open_page(page, base + "?lang=fr" + settings)
-    french = page.evaluate(TEXTS)
+    the two share (the scenario's name in the source line, figures, units), and no English word: in
+    every state a class reaches (``shown``: what that state shows, in both languages)."""
+    base = {"classroom-jevons": url, "baseline": baseline_url, "tiny-classroom": refusing_url}.get(scenario)
+    base = base or served(scenario)
+    pages = {}
+    for lang in ("en", "fr"):
+        open_page(page, base + f"?lang={lang}" + settings)
+        page.wait_for_function("() => !window.jevons.busy", timeout=PATIENCE)
+        assert page.is_visible(shown), (lang, shown)
+        pages[lang] = page.evaluate(TEXTS)
+        page.errors[:] = [e for e in page.errors if "status of 400" not in e]  # the refused move's answer
+    if shown == "#error":
+        assert page.inner_text("#error").startswith("Impossible de simuler ces valeurs\u00a0: avec «\u00a0Lancement")
+    english, french = pages["en"], pages["fr"]
     text = "\n".join(french)
     words = [t for t in english if re.search(r"[A-Za-z]{3,}", t) and t not in (scenario, "(kg CO₂e/kWh)")]
     assert len(words) > 40
     assert [t for t in words if t in text] == []
-    assert sorted({w for w in re.findall(r"[A-Za-z]+", text) if w.lower() in ENGLISH}) == []
+    assert sorted({w for w in re.findall(r"[A-Za-z]+", text.replace(scenario, "")) if w.lower() in ENGLISH}) == []
     assert "paradoxe de Jevons" in text
 
 
@@ -297,8 +353,68 @@ def test_everything_fits_the_screen_without_scrolling(page, url, baseline_url, s
         height, width]
     assert page.evaluate(OUTSIDE) == []
     areas = boxes(page, "#plot .nsewdrag")
-    assert len(areas) == (1 if view else 2 if scenario == "classroom-jevons" else 4)
-    assert min(a["bottom"] - a["top"] for a in areas) >= (220 if view else 200 if len(areas) == 2 else 75)
+    assert len(areas) == (1 if view else 2)  # the baseline's other charts behind tabs
+    assert min(a["bottom"] - a["top"] for a in areas) >= (220 if view else 200 if scenario == "classroom-jevons"
+                                                          else 160)
+
+
+def shown_charts(page: Page) -> list[str]:
+    return [name for name in SUBPLOTS if page.is_visible(f"#figure-{name}")]
+
+
+@pytest.mark.parametrize("scenario", ["classroom-jevons", "baseline"])
+def test_the_main_chart_is_readable_on_a_projector_screen_in_the_default_view(page, url, baseline_url, scenario):
+    """At 1024 × 768 the energy chart's plot area (and every other shown) is at least 160 px tall: the
+    baseline's four charts in two rows left 75–100 px."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, (url if scenario == "classroom-jevons" else baseline_url) + "?lang=en")
+    energy = boxes(page, "#plot .draglayer .xy .nsewdrag")
+    assert len(energy) == 1 and energy[0]["bottom"] - energy[0]["top"] >= 160
+    assert all(a["bottom"] - a["top"] >= 160 for a in boxes(page, "#plot .nsewdrag"))
+    assert shown_charts(page) == ["energy", "rebound"]
+
+
+def test_the_baseline_shows_its_other_charts_behind_tabs_where_two_rows_would_be_too_short(browser, page,
+                                                                                            baseline_url):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    open_page(page, baseline_url)
+    assert page.is_visible("#chart-tabs") and page.inner_text("#chart-tabs").split("\n") == [
+        "Rebound", "Where the energy goes", "Greenhouse gases"]
+    assert page.get_attribute("#tab-rebound", "aria-selected") == "true"
+    page.click("#tab-stack")
+    page.wait_for_function("() => document.getElementById('plot').data.some((t) => t.yaxis === 'y3')",
+                           timeout=PATIENCE)
+    assert shown_charts(page) == ["energy", "stack"] and query(page)["chart"] == "stack"
+    assert page.get_attribute("#tab-stack", "aria-selected") == "true"
+    assert all(a["bottom"] - a["top"] >= 160 for a in boxes(page, "#plot .nsewdrag"))
+    other = browser.new_page()
+    other.set_viewport_size({"width": 1024, "height": 768})
+    open_page(other, page.url)  # a link keeps the tab
+    assert shown_charts(other) == ["energy", "stack"]
+    other.close()
+    page.set_viewport_size({"width": 1600, "height": 1000})  # room for two rows: no tabs
+    page.wait_for_function("() => document.querySelectorAll('#plot .nsewdrag').length === 4", timeout=PATIENCE)
+    assert page.is_hidden("#chart-tabs") and shown_charts(page) == list(SUBPLOTS)
+    assert all(a["bottom"] - a["top"] >= 160 for a in boxes(page, "#plot .nsewdrag"))
+
+
+#: The y axis of each chart in the figure of the moves.
+YAXES = {"energy": "yaxis", "rebound": "yaxis2", "stack": "yaxis3", "climate": "yaxis4"}
+
+
+@pytest.mark.parametrize("where, settings, count", [("classroom", "", 2), ("classroom", "?axes=fixed", 2),
+                                                    ("baseline", "", 4), ("file", "", 2), ("file", "?axes=fixed", 2)])
+def test_every_axis_says_its_scale(page, url, baseline_url, exported, where, settings, count):
+    """Each y axis's title ends with the scale Plotly draws it on, on the live page and in the file."""
+    open_page(page, {"classroom": url, "baseline": baseline_url, "file": exported.as_uri()}[where] + settings)
+    titles = {}
+    for name in shown_charts(page):
+        kind = page.evaluate(f"document.getElementById('plot')._fullLayout.{YAXES[name]}.type")
+        titles[name] = (page.inner_text(f"#axis-{name}"), kind)
+    assert len(titles) == count
+    assert [name for name, (title, kind) in titles.items() if not title.endswith(f", {kind} scale")] == []
+    assert titles["rebound"][0] == "Rebound (%), linear scale"
+    assert titles["energy"][1] == ("log" if where == "baseline" or settings else "linear")
 
 
 #: Font size of every visible piece of text, and whether it is in a chart (axes, legends, labels).
@@ -469,6 +585,50 @@ def test_fixed_axes_stay_still_over_the_sliders_ranges(page, url):
     assert page.inner_text("#axis-energy") == "Energy (GWh/yr), log scale"
 
 
+def test_fixed_axes_widen_for_moves_beyond_the_sliders_ranges_and_say_so(page, url):
+    """The fixed ranges cover each slider from end to end, the others at the scenario's values; an
+    elasticity of 2 with a 30 % gain a year goes far beyond: the axes widen to hold the whole run
+    (none of it clipped) and their titles say so, until the run is back within the ranges."""
+    open_page(page, url + "?axes=fixed")
+    fixed = page.evaluate("JSON.parse(document.getElementById('config').textContent).fixed")
+    move(page, "elasticity", "2")  # one slider at an end: within the fixed ranges
+    within = axis_range(page, "yaxis"), axis_range(page, "yaxis2")
+    assert page.inner_text("#axis-energy") == "Energy (GWh/yr), log scale"
+    move(page, "efficiency_gain", "0.3")
+    energy = [v for v in series(page, "energy used") + series(page, "expected") + series(page, "with 2010") if v]
+    rebound = [v for v in series(page, "rebound", "y2") if v is not None]
+    low, high = axis_range(page, "yaxis")
+    assert max(energy) > fixed["energy"][1] and 10 ** low <= min(energy) and 10 ** high >= max(energy)
+    assert max(rebound) > fixed["rebound"][1] and axis_range(page, "yaxis2")[1] >= max(rebound)
+    assert page.inner_text("#axis-energy") == "Energy (GWh/yr), log scale, widened for these settings"
+    assert page.inner_text("#axis-rebound") == "Rebound (%), linear scale, widened for these settings"
+    move(page, "efficiency_gain", "0.15")
+    assert (axis_range(page, "yaxis"), axis_range(page, "yaxis2")) == within
+    assert "widened" not in page.inner_text("#axis-energy") + page.inner_text("#axis-rebound")
+
+
+def test_an_address_value_the_slider_does_not_offer_is_said(page, url):
+    open_page(page, url + "?elasticity=5&demand_growth=0.055")
+    assert page.inner_text("#slider-elasticity + output") == "2.0"
+    assert page.inner_text("#notice") == (
+        "The address sets “Price elasticity of demand” to 5.0, which the slider does not offer (0.0 to 2.0): it is "
+        "at 2.0 instead. The address sets “Demand growth without rebound (per year)” to 5.5 %, which the slider "
+        "does not offer (0 % to 20 %): it is at 6 % instead.")
+    move(page, "elasticity", "1.5")
+    assert page.is_hidden("#notice")
+
+
+def test_a_refused_combination_says_why_over_the_scenarios_own_run(page, refusing_url):
+    open_page(page, refusing_url + "?launch=2030&switch_off=2026")
+    page.wait_for_function("() => !window.jevons.busy", timeout=PATIENCE)
+    assert page.inner_text("#error").startswith("Cannot run these values: with launch = 2030, switch_off = 2026: "
+                                                "generations.5G.switch_off")
+    assert lines(page, "energy")  # the scenario's own run under the message
+    page.errors[:] = [e for e in page.errors if "status of 400" not in e]
+    move(page, "switch_off", "2035")
+    assert page.is_hidden("#error")
+
+
 def test_no_request_leaves_loopback(browser, page, url):
     browser.requests.clear()
     open_page(page, url)
@@ -599,7 +759,7 @@ def test_charts_follow_a_move_quickly(playwright, tmp_path, url, capsys):
     context = launch(playwright, tmp_path)
     page = context.new_page()
     classroom = latencies(page, url, "elasticity", ["0.5", "1.5", "0.8", "1.9", "0.2", "1", "1.3", "0.6"])
-    explorer = Explorer(load_scenario(SCENARIOS / "baseline.yaml"))
+    explorer = Explorer(load_scenario(SCENARIOS / "world-mobile.yaml"))
     with running(create_app(explorer)) as base:
         baseline = latencies(page, base, "video_elasticity", ["0.5", "1.5", "0.8", "1.9", "0.2"])
     context.close()
@@ -668,3 +828,27 @@ def test_the_exported_file_shows_each_step_of_the_lesson_exactly(page, exported)
     page.click("#lesson-next")
     assert page.inner_text("#slider-elasticity + output") == "1.0"
     assert page.get_attribute("#verdict", "data-kind") == "full"
+
+
+def test_the_exported_file_says_when_an_address_falls_between_its_stops(page, exported):
+    """The file's elasticity moves by 0.2: 0.5 in an address is shown at 0.6 and said, unless it is
+    the step of the lesson the address opens (the page wrote it: that step's own run)."""
+    open_page(page, exported.as_uri() + "?lang=en&elasticity=0.5")
+    assert page.inner_text("#slider-elasticity + output") == "0.6"
+    assert page.inner_text("#notice").startswith("The address sets “Price elasticity of demand” to 0.5, which the "
+                                                 "slider does not offer (0.0 to 2.0): it is at 0.6 instead.")
+    open_page(page, exported.as_uri() + "?lang=en&elasticity=0.5&lesson=2")
+    assert page.inner_text("#slider-elasticity + output") == "0.5" and page.is_hidden("#notice")
+    page.click("#lesson-show")
+    assert "28 %" in page.inner_text("#verdict-text")
+
+
+def test_a_date_beyond_the_horizon_reads_as_after_its_end(page, served):
+    """no-5g launches 5G in 2100, the schema's way to say never: the slider says "after 2050", not
+    "2100 Q1" beyond its own end (2030)."""
+    open_page(page, served("no-5g") + "?lang=en")
+    assert page.inner_text("#slider-launch_5g + output") == "after 2050"
+    open_page(page, served("no-5g") + "?lang=fr")
+    assert page.inner_text("#slider-launch_5g + output") == "après 2050"
+    move(page, "launch_5g", "2025")
+    assert page.inner_text("#slider-launch_5g + output") == "2025 T1"

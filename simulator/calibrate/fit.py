@@ -52,7 +52,7 @@ from ..plots.analysis import Compared, observed_and_simulated
 from ..results import Results
 from ..scenario import space
 from ..scenario.load import source_of
-from ..scenario.schema import OBSERVABLE, Scenario
+from ..scenario.schema import Scenario
 from ..scenario.types import Varying
 
 #: Only the actual run is needed: observations are compared with it.
@@ -310,7 +310,7 @@ def observed_points(scenario: Scenario, until: float | None = None) -> list[Poin
     points: list[Point] = []
     for name, observation in scenario.observations.items():
         table = observation.canonical()
-        unit = "" if observation.index_year is not None else OBSERVABLE[observation.variable]
+        unit = "" if observation.index_year is not None else observation.canonical_unit
         kept = []
         for year, raw, value in zip(table.years, sorted(observation.values.items()), table.values, strict=True):
             if not value > 0:

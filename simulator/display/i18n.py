@@ -6,7 +6,8 @@ through :func:`number` or :func:`percent`, so that ``lang="fr"`` gives French
 words, a decimal comma, thin spaces between thousands and the French spaces
 before ``:`` and ``%``. Names that come from the scenario (generations,
 services, equipment) are data: :func:`data_name` only prettifies them, and
-translates a few obvious words (``video``, ``data_centres``...).
+translates a few obvious words (``video``, ``data_centres``...); :mod:`.names` reads the
+``label`` scenarios give them.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ FRENCH: dict[str, str] = {
     "'{name}'": f"«{_NB}{{name}}{_NB}»",
     # energy by generation
     "Energy by generation (stacked) and traffic": "Énergie par génération (empilée) et trafic",
+    "Energy by part of the digital sector and item (stacked), and traffic":
+        "Énergie par partie du numérique et par élément (empilée), et trafic",
     "{name} (layer)": "{name} (couche)",
     "{name} (devices)": "{name} (terminaux)",
     "traffic (right axis)": "trafic (axe de droite)",
@@ -189,7 +192,8 @@ FRENCH: dict[str, str] = {
     "{quantity}: what each innovation saved": f"{{quantity}}{_NB}: ce que chaque innovation a économisé",
     "{quantity}: what each innovation saved,\nwhat the rebound and stacking took back":
         f"{{quantity}}{_NB}: ce que chaque innovation a économisé,\nce que l’effet rebond et l’empilement ont repris",
-    "Cumulative {quantity}, {period} (log scale)": "{quantity} cumulée, {period} (échelle logarithmique)",
+    "Cumulative {quantity}, {period} ({unit}, log scale)":
+        "{quantity} cumulée, {period} ({unit}, échelle logarithmique)",
     "no rebound decomposition: {reason}": f"pas de décomposition du rebond{_NB}: {{reason}}",
     "traffic is forced": "le trafic est imposé",
     "no counterfactual runs": "pas de simulations contrefactuelles",
@@ -216,6 +220,7 @@ FRENCH: dict[str, str] = {
     "networks": "réseaux",
     "data centres": "centres de données",
     "Price of a GB": "Prix d’un Go",
+    "Impact": "Impact",
     "Sites": "Sites",
     "Users": "Utilisateurs",
     "Equipment in service": "Équipements en service",
@@ -276,6 +281,14 @@ FRENCH: dict[str, str] = {
     "surcharge {rate} on the price of a GB from {year}": "surtaxe {rate} sur le prix du Go dès {year}",
     "grid {category} ×{factor} from {year}": f"électricité{NBSP}: {{category}} ×{{factor}} dès {{year}}",
     "no {measure}": "sans {measure}",
+    # names of parameters (simulator.display.names)
+    "{name} (changed)": "{name} (modifié)",
+    "{name} (compute jobs)": "{name} (tâches de calcul)",
+    "no network traffic in this scenario": "aucun trafic réseau dans ce scénario",
+    "{name} in {year}": "{name} en {year}",
+    "totals of each calendar year; a dot: the last year before a type stops being made":
+        f"totaux de chaque année civile{_NN}; un point{_NB}: la dernière année avant l’arrêt de la fabrication "
+        "d’un type",
 }
 
 #: Obvious words in scenario names (services, layers, devices, equipment), by language.
@@ -327,9 +340,13 @@ def tr(key: str, lang: str = "en", /, **fields: object) -> str:
 
 
 def data_name(name: str, lang: str = "en") -> str:
-    """A name from the scenario as shown in figures: ``data_centres`` → ``data centres``
-    (``centres de données`` in French)."""
-    return DATA_WORDS.get(lang, {}).get(name, name.replace("_", " "))
+    """A name from the scenario as shown where its label cannot be read:
+    :func:`simulator.display.names.data_display_name` (``data_centres`` → ``Data centres``,
+    ``Centres de données`` in French; ``gsm_trx`` → ``GSM TRX``). With the scenario at hand,
+    :func:`simulator.display.names.display_name` also reads the entity's ``label``."""
+    from .names import data_display_name  # names reads this module's tables
+
+    return data_display_name(name, lang)
 
 
 def localise(text: str, lang: str) -> str:
@@ -447,6 +464,13 @@ UNCERTAINTY_FRENCH: dict[str, str] = {
     "median": "médiane",
     "scenario as written": "scénario tel qu’écrit",
     "not in this ensemble": "absent de cet ensemble",
+    # fan chart of a difference (simulator.plots.fan_difference)
+    "{scenario} − {reference}: {members} runs on the same draws":
+        f"{{scenario}} − {{reference}}{_NB}: {{members}} tirages communs",
+    "Difference ({unit})": "Écart ({unit})",
+    "scenarios as written": "scénarios tels qu’écrits",
+    "below 0: {scenario} is lower than {reference}":
+        f"sous 0{_NB}: {{scenario}} est plus bas que {{reference}}",
     # sweep
     "Cumulative energy": "Énergie cumulée",
     "Cumulative climate change": "Changement climatique cumulé",
@@ -508,3 +532,144 @@ UNCERTAINTY_FRENCH: dict[str, str] = {
     "{count} less influential parameters not shown": "{count} paramètres moins influents non montrés",
 }
 FRENCH.update({key: text for key, text in UNCERTAINTY_FRENCH.items() if key not in FRENCH})
+
+
+# --- the report (simulator.reporting) ----------------------------------------------------------
+
+#: Words of `jevons report` in French; merged into :data:`FRENCH` without replacing a translation already there.
+REPORT_FRENCH: dict[str, str] = {
+    "Report of the jevons {version} simulation of the scenario '{name}', {period}":
+        f"Rapport de la simulation jevons {{version}} du scénario «{_NB}{{name}}{_NB}», {{period}}",
+    "Contents": "Sommaire",
+    "The question": "La question",
+    "Scope": "Périmètre",
+    "Method: the rebound measures": f"Méthode{_NB}: les mesures de l’effet rebond",
+    "Results": "Résultats",
+    "Comparison": "Comparaison",
+    "Validation against observations": "Validation par les observations",
+    "Uncertainty": "Incertitude",
+    "Assumptions": "Hypothèses",
+    "Version and manifest": "Version et manifeste",
+    # scope
+    "What": "Quoi",
+    "In this scenario": "Dans ce scénario",
+    "Horizon": "Horizon",
+    "step {step} yr": "pas de {step} an",
+    "seed {seed}": "graine {seed}",
+    "Access networks": "Réseaux d’accès",
+    "one access network": "un seul réseau d’accès",
+    "Generations": "Générations",
+    "Network layers (core, transport)": "Couches de réseau (cœur, transport)",
+    "Data centres": "Centres de données",
+    "Devices": "Terminaux",
+    "Networks": "Réseaux",
+    "Equipment types": "Types d’équipements",
+    "Services": "Services",
+    "Impact categories assessed": "Catégories d’impact évaluées",
+    "Policies": "Politiques",
+    "Targets": "Objectifs",
+    "Observations": "Observations",
+    "Uncertain parameters": "Paramètres incertains",
+    "none": "aucun",
+    # method
+    "A rebound is always measured against a named, bounded efficiency improvement: what the improvement was "
+    "expected to save, with demand held where it was, against what it saved once demand reacted to the cheaper "
+    "gigabyte: R = 1 − actual savings / expected savings (Saunders 1992; Sorrell 2007). R = 0: no rebound; "
+    "0 < R < 1: part of the gain taken back; R > 1: backfire, the Jevons paradox.":
+        f"Un effet rebond se mesure toujours par rapport à un gain d’efficacité nommé et délimité{_NB}: ce que ce "
+        "gain devait économiser, la demande restant où elle était, face à ce qu’il a économisé une fois que la "
+        f"demande a réagi au gigaoctet moins cher{_NB}: R = 1 − économies réelles / économies attendues "
+        f"(Saunders 1992{_NN}; Sorrell 2007). R = 0{_NB}: pas de rebond{_NN}; 0 < R < 1{_NB}: une partie du gain "
+        f"reprise{_NN}; R > 1{_NB}: effet boomerang, le paradoxe de Jevons.",
+    "It is the direct price rebound: cheaper gigabytes bring more gigabytes. Income effects (money saved spent "
+    "elsewhere), time-use rebounds and frontier effects (new uses made possible) are outside the model, so its "
+    "rebound is a lower bound of the economy-wide one (Sorrell 2007; Coroama & Mattern 2019).":
+        f"C’est l’effet rebond direct par le prix{_NB}: des gigaoctets moins chers en font consommer davantage. "
+        "Les effets de revenu (l’argent économisé dépensé ailleurs), les rebonds de temps et les effets de "
+        f"frontière (de nouveaux usages rendus possibles) sont hors du modèle{_NN}; son rebond est donc une borne "
+        f"basse de celui de l’économie entière (Sorrell 2007{_NN}; Coroama & Mattern 2019).",
+    "measure": "mesure",
+    "what it compares": "ce qu’elle compare",
+    "period": "période",
+    "rolling rebound R_Δ(t)": "rebond glissant R_Δ(t)",
+    "per innovation (freeze one innovation)": "par innovation (geler une innovation)",
+    "Actual use minus the engineering estimate, the same technology path with demand not reacting to the price "
+    "of a GB. It is what the demand response added, in TWh or Mt CO2e and in %; it needs no choice of a "
+    "\"before\".":
+        "La consommation réelle moins l’estimation d’ingénieur, même trajectoire technique mais une demande qui "
+        "ne réagit pas au prix du Go. C’est ce que la réaction de la demande a ajouté, en TWh ou Mt CO2e et en "
+        f"%{_NN}; elle ne demande pas de choisir un «{_NB}avant{_NB}».",
+    "The rebound of the efficiency gained over the last Δ years (rebound.window, default 5): the technology of "
+    "t − Δ carrying the demand of t, against the actual technology with demand held at the cost of t − Δ.":
+        "Le rebond de l’efficacité gagnée sur les Δ dernières années (rebound.window, 5 par défaut)"
+        f"{_NB}: la technique de t − Δ portant la demande de t, face à la technique réelle avec la demande "
+        "maintenue au coût de t − Δ.",
+    "Saunders' 1 + ∂lnE/∂lnη: how use responds to one more percent of efficiency everywhere, by raising every "
+    "efficiency path by 0.1 %.":
+        f"Le 1 + ∂lnE/∂lnη de Saunders{_NB}: comment l’usage répond à un pour cent d’efficacité en plus partout, "
+        f"en relevant chaque trajectoire d’efficacité de 0,1{_NN}%.",
+    "\"Freeze one innovation\" (Hilty et al. 2006): for each generation launched inside the horizon and each "
+    "efficiency stream, the run without it and its engineering twin give what it was expected to save, what it "
+    "saved and R.":
+        f"«{_NB}Geler une innovation{_NB}» (Hilty et al. 2006){_NB}: pour chaque génération lancée dans "
+        "l’horizon et chaque gain d’efficacité, la simulation sans elle et son jumeau d’ingénieur donnent ce "
+        "qu’elle devait économiser, ce qu’elle a économisé et R.",
+    "The technology of time.start carrying all demand; headlined only while frozen/actual ≤ "
+    "rebound.frozen_headline_limit (10).":
+        f"La technique de time.start portant toute la demande{_NN}; mise en avant seulement tant que "
+        "figé/réel ≤ rebound.frozen_headline_limit (10).",
+    "{count} innovation": "{count} innovation",
+    "{count} innovations": "{count} innovations",
+    "The simulation says": "La simulation dit",
+    # results
+    "Headline figures": "Chiffres clés",
+    "By part of the digital sector (cumulative)": "Par partie du numérique (cumulé)",
+    "quantity": "grandeur",
+    "actual, {period}": "réel, {period}",
+    "final year ({period} mean)": "dernière année (moyenne {period})",
+    "note": "note",
+    "partial": "partiel",
+    # comparison
+    "Scenarios compared, the first being the reference": "Scénarios comparés, le premier servant de référence",
+    "statistic": "statistique",
+    "scenario": "scénario",
+    "value": "valeur",
+    "difference to {name}": "écart à {name}",
+    "cumulative": "cumulé",
+    "final year": "dernière année",
+    "calendar year mean": "moyenne de l’année civile",
+    "cumulative since": "cumulé depuis",
+    # validation
+    "observation": "observation",
+    "year": "année",
+    "simulated": "simulé",
+    "gap": "écart",
+    "unit": "unité",
+    "source": "source",
+    # uncertainty
+    "{members} Monte Carlo runs (seed {seed}) drawn from the scenario's uncertainty: section; measure: "
+    "{measure}.":
+        f"{{members}} tirages de Monte-Carlo (graine {{seed}}) selon la section uncertainty{_NB}: du "
+        f"scénario{_NN}; mesure{_NB}: {{measure}}.",
+    "Probability of backfire ({quantity})": "Probabilité d’effet boomerang ({quantity})",
+    "parameter": "paramètre",
+    "distribution": "loi",
+    "values": "valeurs",
+    # assumptions
+    "Every parameter of the scenario as resolved (after extends and --set), with the unit written or the unit "
+    "of its field, and the comment written beside it in the scenario file (or above it, or beside its table): "
+    "the scenario's sources. {count} parameters.":
+        "Chaque paramètre du scénario tel que résolu (après extends et --set), avec l’unité écrite ou celle de "
+        "son champ, et le commentaire écrit à côté dans le fichier du scénario (ou au-dessus, ou à côté de sa "
+        f"table){_NB}: les sources du scénario. {{count}} paramètres.",
+    "source (the scenario's comment)": "source (le commentaire du scénario)",
+    "file:line": "fichier:ligne",
+    "(as above)": "(idem)",
+    # version
+    "jevons version": "version de jevons",
+    "command": "commande",
+    "scenario {name} sha256": "sha256 du scénario {name}",
+    "manifest sha256": "sha256 du manifeste",
+    "The manifest (resolved scenario, software versions)": "Le manifeste (scénario résolu, versions des logiciels)",
+}
+FRENCH.update({key: text for key, text in REPORT_FRENCH.items() if key not in FRENCH})

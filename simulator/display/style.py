@@ -2,9 +2,10 @@
 
 Nothing here imports matplotlib or Plotly, so that the live page and the HTML export load neither
 more than they need. Colours come from the Okabe–Ito palette (Okabe & Ito 2008, *Color Universal
-Design*) and Paul Tol's schemes, both readable with the common forms of colour-blindness. A
-generation's colour depends only on its rank in order of launch, so 2G, 3G, 4G and 5G look the
-same in every figure and scenario that has them.
+Design*) and Paul Tol's schemes, both readable with the common forms of colour-blindness. An
+entity's colour depends only on its kind and name (:mod:`.colours`), so 2G, 3G, 4G and 5G, a
+smartphone or a data centre look the same in every figure and scenario that has them, whatever
+the order of the YAML file.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UsageError
+from .colours import PALETTE, entity_colours
 from .i18n import date_text, period_text, tr, unit_text
 
 if TYPE_CHECKING:
@@ -86,17 +88,32 @@ MEASURE_NAMES = {"frozen": "against start-year technology", "window": "efficienc
 
 
 def generation_colours(*scenarios: Scenario, only: Collection[str] | None = None) -> dict[str, str]:
-    """Colour of every generation of one or more scenarios, by its rank in order of launch over
-    all of them (its earliest launch; file order breaks ties): 2G, 3G, 4G... keep their colours
-    across the panels of a comparison even where a scenario lacks one of them. With ``only``,
-    the generations not in it (e.g. not drawn) take no colour."""
+    """Colour of every generation of one or more scenarios (:func:`.colours.entity_colours`: by
+    name, 2G…6G fixed), the same in every panel, scenario and file order; the mapping lists them in
+    order of launch (earliest over the scenarios). With ``only``, the generations not in it (e.g.
+    not drawn) take no colour."""
     launch: dict[str, float] = {}
     for scenario in scenarios:
         for g, item in scenario.generations.items():
             if only is None or g in only:
                 launch[g] = min(launch.get(g, math.inf), item.launch)
-    order = sorted(launch, key=lambda g: launch[g])  # stable: file order breaks ties
-    return cycled(GENERATION_COLOURS, order)
+    return entity_colours("generation", sorted(launch, key=lambda g: launch[g]))
+
+
+def layer_colours(names: Sequence[str]) -> dict[str, str]:
+    """Colour (a grey) of each layer drawn in one figure, by name."""
+    return entity_colours("layer", names)
+
+
+def device_colours(names: Sequence[str], avoid: Collection[str] = ()) -> dict[str, str]:
+    """Colour of each device drawn in one figure, by name, none of ``avoid`` (the colours of the
+    generations beside them)."""
+    return entity_colours("device", names, avoid)
+
+
+def service_colours(names: Sequence[str], avoid: Collection[str] = ()) -> dict[str, str]:
+    """Colour of each service drawn in one figure, by name."""
+    return entity_colours("service", names, avoid)
 
 
 def launch_order(scenario: Scenario, names: Sequence[str]) -> list[str]:
@@ -106,12 +123,12 @@ def launch_order(scenario: Scenario, names: Sequence[str]) -> list[str]:
 
 
 def equipment_style(scenario: Scenario, name: str) -> tuple[str, str, str | None]:
-    """Colour, line style and bar hatch of an equipment type, by its place in the scenario:
-    the same in every figure (colours cycle, then line styles and hatches change)."""
-    order = list(scenario.equipment)
-    i = order.index(name) if name in order else len(order) + sum(map(ord, name))
-    colour = EQUIPMENT_COLOURS[i % len(EQUIPMENT_COLOURS)]
-    turn = i // len(EQUIPMENT_COLOURS)
+    """Colour, line style and bar hatch of an equipment type: its colour by name
+    (:func:`.colours.entity_colours` over the scenario's equipment, so no two share one while the
+    palette lasts); past the palette's size, line styles and hatches tell the rest apart."""
+    names = sorted({*scenario.equipment, name})
+    colour = entity_colours("equipment", names)[name]
+    turn = names.index(name) // len(PALETTE)
     return (colour, EQUIPMENT_LINESTYLES[turn % len(EQUIPMENT_LINESTYLES)],
             EQUIPMENT_HATCHES[turn % len(EQUIPMENT_HATCHES)])
 

@@ -35,8 +35,14 @@ def _workers(text: str) -> int:
     return int(text)
 
 
-def _add_common(p: argparse.ArgumentParser, formats: Callable, dpi: Callable, languages: Sequence[str]) -> None:
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
+def _add_common(p: argparse.ArgumentParser, formats: Callable, dpi: Callable, languages: Sequence[str],
+                several: bool = False) -> None:
+    if several:
+        p.add_argument("scenario", type=Path, nargs="+", help="scenario YAML file; with several, the first is the "
+                       "reference, whose uncertainty: is drawn once for all (common random numbers), and the "
+                       "differences of the others to it are reported")
+    else:
+        p.add_argument("scenario", type=Path, help="scenario YAML file")
     p.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<name>-<command>)")
     p.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                    help="override a scenario value before the ensemble")
@@ -64,8 +70,9 @@ def register(sub: Any, common: argparse.ArgumentParser, formats: Callable, dpi: 
              ) -> dict[str, Callable]:
     """Add the three commands to ``sub``; return their handlers by name."""
     mc = sub.add_parser("montecarlo", parents=[common],
-                        help="draw members from the scenario's uncertainty: section; bands and P(backfire)")
-    _add_common(mc, formats, dpi, languages)
+                        help="draw members from the scenario's uncertainty: section; bands and P(backfire); with "
+                        "several scenarios, the uncertainty of their differences to the first")
+    _add_common(mc, formats, dpi, languages, several=True)
     mc.add_argument("-n", "--members", type=_count, required=True, help="number of members")
     mc.add_argument("--seed", type=_seed, help="seed (default: the scenario's seed)")
     mc.add_argument("--params", nargs="+", metavar="KEY", help="vary only these keys of uncertainty:")
@@ -120,6 +127,9 @@ def _fmt(value: float | None, scale: float = 1.0, unit: str = "") -> str:
 
 
 def _montecarlo(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    if len(args.scenario) > 1:
+        return _montecarlo_difference(args, argv)
+    args.scenario = args.scenario[0]
     _reach_scheduler(args)
     from .export import write_montecarlo
     from .montecarlo import monte_carlo
@@ -147,6 +157,53 @@ def _montecarlo(args: argparse.Namespace, argv: Sequence[str]) -> int:
         if r["defined_members"]:
             print(f"induced energy (actual - engineering)/engineering: median {_fmt(100 * r['p50'])} %, 5-95 % "
                   f"{_fmt(100 * r['p5'])} to {_fmt(100 * r['p95'])} %")
+    for note in s["notes"]:
+        print(f"note: {note}")
+    print(f"outputs written to {output}")
+    return 0
+
+
+def _montecarlo_difference(args: argparse.Namespace, argv: Sequence[str]) -> int:
+    """``jevons montecarlo A B ...``: the differences to A on common random numbers (:mod:`.difference`)."""
+    from ..errors import Problem, ScenarioError
+
+    if args.measure is not None:
+        raise ScenarioError([Problem(f"found --measure {args.measure} with {len(args.scenario)} scenarios, expected "
+                                     "it with one scenario only: differences are reported for energy, traffic and "
+                                     "each impact category, not for a rebound measure", "--measure")])
+    _reach_scheduler(args)
+    from ..scenario.load import load_scenario
+    from .difference import check_difference, monte_carlo_difference
+    from .export import write_difference
+
+    problems: list[Problem] = []
+    scenarios = []
+    for path in args.scenario:
+        try:
+            scenarios.append(load_scenario(path, args.overrides))
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    check_difference(scenarios, args.params)
+    names = [s.name for s in scenarios]
+    output = args.output or Path("outputs") / f"montecarlo-{'-vs-'.join(names)}"
+    with claim(output):
+        diff = monte_carlo_difference(scenarios, args.members, seed=args.seed, keys=args.params,
+                                      **_run_options(args))
+        write_difference(diff, output, **_plot_options(args, argv))
+    s = diff.summary()
+    print(f"{names[0]} and {', '.join(names[1:])}: {s['members']:,} members on the same draws (seed {s['seed']})")
+    for name in names[1:]:
+        for quantity, scale, unit in (("energy", 1e9, "TWh"), ("climate_change", 1e9, "Mt CO2e")):
+            d = s["differences"][name][quantity]["cumulative"]
+            p = s["probability_lower"][name][quantity]["cumulative"]
+            if p is None:
+                continue
+            label = "energy" if quantity == "energy" else "CO2e"
+            print(f"{name} - {names[0]}: cumulative {label} median {_fmt(d['p50'], scale)} {unit}, 90 % of members "
+                  f"between {_fmt(d['p5'], scale)} and {_fmt(d['p95'], scale)} {unit}; lower in "
+                  f"{100 * p:.3g} % of members")
     for note in s["notes"]:
         print(f"note: {note}")
     print(f"outputs written to {output}")

@@ -7,6 +7,7 @@ resolved scenario, its sha256, the command and the software versions.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,10 @@ from typing import Any
 import pandas as pd
 
 from ..export import CSV_FLOAT, atomic_folder, scenario_manifest, write_json
+from ..scenario.load import resolved_data, scenario_hash
 from ..scenario.schema import Scenario
 from ..version import __version__
+from .difference import Difference
 from .montecarlo import MonteCarlo
 from .sensitivity import Sensitivity
 from .sweep import Sweep
@@ -26,7 +29,7 @@ def _csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def _meta(scenario: Scenario, **extra: Any) -> dict[str, Any]:
-    return {"scenario": scenario.name, "version": __version__, **extra}
+    return {"scenario": scenario.name, "version": __version__, "scenario_model": scenario, **extra}
 
 
 MONTECARLO_FILES = {
@@ -61,6 +64,49 @@ def write_montecarlo(mc: MonteCarlo, folder: str | Path, *, plots: bool = True, 
             meta = _meta(scenario, members=mc.ensemble.members, seed=mc.seed, measure=mc.measure.describe())
             save_uncertainty_figures({"fan_chart": plot_fan_chart(bands, meta, lang=lang)}, tmp / "plots",
                                      formats=formats, dpi=dpi)
+    return folder
+
+
+DIFFERENCE_FILES = {
+    "differences.csv": "per compared scenario, quantity (energy, traffic, each impact category) and statistic "
+                       "(cumulative, final_year): mean and percentiles 5/25/50/75/95 of its difference to the "
+                       "reference over members, the difference as written (nominal), the probability that it is "
+                       "lower (probability_lower) and the 5-95 % spread of each scenario alone",
+    "members.csv": "per member: drawn values, cumulative energy, climate change and traffic of every scenario and "
+                   "the differences to the reference (units in column names)",
+    "bands.csv": "per compared scenario, quantity and instant: percentiles of the difference of the yearly rate",
+    "summary.json": "the draws, and per scenario, quantity and statistic the distribution of the difference and "
+                    "probability_lower",
+    "manifest.json": "every resolved scenario with its sha256, the seed, versions, command line",
+}
+
+
+def write_difference(diff: Difference, folder: str | Path, *, plots: bool = True, formats: Iterable[str] = ("png",),
+                     dpi: int = 300, lang: str = "en", command: list[str] | None = None) -> Path:
+    """differences.csv, members.csv, bands.csv, summary.json, manifest.json and, per compared scenario,
+    plots/difference_<name> (energy and climate change over time)."""
+    folder = Path(folder)
+    bands = diff.bands()
+    reference = diff.reference
+    with atomic_folder(folder) as tmp:
+        _csv(diff.to_frame(), tmp / "differences.csv")
+        _csv(diff.members_frame(), tmp / "members.csv")
+        _csv(bands, tmp / "bands.csv")
+        write_json(tmp / "summary.json", diff.summary())
+        manifest = scenario_manifest(reference, __version__, command, DIFFERENCE_FILES, seed=diff.seed,
+                                     members=diff.members)
+        manifest["compared"] = {name: {"sha256": scenario_hash(e.scenario), "scenario": resolved_data(e.scenario)}
+                                for name, e in zip(diff.names[1:], diff.runs[1:], strict=True)}
+        write_json(tmp / "manifest.json", manifest)
+        if plots:
+            from ..plots.fan_difference import plot_difference_fan
+            from ..plots.output import save_uncertainty_figures
+
+            figures = {"difference_" + re.sub(r"[^A-Za-z0-9_.-]", "_", name): plot_difference_fan(
+                bands, name, diff.names[0], {**_meta(reference, members=diff.members, seed=diff.seed),
+                                             "scenario": f"{name} − {diff.names[0]}"}, lang=lang)
+                for name in diff.names[1:]}
+            save_uncertainty_figures(figures, tmp / "plots", formats=formats, dpi=dpi)
     return folder
 
 

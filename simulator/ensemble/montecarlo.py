@@ -10,9 +10,11 @@ measure, ``induced`` = (A − E)/E and, for a rebound measure, whether the membe
 """
 from __future__ import annotations
 
+import os
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -22,8 +24,8 @@ from ..errors import UsageError
 from ..rebound import backfires, verdict
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
-from .runner import Ensemble, run_members
-from .sampling import Parameter, draw, uncertain_parameters
+from .runner import Ensemble, RunOptions, run_members
+from .sampling import Parameter, draw, scenario_of, uncertain_parameters
 
 PERCENTILES = (5, 25, 50, 75, 95)
 #: Headline quantities of the bands and their units (the measure's series comes after them, unit 1).
@@ -166,15 +168,18 @@ def _describe(p: Parameter) -> dict[str, Any]:
             "distribution": d}
 
 
-def monte_carlo(scenario: Scenario, n: int, *, seed: int | None = None, keys: list[str] | None = None,
-                measure: str | Measure | None = None, **run: Any) -> MonteCarlo:
-    """Draw ``n`` members from ``scenario.uncertainty`` (seed: ``seed`` or the scenario's) and run them.
+def monte_carlo(scenario: Scenario | str | os.PathLike[str], n: int, *, seed: int | None = None,
+                keys: list[str] | None = None, measure: str | Measure | None = None, overrides: Sequence[str] = (),
+                **run: Unpack[RunOptions]) -> MonteCarlo:
+    """Draw ``n`` members from the scenario's ``uncertainty:`` (seed: ``seed`` or the scenario's) and run them.
 
+    ``scenario``: a Scenario, or a file loaded with ``overrides`` (``KEY=VALUE``).
     ``measure``: a name of :func:`~.measures.measure_names` (None: :func:`~.measures.default_measure`).
     ``run`` goes to :func:`~.runner.run_members` (workers, chunk, scheduler, dask_local, progress).
     """
     if not isinstance(n, int) or n < 1:
         raise UsageError(f"found n={n!r}, expected a whole number of members >= 1")
+    scenario = scenario_of(scenario, overrides)
     parameters = uncertain_parameters(scenario, keys)
     chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
     seed = scenario.seed if seed is None else seed

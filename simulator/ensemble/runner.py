@@ -17,7 +17,9 @@ Each member keeps only its headline series (what Monte Carlo, sweeps and
 sensitivity analyse), per year: energy (kWh/yr) and climate change
 (kg CO2e/yr) of every variant run — the actual, engineering and frozen runs,
 and the counterfactuals the chosen measure needs (:mod:`.measures`) — and
-traffic (GB/yr) of the actual run. Variants are read by name, never by position.
+traffic (GB/yr) of the actual run. Variants are read by name, never by position. On request
+(``impacts=True``, for differences between scenarios: :mod:`.difference`) each impact category
+of the actual run too (its unit per year): a sweep of a million points does not carry them.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
-from typing import Any, Literal, cast
+from typing import Any, Literal, TypedDict, cast
 
 import numpy as np
 
@@ -45,7 +47,7 @@ from ..model.params import compile_samples
 from ..model.variants import VARIANTS
 from ..scenario import space
 from ..scenario.checks import semantic_problems
-from ..scenario.schema import Scenario
+from ..scenario.schema import CATEGORIES, USE, Scenario
 from .sampling import Parameter, member_scenario
 from .scheduler import SCHEDULER_ANSWER, reach, unreachable
 
@@ -77,9 +79,11 @@ class Ensemble:
     variants: tuple[str, ...]  # names of the V variants, in the order of the second axis below
     energy: np.ndarray  # (N, V, T+1) kWh/yr
     climate_change: np.ndarray  # (N, V, T+1) kg CO2e/yr
+    climate_change_use: np.ndarray  # (N, T+1) kg CO2e/yr, actual: the use phase's
     traffic: np.ndarray  # (N, T+1) GB/yr, actual
     forced_traffic: bool = False
     notes: list[str] = field(default_factory=list)
+    impact: np.ndarray | None = None  # (N, C, T+1) actual, each impact category of CATEGORIES in its unit per year
 
     @property
     def members(self) -> int:
@@ -104,20 +108,28 @@ class Ensemble:
         return np.ascontiguousarray(values[..., :-1]).sum(axis=-1) * self.dt
 
 
-def _headline(rec: dict[str, np.ndarray], n: int, variants: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _headline(rec: dict[str, np.ndarray], n: int, variants: tuple[str, ...], impacts: bool = False
+              ) -> dict[str, np.ndarray]:
     m = len(variants)
     energy, climate = total_energy(rec), total_impact(rec, "climate_change")
     t = energy.shape[-1]
     actual = variants.index("actual")
-    return {"energy": np.ascontiguousarray(energy.reshape(n, m, t)),
-            "climate_change": np.ascontiguousarray(climate.reshape(n, m, t)),
-            "traffic": np.ascontiguousarray(rec["traffic"].sum(axis=-1).reshape(n, m, t)[:, actual])}
+    out = {"energy": np.ascontiguousarray(energy.reshape(n, m, t)),
+           "climate_change": np.ascontiguousarray(climate.reshape(n, m, t)),
+           "climate_change_use": np.ascontiguousarray(
+               rec[USE][..., list(CATEGORIES).index("climate_change")].reshape(n, m, t)[:, actual]),
+           "traffic": np.ascontiguousarray(rec["traffic"].sum(axis=-1).reshape(n, m, t)[:, actual])}
+    if impacts:
+        out["impact"] = np.ascontiguousarray(np.stack(
+            [total_impact(rec, c).reshape(n, m, t)[:, actual] for c in CATEGORIES], axis=1))
+    return out
 
 
 def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int = 0,
-              variants: tuple[str, ...] = VARIANTS) -> dict[str, np.ndarray]:
+              variants: tuple[str, ...] = VARIANTS, impacts: bool = False) -> dict[str, np.ndarray]:
     """Headline arrays of the members ``values`` (n, K), each run with ``variants`` (names of
-    :mod:`simulator.model.variants`, ``actual`` among them); ``first`` numbers them in messages.
+    :mod:`simulator.model.variants`, ``actual`` among them); ``first`` numbers them in messages;
+    ``impacts``: also every impact category of the actual run (``impact``, (n, C, T+1)).
 
     When every parameter is a number :mod:`simulator.model.draws` can write,
     the members' arrays are written from ``values`` at once and members are
@@ -129,11 +141,11 @@ def run_chunk(scenario: Scenario, parameters: list[Parameter], values: np.ndarra
     paths = [p.paths for p in parameters]
     samples = draw_samples(scenario, paths, values) if len(values) else None
     if samples is None:
-        return _run_derived(scenario, parameters, values, first, variants)
+        return _run_derived(scenario, parameters, values, first, variants, impacts)
     for i in broken_samples(scenario, paths, values):
         _check(member_scenario(scenario, parameters, values[i]), parameters, values[i], first + i)
     rec = run_params(compile_samples(samples, variants), record=RECORDED)
-    return _headline(rec, len(values), variants)
+    return _headline(rec, len(values), variants, impacts)
 
 
 def _check(member: Scenario, parameters: list[Parameter], row: np.ndarray, number: int) -> None:
@@ -146,7 +158,7 @@ def _check(member: Scenario, parameters: list[Parameter], row: np.ndarray, numbe
 
 
 def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.ndarray, first: int,
-                 variants: tuple[str, ...]) -> dict[str, np.ndarray]:
+                 variants: tuple[str, ...], impacts: bool = False) -> dict[str, np.ndarray]:
     """run_chunk for parameters the draws module cannot write: derive, check and group every member."""
     members = [member_scenario(scenario, parameters, row) for row in values]
     for i, member in enumerate(members):
@@ -157,7 +169,7 @@ def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.nda
     out: dict[str, np.ndarray] = {}
     for index in groups.values():
         _, rec = run_samples([members[i] for i in index], variants, record=RECORDED)
-        for name, array in _headline(rec, len(index), variants).items():
+        for name, array in _headline(rec, len(index), variants, impacts).items():
             if name not in out:
                 out[name] = np.empty((len(members), *array.shape[1:]))
             out[name][index] = array
@@ -171,6 +183,17 @@ def _progress(total: int, enabled: bool | None) -> Any:  # a tqdm bar (tqdm has 
         enabled = sys.stderr.isatty()
     return tqdm(total=total, unit="member", disable=not enabled, file=sys.stderr, dynamic_ncols=True,
                 desc="members")
+
+
+class RunOptions(TypedDict, total=False):
+    """Where and how members run (the keyword options of :func:`run_members` that every ensemble function
+    passes on): see :func:`run_members`."""
+
+    workers: int | None
+    chunk: int | None
+    scheduler: str | None
+    dask_local: int | None
+    progress: bool | None
 
 
 #: Receives the headline arrays of a chunk, by the chunk's index.
@@ -192,6 +215,7 @@ def run_members(
     dask_local: int | None = None,
     progress: bool | None = None,
     variants: tuple[str, ...] = VARIANTS,
+    impacts: bool = False,
 ) -> Ensemble:
     """Run every row of ``values`` (N, K) as a member with its counterfactuals ``variants`` (default
     the actual, engineering and frozen runs; a measure's :attr:`~.measures.Measure.variants`).
@@ -201,6 +225,7 @@ def run_members(
     ``scheduler``: address of a Dask scheduler (``tcp://host:8786``) instead of the
     local pool; ``dask_local``: start a local Dask cluster of that many workers.
     ``progress``: a progress bar on stderr (default: only on a terminal).
+    ``impacts``: also keep every impact category of the actual run (:attr:`Ensemble.impact`).
     Ctrl-C raises :class:`Interrupted` after stopping the workers.
     """
     values = np.asarray(values, dtype=float).reshape(len(values), len(parameters))
@@ -218,19 +243,20 @@ def run_members(
 
     try:
         if scheduler is not None or dask_local is not None:
-            _run_dask(scenario, parameters, variants, values, slices, collect, scheduler, dask_local)
+            _run_dask(scenario, parameters, variants, values, slices, collect, scheduler, dask_local, impacts)
         else:
             workers = workers or os.cpu_count() or 1
             if workers <= 1 or len(slices) == 1:
                 for i, s in enumerate(slices):
-                    collect(i, run_chunk(scenario, parameters, values[s], s.start, variants=variants))
+                    collect(i, run_chunk(scenario, parameters, values[s], s.start, variants=variants,
+                                         impacts=impacts))
             else:
-                _run_pool(scenario, parameters, variants, values, slices, collect, workers)
+                _run_pool(scenario, parameters, variants, values, slices, collect, workers, impacts)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM raised as one (simulator.interrupts)
         raise Interrupted(done, n) from exc
     finally:
         bar.close()
-    return _assemble(scenario, parameters, variants, values, [results[i] for i in range(len(slices))])
+    return _assemble(scenario, parameters, variants, values, [results[i] for i in range(len(slices))], impacts)
 
 
 #: Linux prctl option: the signal the kernel sends a process when its parent dies.
@@ -245,7 +271,7 @@ def _die_with_parent(parent: int) -> bool:
 
 
 def _worker(conn: Connection, scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...],
-            parent: int, inherited: list[Connection]) -> None:
+            parent: int, inherited: list[Connection], impacts: bool = False) -> None:
     """A worker process: run the chunks received on ``conn`` until told to stop (``None``) or the parent is gone.
 
     Ctrl-C is left to the parent (a terminal sends it to every process of the group, and the
@@ -262,16 +288,18 @@ def _worker(conn: Connection, scenario: Scenario, parameters: list[Parameter], v
         return
     try:
         while (task := conn.recv()) is not None:
-            conn.send(_attempt(scenario, parameters, variants, *task))
+            index, values, first = task
+            conn.send(_attempt(scenario, parameters, variants, index, values, first, impacts))
     except (EOFError, OSError):  # the parent is gone: nobody to report to
         pass
 
 
 def _attempt(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], index: int,
-             values: np.ndarray, first: int) -> tuple[int, dict[str, np.ndarray] | None, BaseException | None]:
+             values: np.ndarray, first: int, impacts: bool = False
+             ) -> tuple[int, dict[str, np.ndarray] | None, BaseException | None]:
     """(index, headline arrays, None), or (index, None, the error) for the parent to raise."""
     try:
-        return index, run_chunk(scenario, parameters, values, first, variants=variants), None
+        return index, run_chunk(scenario, parameters, values, first, variants=variants, impacts=impacts), None
     except Exception as exc:
         try:
             pickle.dumps(exc)
@@ -289,7 +317,7 @@ def _stopped(process: BaseProcess) -> SimulatorError:
 
 
 def _run_pool(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
-              slices: list[slice], collect: Collect, workers: int) -> None:
+              slices: list[slice], collect: Collect, workers: int, impacts: bool = False) -> None:
     """Chunks on worker processes, one chunk at a time each, through a pipe per worker.
 
     Not ``multiprocessing.Pool``: its workers share a queue lock, and a worker killed while
@@ -324,7 +352,7 @@ def _run_pool(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
                 inherited = [c for _, c in started] if method == "fork" else []
                 process: BaseProcess = context.Process(
                     target=_worker, daemon=True, name="jevons-worker",
-                    args=(theirs, scenario, parameters, variants, os.getpid(), inherited))
+                    args=(theirs, scenario, parameters, variants, os.getpid(), inherited, impacts))
                 process.start()
                 theirs.close()
                 started.append((process, ours))
@@ -359,31 +387,72 @@ QUIET = logging.CRITICAL + 10
 
 
 @contextlib.contextmanager
-def _signals_ignored() -> Iterator[None]:
-    """Ignore the stop signals while the cluster's processes start: they inherit SIG_IGN (which Python
-    keeps), so a terminal's Ctrl-C, sent to the whole process group, reaches this process alone, which
-    shuts them down quietly. The signals are also blocked meanwhile: Linux keeps a blocked signal
-    pending even when it is ignored, so one that arrives then is delivered here once the handlers are
-    back, not lost."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    previous = {s: signal.signal(s, signal.SIG_IGN) for s in STOP_SIGNALS}
+def _children_ignore_stops() -> Iterator[None]:
+    """Processes spawned meanwhile (a local Dask cluster's) start with the stop signals ignored, so a
+    terminal's Ctrl-C, sent to the whole process group, reaches this process alone, which shuts them
+    down quietly.
+
+    They are started through a two-line shell script (``trap '' INT TERM``, then ``exec`` Python) set
+    as the executable of the ``spawn`` start method: an ignored signal stays ignored across ``exec``.
+    This process keeps its own handlers throughout. (Ignoring the signals here while the children
+    start would lose a Ctrl-C: native threads that do not block signals — a thread pool of a library —
+    take it, and an ignored signal is dropped.)"""
+    import multiprocessing.spawn
+    import shlex
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="jevons-") as folder:
+        wrapper = os.path.join(folder, "python")
+        with open(wrapper, "w", encoding="utf-8") as script:
+            script.write(f"#!/bin/sh\ntrap '' INT TERM\nexec {shlex.quote(sys.executable)} \"$@\"\n")
+        os.chmod(wrapper, 0o700)
+        previous = multiprocessing.spawn.get_executable()
+        multiprocessing.spawn.set_executable(wrapper)
+        try:
+            yield
+        finally:
+            multiprocessing.spawn.set_executable(previous)
+
+
+@contextlib.contextmanager
+def _stops_deferred() -> Iterator[None]:
+    """A stop signal that arrives meanwhile (while a local cluster starts) is held and raised once the block
+    is done, so that the cluster is whole when the clean-up closes it (a cluster stopped half-started
+    leaves processes and semaphores behind). In the main thread only (where handlers can be set)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: held.append(signum)) for s in STOP_SIGNALS}
     try:
         yield
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+        if held:
+            os.kill(os.getpid(), held[0])
 
 
 def _run_dask(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
-              slices: list[slice], collect: Collect, scheduler: str | None, dask_local: int | None) -> None:
+              slices: list[slice], collect: Collect, scheduler: str | None, dask_local: int | None,
+              impacts: bool = False) -> None:
     from distributed import Client, LocalCluster, as_completed
 
     cluster = None
+    stack = contextlib.ExitStack()
     if scheduler is None:
-        with _signals_ignored():
-            cluster = LocalCluster(n_workers=dask_local, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, host="127.0.0.1", silence_logs=QUIET)
+        stack.enter_context(_children_ignore_stops())  # for the cluster's life: a worker may be restarted
+        try:
+            with _stops_deferred():
+                cluster = LocalCluster(n_workers=dask_local, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, host="127.0.0.1", silence_logs=QUIET)
+        except BaseException:  # a stop held while it started: close the whole cluster
+            if cluster is not None:
+                cluster.close()
+            stack.close()
+            raise
         client = Client(cluster)
     else:
         host = reach(scheduler)
@@ -399,8 +468,8 @@ def _run_dask(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
             logging.getLogger(name).setLevel(QUIET)
     try:
         shared = client.scatter([scenario, parameters], broadcast=True)
-        futures = [client.submit(run_chunk, shared[0], shared[1], values[s], s.start, variants=variants, pure=False)
-                   for s in slices]
+        futures = [client.submit(run_chunk, shared[0], shared[1], values[s], s.start, variants=variants,
+                                 impacts=impacts, pure=False) for s in slices]
         index = {f.key: i for i, f in enumerate(futures)}
         for future in as_completed(futures):
             collect(index[future.key], future.result())
@@ -413,14 +482,18 @@ def _run_dask(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
             cluster.close()
             for name, level in quieted.items():
                 logging.getLogger(name).setLevel(level)
+        stack.close()
 
 
 def _assemble(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
-              parts: list[dict[str, np.ndarray]]) -> Ensemble:
+              parts: list[dict[str, np.ndarray]], impacts: bool = False) -> Ensemble:
     t = scenario.time
     times = t.start + t.step * np.arange(scenario.n_steps + 1)
     joined = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]} if parts else {
         "energy": np.zeros((0, len(variants), len(times))), "climate_change": np.zeros((0, len(variants), len(times))),
+        "climate_change_use": np.zeros((0, len(times))),
         "traffic": np.zeros((0, len(times)))}
+    if impacts and not parts:
+        joined["impact"] = np.zeros((0, len(CATEGORIES), len(times)))
     return Ensemble(scenario=scenario, parameters=parameters, values=values, times=times, variants=tuple(variants),
                     forced_traffic=scenario.demand.traffic is not None, **joined)

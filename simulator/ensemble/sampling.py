@@ -15,16 +15,31 @@ themselves and go through the same quantile functions.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, UsageError
 from ..scenario import space
 from ..scenario.checks import range_problems
+from ..scenario.load import load_scenario
 from ..scenario.schema import Scenario
+
+
+def scenario_of(scenario: Scenario | str | os.PathLike[str], overrides: Sequence[str] = ()) -> Scenario:
+    """``scenario`` itself, or the scenario file it names loaded with ``overrides`` (``KEY=VALUE``, as ``--set``):
+    the ensemble functions take either, as the command line takes a file."""
+    if isinstance(scenario, Scenario):
+        if overrides:
+            raise UsageError("overrides apply to a scenario file; give its path, or load it with "
+                             "load_scenario(path, overrides)")
+        return scenario
+    return load_scenario(Path(scenario), list(overrides))
 
 
 @dataclass(frozen=True)

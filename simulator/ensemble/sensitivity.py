@@ -16,9 +16,10 @@ cumulative climate change (kg CO2e) and the value of the measure for energy
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -26,8 +27,8 @@ import pandas as pd
 from ..errors import Problem, ScenarioError, UsageError
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
-from .runner import Ensemble, run_members
-from .sampling import Parameter, uncertain_parameters, unit_to_values
+from .runner import Ensemble, RunOptions, run_members
+from .sampling import Parameter, scenario_of, uncertain_parameters, unit_to_values
 
 METHODS = ("sobol", "morris")
 #: Outputs analysed besides the measure's value (unit 1), with their units.
@@ -115,10 +116,13 @@ def _outputs(e: Ensemble, measure: Measure) -> dict[str, np.ndarray]:
     return outputs
 
 
-def sensitivity(scenario: Scenario, method: str, n: int, *, keys: list[str] | None = None, seed: int | None = None,
-                measure: str | Measure | None = None, **run: Any) -> Sensitivity:
+def sensitivity(scenario: Scenario | str | os.PathLike[str], method: str, n: int, *, keys: list[str] | None = None,
+                seed: int | None = None, measure: str | Measure | None = None, overrides: Sequence[str] = (),
+                **run: Unpack[RunOptions]) -> Sensitivity:
     """Sobol or Morris indices of the scenario's uncertain parameters for cumulative energy, climate
-    change and the measure (as for :func:`~.montecarlo.monte_carlo`); ``run`` goes to run_members."""
+    change and the measure (``scenario``, ``overrides`` and ``measure`` as for
+    :func:`~.montecarlo.monte_carlo`); ``run`` goes to run_members."""
+    scenario = scenario_of(scenario, overrides)
     if method not in METHODS:
         raise UsageError(f"found method {method!r}, expected one of {', '.join(METHODS)}")
     parameters = uncertain_parameters(scenario, keys)

@@ -9,8 +9,10 @@ R > 1 efficiency backfires.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 import numpy as np
 import pandas as pd
@@ -19,8 +21,8 @@ from ..engine import simulate
 from ..rebound import backfires, verdict
 from ..scenario.schema import Scenario
 from .measures import Measure, choose_measure
-from .runner import Ensemble, run_members
-from .sampling import Parameter, full_grid, grid_parameters
+from .runner import Ensemble, RunOptions, run_members
+from .sampling import Parameter, full_grid, grid_parameters, scenario_of
 
 #: Columns of the grid table besides the parameters and the measure's, with their units.
 GRID_COLUMNS = {"energy_cumulative": "kWh", "climate_change_cumulative": "kg CO2e", "traffic_cumulative": "GB",
@@ -89,10 +91,12 @@ class Sweep:
         return out
 
 
-def sweep(scenario: Scenario, specs: list[str], *, measure: str | Measure | None = None, **run: Any) -> Sweep:
-    """Run the full grid of ``PATH=LO:HI:N`` specs; ``measure`` as for :func:`~.montecarlo.monte_carlo`;
-    ``run`` goes to :func:`~.runner.run_members`."""
-    parameters, axes = grid_parameters(scenario, specs)
+def sweep(scenario: Scenario | str | os.PathLike[str], specs: Sequence[str], *, measure: str | Measure | None = None,
+          overrides: Sequence[str] = (), **run: Unpack[RunOptions]) -> Sweep:
+    """Run the full grid of ``PATH=LO:HI:N`` specs; ``scenario``, ``overrides`` and ``measure`` as for
+    :func:`~.montecarlo.monte_carlo`; ``run`` goes to :func:`~.runner.run_members`."""
+    scenario = scenario_of(scenario, overrides)
+    parameters, axes = grid_parameters(scenario, list(specs))
     chosen = measure if isinstance(measure, Measure) else choose_measure(scenario, measure)
     ensemble = run_members(scenario, parameters, full_grid(axes), variants=chosen.variants, **run)
     return Sweep(parameters, axes, ensemble, chosen, verdict(simulate(scenario)))

@@ -43,6 +43,8 @@ from .state import State
 
 #: kWh per Wh.
 KWH_PER_WH = 1e-3
+#: Hours in a year (365.25 days).
+HOURS_PER_YEAR = 8766.0
 
 
 def energy_per_job(p: Params) -> np.ndarray:
@@ -83,10 +85,12 @@ def compute_jobs(env: simpy.Environment, clock: Clock, p: Params, s: State) -> P
         return
     energy = energy_per_job(p)
     jobs = jobs_per_year(p, energy)
+    accelerators = jobs * p.compute_hours * p.compute_accelerators / (HOURS_PER_YEAR * p.compute_utilisation)
     while True:
         yield clock.tick("network")
         s.compute_jobs = jobs[s.step]
         s.compute_energy = jobs[s.step] * energy[s.step]
+        s.compute_accelerators = accelerators[s.step]
 
 
 __all__ = ["KWH_PER_WH", "compute_jobs", "energy_per_job", "job_cost_index", "jobs_per_year"]

@@ -46,6 +46,7 @@ import simpy
 from simpy.events import ProcessGenerator
 
 from .clock import Clock
+from .network import per_network
 from .params import Params
 from .state import State
 
@@ -90,42 +91,70 @@ def annual_site_cost(p: Params) -> np.ndarray:
     return p.site_cost * recovery + p.site_opex
 
 
+def service_price(split: np.ndarray, per_network: np.ndarray) -> np.ndarray:
+    """The price of a GB of each service (M,S) in EUR/GB: that of each network (M,N) weighted by the
+    service's shares on the networks (M|1,S,N)."""
+    return (split * per_network[:, None, :]).sum(axis=-1)
+
+
 def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
-    """Exogenous demand, the cost index and the traffic it induces, every step."""
+    """Exogenous demand, the cost index and the traffic it induces, every step; the traffic each network
+    carries; each service's traffic relative to its usage before policies and rebound."""
     keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
     usage = usage_per_user(p)
     users = np.moveaxis(p.users, 1, 0)[:, :, None]  # (T+1,M|1,1)
     while True:
         yield clock.tick("demand")
-        s.demand = users[s.step] * usage[s.step] * s.traffic_scale
+        exogenous = users[s.step] * usage[s.step]
+        s.demand = exogenous * s.traffic_scale
+        split = p.service_split[:, s.step]  # (M|1,S,N)
         if s.step == 0:
             s.cost_index = np.ones(p.members)
+            service_index = np.ones((p.members, 1))
         else:
-            seen = s.dynamic_energy * p.electricity_price[:, s.step] + s.spread_cost  # EUR/GB
-            relative = np.where(s.price_reference > 0, seen / s.price_reference, 1.0)
-            s.cost_index = np.where(p.cost_frozen, 1.0, relative[p.cost_source] * (1.0 + s.surcharge))
+            seen = s.dynamic_energy * p.electricity_price[:, s.step, None] + s.spread_cost  # (M,N) EUR/GB
+            if len(p.networks) == 1:
+                relative = np.where(s.price_reference > 0, seen / s.price_reference, 1.0)  # (M,1)
+            else:
+                reference = service_price(p.service_split[:, 0], s.price_reference)
+                relative = np.where(reference > 0, service_price(split, seen) / reference, 1.0)  # (M,S)
+            taxed = relative[p.cost_source] * (1.0 + s.surcharge)[:, None]
+            service_index = np.where(p.cost_frozen[:, None], 1.0, taxed)
+            weights = s.demand.sum(axis=1)
+            s.cost_index = service_index[:, 0] if service_index.shape[1] == 1 else np.where(
+                weights > 0, (service_index * s.demand).sum(axis=1) / np.where(weights > 0, weights, 1.0), 1.0)
         if p.forced_traffic is not None:
             s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target
         else:
-            s.traffic_target = s.demand * np.power(s.cost_index[:, None], -p.elasticity)
+            s.traffic_target = s.demand * np.power(service_index, -p.elasticity)
             s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep if s.step else s.traffic_target
         s.total_traffic = s.traffic.sum(axis=1)
+        s.network_traffic = (s.traffic[:, :, None] * split).sum(axis=1) if len(p.networks) > 1 else \
+            s.total_traffic[:, None]
+        s.usage_ratio = np.where(exogenous > 0, s.traffic / np.where(exogenous > 0, exogenous, 1.0), 1.0)
 
 
 def average_cost(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
     """The price of a GB (EUR/GB) every step, once the network of the step is built: its energy bill and
     site and fixed costs over the traffic it carried (see the module's docstring)."""
     annual = annual_site_cost(p)
+    one = len(p.networks) == 1
     while True:
         yield clock.tick("price")
-        electricity, fixed = p.electricity_price[:, s.step], p.fixed_cost[:, s.step]
-        sites = np.where(annual > 0, s.sites * annual, 0.0).sum(axis=1)  # free sites cost nothing, however many
-        idle = s.gen_idle_energy.sum(axis=1) * electricity
-        carried = np.where(s.total_traffic > 0, s.total_traffic, np.inf)  # no traffic: nothing to spread
+        electricity, fixed = p.electricity_price[:, s.step, None], p.fixed_cost[:, s.step, None]  # (M|1,1)
+        sites = per_network(p, np.where(annual > 0, s.sites * annual, 0.0))  # free sites cost nothing
+        idle = per_network(p, s.gen_idle_energy) * electricity  # (M,N)
+        carried = np.where(s.network_traffic > 0, s.network_traffic, np.inf)  # no traffic: nothing to spread
+        if not one:  # the shared fixed costs, in proportion to the networks' traffic
+            fixed = fixed * np.where(s.total_traffic > 0, s.network_traffic.T / s.total_traffic, 0.0).T
+        fixed = fixed + p.network_fixed_cost[:, s.step]  # each network's own
         dynamic = s.dynamic_energy * electricity
         s.spread_cost = (sites + idle + fixed) / carried
-        s.price = dynamic + s.spread_cost
+        by_network = dynamic + s.spread_cost
+        s.price = by_network[:, 0] if one else np.where(
+            s.total_traffic > 0, (by_network * s.network_traffic).sum(axis=1) / np.where(
+                s.total_traffic > 0, s.total_traffic, 1.0), by_network.mean(axis=1))
         if s.step == 0:  # at unscaled efficiency: the marginal member's energy costs fall by 1/(1 + h)
-            scale = p.efficiency_scale
+            scale = p.efficiency_scale[:, None]
             s.price_reference = (dynamic + idle / carried) * scale + (sites + fixed) / carried

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from ..graph import layout, own_impacts, with_components
+from ..graph import build_graph, layout, own_impacts, with_components
 from ..scenario import space
 from ..scenario.checks import rule_problems, rules_reading
 from ..scenario.schema import CATEGORIES, Scenario
@@ -152,6 +152,7 @@ def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: 
     lifetime, shape = np.repeat(one.lifetime, n, axis=0), np.repeat(one.weibull, n, axis=0)
     fixed = np.array([item.survival == "fixed" for item in base.equipment.values()], dtype=bool)
     own: tuple[np.ndarray, np.ndarray] | None = None  # embodied and end of life of each sample's own items
+    graph = build_graph(base)
     rows = {field: [one.rows[0][field]] * n for field in one.rows[0]}
     tables: dict[tuple[str, int], list] = {}
     for k, group in enumerate(targets):
@@ -167,7 +168,7 @@ def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: 
                 (lifetime if t.field == "lifetime" else shape)[:, t.column] = column
             elif t.kind == "embodied":
                 if own is None:
-                    made, retired = own_impacts(base)
+                    made, retired = own_impacts(graph, tuple(base.equipment))
                     own = np.repeat(made[None], n, axis=0), np.repeat(retired[None], n, axis=0)
                 own[0][:, t.column[0], t.column[1]] = column
             else:
@@ -176,7 +177,7 @@ def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: 
         rows[field] = _table_rows(rows[field], index, points)
     embodied, end_of_life = one.embodied, one.end_of_life
     if own is not None:
-        embodied, end_of_life = with_components(layout(base), base, *own)
+        embodied, end_of_life = with_components(layout(base), graph, tuple(base.equipment), *own)
     return replace(
         one, numbers=numbers, lifetime=lifetime, weibull=np.where(fixed, 0.0, shape),
         rows=[{field: rows[field][i] for field in rows} for i in range(n)],

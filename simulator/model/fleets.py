@@ -266,8 +266,9 @@ class Fleets:
 
 
 def fleet_drivers(p: Params) -> np.ndarray:
-    """Row of each fleet's owner (F,) among the rows of :func:`owner_units`: generations, layers, devices."""
-    offsets = np.cumsum([0, len(p.generations), len(p.layers)])
+    """Row of each fleet's owner (F,) among the rows of :func:`owner_units`: generations, layers, devices,
+    compute workloads."""
+    offsets = np.cumsum([0, len(p.generations), len(p.layers), len(p.devices)])
     return offsets[p.fleet_kind] + p.fleet_owner
 
 
@@ -310,14 +311,15 @@ def _law_classes(p: Params) -> np.ndarray:
     return np.array(classes, dtype=int)
 
 
-def owner_units(s: State) -> np.ndarray:
-    """Units each owner needs equipment for (G+L+D, M): sites, PB/yr of traffic scaled by the equipment one
-    PB/yr needs now, devices."""
-    return np.concatenate([s.sites.T, layer_equipment_driver(s).T, s.device_count.T])
+def owner_units(p: Params, s: State) -> np.ndarray:
+    """Units each owner needs equipment for (G+L+D+W, M): sites, PB/yr of traffic scaled by the equipment one
+    PB/yr needs now (or kW of IT power), devices, accelerators in service."""
+    return np.concatenate([s.sites.T, layer_equipment_driver(p, s).T, s.device_count.T, s.compute_accelerators.T])
 
 
 def owner_off(s: State, always_on: np.ndarray) -> np.ndarray:
-    """Whether each owner is off (G+L+D, M): generations can be off, layers and devices (``always_on``) never."""
+    """Whether each owner is off (G+L+D+W, M): generations can be off, layers, devices and workloads
+    (``always_on``) never."""
     return ~np.concatenate([s.active.T, always_on])
 
 
@@ -327,7 +329,7 @@ def equipment_fleets(env: simpy.Environment, clock: Clock, p: Params, s: State) 
         return  # no equipment: nothing to install (and no age to track)
     streams = Streams.of(p)
     s.fleet_stream, s.fleet_count = streams.of_fleet, p.fleet_coefficient.T  # (F,), (F,M|1)
-    always_on = np.ones((len(p.layers) + len(p.devices), p.members), dtype=bool)
+    always_on = np.ones((len(p.layers) + len(p.devices) + len(p.workloads), p.members), dtype=bool)
 
     def law(rows: np.ndarray | slice) -> np.ndarray:
         return survival(p, s.lifetime, streams.fleet[rows])
@@ -335,7 +337,7 @@ def equipment_fleets(env: simpy.Environment, clock: Clock, p: Params, s: State) 
     fleets, version = None, s.lifetime_version
     while True:
         yield clock.tick("fleets")
-        need = owner_units(s)[streams.driver]  # (Q,M) per unit of count
+        need = owner_units(p, s)[streams.driver]  # (Q,M) per unit of count
         if fleets is None:
             ages = p.age_steps[:, p.fleet_equipment[streams.fleet]].max(axis=0)
             fleets, version = Fleets(need, law, ages, member_laws(p)[streams.fleet]), s.lifetime_version

@@ -51,19 +51,38 @@ def over_streams(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
     return sum_in_order(units[:, None, :], per_unit).T
 
 
+def energy_abroad(p: Params, s: State) -> np.ndarray:
+    """Electricity used in each region abroad (M,R) in kWh/yr: its layers' and compute workloads'."""
+    out = np.zeros((p.members, len(p.regions)))
+    for r in range(len(p.regions)):
+        out[:, r] = s.layer_energy[:, p.layer_region == r].sum(axis=1) + s.compute_energy[
+            :, p.workload_region == r].sum(axis=1)
+    return out
+
+
 def impact_accounting(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
-    """Impacts of the step, per year."""
-    per_unit: tuple[np.ndarray, np.ndarray] | None = None  # made and discarded, per stream
+    """Impacts of the step, per year; of which imported: equipment made abroad, electricity used abroad."""
+    per_unit: tuple[np.ndarray, ...] | None = None  # made, discarded and made abroad, per stream
+    abroad = p.equipment_imported.any()
     while True:
         yield clock.tick("impacts")
         if per_unit is None:  # streams are known once the fleets process has started
             per_unit = (per_stream(p, s, per_fleet(p, p.embodied) / p.dt),  # per unit/step → per year
-                        per_stream(p, s, per_fleet(p, p.end_of_life) / p.dt))
-        made, discarded = per_unit
+                        per_stream(p, s, per_fleet(p, p.end_of_life) / p.dt),
+                        per_stream(p, s, per_fleet(p, p.embodied * p.equipment_imported[:, None]) / p.dt))
+        made, discarded, made_abroad = per_unit
         if len(made):
             s.manufacturing = over_streams(s.stream_installed, made)
             s.end_of_life = over_streams(s.stream_retired, discarded)
-        s.use = s.total_energy[:, None] * p.grid[:, s.step] * s.grid_scale
+            s.imported = over_streams(s.stream_installed, made_abroad) if abroad else s.imported
+        if p.regions:
+            used_abroad = energy_abroad(p, s)  # (M,R)
+            s.use = (s.total_energy - used_abroad.sum(axis=1))[:, None] * p.grid[:, s.step] * s.grid_scale
+            imported = (used_abroad[:, :, None] * p.region_grid[:, s.step]).sum(axis=1)  # (M,C)
+            s.use = s.use + imported
+            s.imported = (s.imported if abroad else 0.0) + imported
+        else:
+            s.use = s.total_energy[:, None] * p.grid[:, s.step] * s.grid_scale
 
 
 #: Phases of a category that are zero by construction, whatever the scenario: electricity
@@ -77,6 +96,7 @@ def used_equipment(scenario: Scenario) -> list[str]:
     used = {e for g in scenario.generations.values() for e in g.equipment}
     used |= {e for layer in scenario.layers.values() for e in layer.equipment}
     used |= {d.equipment for d in scenario.devices.values()}
+    used |= {e for w in scenario.compute.every.values() for e in w.equipment}
     todo = list(used)
     while todo:
         item = scenario.equipment.get(todo.pop())

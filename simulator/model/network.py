@@ -70,11 +70,32 @@ def technology_origin(p: Params) -> np.ndarray:
     return np.where(np.isfinite(p.reference_year), p.reference_year, p.launch)
 
 
+def network_shares(p: Params, adoption: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """Share of its network's traffic each generation carries (..., G): :func:`traffic_shares` within each
+    access network (generations of different networks do not compete)."""
+    if len(p.networks) == 1:
+        return traffic_shares(adoption, active)
+    share = np.zeros(np.broadcast_shapes(adoption.shape, active.shape))
+    for n in range(len(p.networks)):
+        columns = np.flatnonzero(p.gen_network == n)
+        share[..., columns] = traffic_shares(adoption[..., columns], active[..., columns])
+    return share
+
+
+def per_network(p: Params, per_generation: np.ndarray) -> np.ndarray:
+    """Σ over each network's generations (..., G) → (..., N)."""
+    if len(p.networks) == 1:
+        return per_generation.sum(axis=-1)[..., None]
+    return np.stack([per_generation[..., p.gen_network == n].sum(axis=-1) for n in range(len(p.networks))], axis=-1)
+
+
 def dynamic_energy_per_gb(p: Params, tech: dict[str, np.ndarray]) -> np.ndarray:
-    """Traffic-proportional energy per GB of the technology in use (..., M) in kWh/GB: the radio's dynamic
-    energy (traffic-weighted over generations) and that of the layers a GB crosses; idle power excluded."""
-    radio = (tech["share"] * np.where(tech["active"], tech["gen_intensity"], 0.0)).sum(axis=-1)
-    return radio + (tech["layer_intensity"] * p.layer_share).sum(axis=-1)
+    """Traffic-proportional energy per GB of each network's technology in use (..., M, N) in kWh/GB: its
+    generations' dynamic energy (traffic-weighted) and that of the layers its GBs cross; idle power and
+    fixed power excluded."""
+    radio = per_network(p, tech["share"] * np.where(tech["active"], tech["gen_intensity"], 0.0))
+    layers = (tech["layer_intensity"] * p.layer_share)[..., None] * p.layer_crosses  # (..., M, L, N)
+    return radio + layers.sum(axis=-2)
 
 
 #: Steps of technology computed at once (fewer numpy calls per step, bounded memory for big batches).
@@ -100,7 +121,7 @@ def technology_block(p: Params, switch_off: np.ndarray, steps: slice) -> dict[st
     n_layers = len(p.layers)
     scale = p.efficiency_scale[:, None]
     out = {
-        "tech_year": tech_year, "active": active, "share": traffic_shares(adoption, active),
+        "tech_year": tech_year, "active": active, "share": network_shares(p, adoption, active),
         "gen_intensity": p.ei0 * intensity / scale, "idle_power": p.idle0 * idle / scale,
         "gen_capacity": p.capacity0 * capacity * p.utilisation,
         "layer_intensity": (p.layer_ei0 * since_start[..., :n_layers] * np.moveaxis(p.layer_pue[:, steps], 1, 0)
@@ -175,11 +196,16 @@ def generation_rollout(env: simpy.Environment, clock: Clock, p: Params, s: State
     years = np.maximum(p.start, p.times[:, None] - p.tech_lag)  # the window variant builds out Δ years late
     coverage = p.coverage[:, g] * logistic((years - launch - half) / scale)  # (T+1,M) sites
     last, version = math.inf, -1
+    network = int(p.gen_network[g])
+    lines = p.network_lines[..., network] if p.line_based[network] else None  # (M|1,T+1) lines
     while True:
         yield clock.tick("network")
-        traffic = s.share[:, g] * s.total_traffic  # 0 when off: a generation that is off has no share
+        traffic = s.share[:, g] * s.network_traffic[:, network]  # 0 when off: a generation off has no share
         needed = np.maximum(coverage[s.step], traffic / s.gen_capacity[:, g])  # / unlimited capacity = 0
-        sites = np.where(s.active[:, g], np.maximum(s.sites[:, g], needed), 0.0)
+        if lines is None:  # sites are never removed before switch-off (the stacking ratchet)
+            sites = np.where(s.active[:, g], np.maximum(s.sites[:, g], needed), 0.0)
+        else:  # a line follows its subscriber from one generation to the next
+            sites = np.where(s.active[:, g], np.maximum(needed, s.share[:, g] * lines[:, s.step]), 0.0)
         idle = sites * s.idle_power[:, g] * KWH_PER_WATT_YEAR
         s.sites[:, g], s.gen_traffic[:, g], s.gen_idle_energy[:, g] = sites, traffic, idle
         s.gen_energy[:, g] = idle + traffic * s.gen_intensity[:, g]
@@ -190,22 +216,36 @@ def generation_rollout(env: simpy.Environment, clock: Clock, p: Params, s: State
 
 
 def layer_traffic(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
-    """Traffic and energy of the core/transport and data-centre layers."""
+    """Traffic and energy of the core/transport and data-centre layers: the traffic of the networks that
+    cross each, and its fixed power (PUE applied)."""
+    fixed = p.layer_fixed_power * p.layer_pue * KWH_PER_WATT_YEAR  # (M|1,T+1,L) kWh/yr
     while True:
         yield clock.tick("network")
-        s.layer_traffic = p.layer_share * s.total_traffic[:, None]
-        s.layer_energy = s.layer_traffic * s.layer_intensity
+        s.layer_traffic = p.layer_share * (s.network_traffic[:, None, :] * p.layer_crosses).sum(axis=-1)
+        s.layer_energy = s.layer_traffic * s.layer_intensity + fixed[:, s.step]
 
 
 def device_use(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
-    """End-user devices in use and their electricity."""
+    """End-user devices in use and their electricity: users × devices per user, scaled by the use of the
+    services a device serves (``Device.services``: 1 − Σw + Σ w × r, r a service's traffic over its usage
+    before policies and rebound)."""
     every_member = np.ones((p.members, 1))  # devices per user may be shared by all members: (1,D) → (M,D)
+    weights = p.device_services  # (M|1,D,S)
+    linked = bool(weights.any())
     while True:
         yield clock.tick("network")
         s.device_count = p.users[:, s.step, None] * p.device_per_user[:, s.step] * every_member
+        if linked:
+            s.device_count = s.device_count * (1.0 - weights.sum(axis=-1)
+                                               + (weights * s.usage_ratio[:, None, :]).sum(axis=-1))
         s.device_energy = s.device_count * s.device_unit_energy
 
 
-def layer_equipment_driver(s: State) -> np.ndarray:
-    """PB/yr of traffic per layer, scaled by the equipment one PB/yr needs now (M,L)."""
-    return s.layer_traffic / GB_PER_PB * s.layer_units_per_pb
+def layer_equipment_driver(p: Params, s: State) -> np.ndarray:
+    """What each layer's equipment counts are per (M,L): PB/yr of traffic, scaled by the equipment one
+    PB/yr needs now; or, for a layer counted per kW, its average IT power in kW (energy without PUE)."""
+    by_traffic = s.layer_traffic / GB_PER_PB * s.layer_units_per_pb
+    if not p.layer_per_kw.any():
+        return by_traffic
+    it_kw = s.layer_energy / p.layer_pue[:, s.step] / (KWH_PER_WATT_YEAR * 1000.0)
+    return np.where(p.layer_per_kw, it_kw, by_traffic)

@@ -132,10 +132,11 @@ class Params:
     compute_dram_power: np.ndarray  # (M,W) W per job
     compute_gain: np.ndarray  # (M,W) 1/yr, of the accelerator power
     compute_pue: np.ndarray  # (M|1,T+1,W)
-    fleet_kind: np.ndarray  # (F,) 0 generation, 1 layer, 2 device
+    compute_utilisation: np.ndarray  # (M,W) busy share of an accelerator's year
+    fleet_kind: np.ndarray  # (F,) 0 generation, 1 layer, 2 device, 3 compute workload
     fleet_owner: np.ndarray  # (F,) index in its kind
     fleet_equipment: np.ndarray  # (F,) index in equipment
-    fleet_coefficient: np.ndarray  # (M|1,F) units per site / per PB/yr / per device
+    fleet_coefficient: np.ndarray  # (M|1,F) units per site / per PB/yr or kW / per device / per accelerator
     fleet_names: tuple[tuple[str, str, str], ...]  # (owner kind, owner, equipment)
     lifetime: np.ndarray  # (M,E) yr
     weibull: np.ndarray  # (M|1,E) shape, 0 = fixed lifetime
@@ -143,6 +144,24 @@ class Params:
     embodied: np.ndarray  # (M|1,E,C) per unit made
     end_of_life: np.ndarray  # (M|1,E,C) per unit retired
     grid: np.ndarray  # (M|1,T+1,C) per kWh
+    networks: tuple[str, ...] = ("mobile",)  # N access networks
+    gen_network: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # (G,) network of each
+    line_based: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))  # (N,) sites = lines
+    network_lines: np.ndarray = field(default_factory=lambda: np.zeros((1, 1, 1)))  # (M|1,T+1,N) lines
+    network_fixed_cost: np.ndarray = field(default_factory=lambda: np.zeros((1, 1, 1)))  # (M|1,T+1,N) EUR/yr
+    service_split: np.ndarray = field(default_factory=lambda: np.ones((1, 1, 1, 1)))  # (M|1,T+1,S,N) shares
+    layer_crosses: np.ndarray = field(default_factory=lambda: np.ones((0, 1)))  # (L,N) 1 where a network's
+    # traffic crosses the layer
+    layer_fixed_power: np.ndarray = field(default_factory=lambda: np.zeros((1, 1, 0)))  # (M|1,T+1,L) W, IT
+    layer_per_kw: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (L,) equipment per kW
+    device_services: np.ndarray = field(default_factory=lambda: np.zeros((1, 0, 0)))  # (M|1,D,S) shares
+    regions: tuple[str, ...] = ()  # R regions abroad
+    region_grid: np.ndarray = field(default_factory=lambda: np.zeros((1, 1, 0, 0)))  # (M|1,T+1,R,C) per kWh
+    layer_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # (L,) -1 home, else r
+    workload_region: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # (W,) -1 home
+    workload_stores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (W,) storage: a
+    # "job" is a TB stored for a year
+    equipment_imported: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (E,) made abroad
     policies: list[ScheduledPolicy] = field(default_factory=list)
 
     @property
@@ -240,16 +259,48 @@ def _shared(matrix: np.ndarray, v: int) -> np.ndarray:
 
 def _fleet_arrays(fleets: tuple[tuple[str, str, str], ...], equipment: tuple[str, ...], coefficient: np.ndarray,
                   embodied: np.ndarray, end_of_life: np.ndarray, generations: tuple[str, ...],
-                  layers: tuple[str, ...], devices: tuple[str, ...], v: int) -> dict[str, Any]:
+                  layers: tuple[str, ...], devices: tuple[str, ...], workloads: tuple[str, ...],
+                  v: int) -> dict[str, Any]:
     """Fleets of the graph, (owner kind, owner, equipment), shared by every sample, and each sample's
     numbers: counts (N,F), impacts per unit made and discarded (N,E,C)."""
-    kinds = {"generation": (0, generations), "layer": (1, layers), "device": (2, devices)}
+    kinds = {"generation": (0, generations), "layer": (1, layers), "device": (2, devices), "workload": (3, workloads)}
     eq = np.array([equipment.index(item) for _, _, item in fleets], dtype=int)
     return dict(
         fleet_kind=np.array([kinds[kind][0] for kind, _, _ in fleets], dtype=int),
         fleet_owner=np.array([kinds[kind][1].index(owner) for kind, owner, _ in fleets], dtype=int),
         fleet_equipment=eq, fleet_coefficient=_shared(coefficient, v), fleet_names=tuple(fleets),
         embodied=_shared(embodied, v), end_of_life=_shared(end_of_life, v),
+    )
+
+
+def _network_arrays(first: Scenario, names: dict[str, tuple[str, ...]], table: Any, device_services: np.ndarray,
+                    v: int) -> dict[str, Any]:
+    """Access networks, their lines and the services' shares on them; layers' networks, fixed power and
+    equipment basis; devices' services; regions and what is abroad (every sample's structure is the first's)."""
+    networks = first.network_names
+    split = table("service_split")
+    abroad = {r: k for k, r in enumerate(first.regions)}
+    located = lambda region: abroad.get(region, -1) if region is not None else -1  # noqa: E731
+    grids = table("region_grid")
+    return dict(
+        networks=networks,
+        gen_network=np.array([networks.index(first.network_of(g)) for g in names["generations"]], dtype=int),
+        line_based=np.array([n in first.networks and first.networks[n].lines is not None for n in networks]),
+        network_lines=table("network_lines"), network_fixed_cost=table("network_fixed_cost"),
+        service_split=split.reshape(*split.shape[:2], len(names["services"]), len(networks)),
+        layer_crosses=np.array([[float(x.networks is None or n in x.networks) for n in networks]
+                                for x in (first.layers[k] for k in names["layers"])]).reshape(-1, len(networks)),
+        layer_fixed_power=table("layer_fixed_power"),
+        layer_per_kw=np.array([first.layers[k].equipment_per == "kW" for k in names["layers"]], dtype=bool),
+        device_services=_shared(device_services, v),
+        regions=tuple(first.regions),
+        region_grid=grids.reshape(*grids.shape[:2], len(first.regions), len(CATEGORIES)),
+        layer_region=np.array([located(first.layers[k].region) for k in names["layers"]], dtype=int),
+        workload_region=np.array([located(first.compute.every[k].region) for k in names["workloads"]],
+                                 dtype=int),
+        workload_stores=np.array([k in first.compute.storage for k in names["workloads"]], dtype=bool),
+        equipment_imported=np.array([located(first.equipment[k].made_in) >= 0 for k in names["equipment"]],
+                                    dtype=bool),
     )
 
 
@@ -272,7 +323,7 @@ def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> P
     equipment = names["equipment"]
     policies = samples.policies
     lives = _lifetime_policies(policies, equipment)
-    check_variants(tuple(variants), names["generations"], names["layers"], names["devices"])
+    check_variants(tuple(variants), names["generations"], names["layers"], names["devices"], names["workloads"])
     m = n * v
 
     def table(field: str) -> np.ndarray:
@@ -292,10 +343,12 @@ def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> P
         layer_pue=table("layer_pue"), device_per_user=table("device_per_user"), grid=table("grid"),
         electricity_price=table("electricity_price")[..., 0], fixed_cost=table("fixed_cost")[..., 0],
         **_fleet_arrays(samples.fleets, equipment, samples.coefficient, samples.embodied,
-                        samples.end_of_life, names["generations"], names["layers"], names["devices"], v),
+                        samples.end_of_life, names["generations"], names["layers"], names["devices"],
+                        names["workloads"], v),
         lifetime=np.repeat(samples.lifetime, v, axis=0), weibull=_shared(samples.weibull, v),
         age_steps=np.repeat(_age_steps(samples.lifetime, samples.weibull, lives, t.step), v, axis=0),
         policies=[ScheduledPolicy(q, None if values is None else _shared(values, v)) for q, values in policies],
+        **_network_arrays(first, names, table, samples.device_services, v),
     )
     apply_variants(p, float(first.rebound.window))
     return p

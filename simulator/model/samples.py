@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
-from ..graph import fleet_counts, layout, own_impacts, structure, with_components
+from ..graph import build_graph, fleet_counts, layout, own_impacts, structure, with_components
 from ..scenario.schema import CATEGORIES, Scenario
 
 #: The field holding the value of each type of policy (it may differ between samples);
@@ -51,7 +51,7 @@ WORKLOAD_FIELDS = {"compute_jobs0": "jobs", "compute_growth": "growth", "compute
                    "compute_elasticity": "elasticity", "compute_hours": "hours",
                    "compute_accelerators": "accelerators", "compute_accelerator_power": "accelerator_power",
                    "compute_cpu_power": "cpu_power", "compute_dram_power": "dram_power",
-                   "compute_gain": "efficiency_gain"}
+                   "compute_gain": "efficiency_gain", "compute_utilisation": "utilisation"}
 PRICE_FIELDS = {"cost_of_capital": "cost_of_capital"}
 EQUIPMENT_FIELDS = {"lifetime": "lifetime", "weibull_shape": "weibull_shape"}
 #: Fields of each section read as numbers, by section of :func:`item_names`.
@@ -71,7 +71,8 @@ class Samples:
     lifetime: np.ndarray  # (N,E) yr
     weibull: np.ndarray  # (N,E) shape, 0 = fixed
     rows: list[dict[str, tuple]]  # per sample: field of tabled() → the values sampled at every instant
-    coefficient: np.ndarray  # (N,F) units per site / per PB/yr / per device
+    coefficient: np.ndarray  # (N,F) units per site / per PB/yr or kW / per device
+    device_services: np.ndarray  # (N,D,S) share of each device's use that follows each service
     embodied: np.ndarray  # (N,E,C) per unit made, components included
     end_of_life: np.ndarray  # (N,E,C) per unit retired, components included
     policies: list[tuple[Any, np.ndarray | None]]  # the schedule: (first sample's policy, each sample's value (N,))
@@ -106,7 +107,16 @@ def _structure(scenario: Scenario) -> dict[str, Hashable]:
         "generations in order of launch": _launch_order(s),
         **graph,
         "parts of the layers": tuple(x.part for x in s.layers.values()),
-        "compute workloads": tuple(s.compute.workloads),
+        "access networks, their lines and generations": tuple(
+            (n, n in s.networks and s.networks[n].lines is not None,
+             tuple(g for g in _launch_order(s) if s.network_of(g) == n)) for n in s.network_names),
+        "networks the layers carry, their equipment basis": tuple(
+            (x.networks and tuple(x.networks), x.equipment_per) for x in s.layers.values()),
+        "services of the devices": tuple(tuple(d.services) for d in s.devices.values()),
+        "regions and where things are": (s.region, tuple(s.regions), tuple(x.region for x in s.layers.values()),
+                                          tuple(x.region for x in s.compute.every.values()),
+                                          tuple(x.made_in for x in s.equipment.values())),
+        "compute workloads": tuple(s.compute.every),
         "forced traffic (demand.traffic given or not)": s.demand.traffic is not None,
         "policy schedule (types, targets, dates)": tuple(_schedule(q) for q in _by_date(s)),
     }
@@ -144,17 +154,33 @@ def item_names(first: Scenario) -> dict[str, tuple[str, ...]]:
     """Names of the items of each section of :data:`SECTION_FIELDS`, in the order of the arrays' axes."""
     return {"services": tuple(first.demand.services), "generations": _launch_order(first),
             "layers": tuple(first.layers), "devices": tuple(first.devices),
-            "workloads": tuple(first.compute.workloads), "equipment": tuple(first.equipment)}
+            "workloads": tuple(first.compute.every), "equipment": tuple(first.equipment)}
+
+
+def service_splits(s: Scenario) -> tuple:
+    """Share of each service's traffic on each network, service-major (S·N values): a service that names no
+    network puts all of it on the first."""
+    out: list = []
+    for service in s.demand.services.values():
+        for k, network in enumerate(s.network_names):
+            out.append(service.networks.get(network, 0.0) if service.networks else float(k == 0))
+    return tuple(out)
 
 
 def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> dict[str, tuple]:
     """The values of each field sampled at every instant (a constant, a table, a logistic), by Params field."""
     return {
+        "service_split": service_splits(s),
+        "network_lines": tuple(s.networks[n].lines if n in s.networks else None for n in s.network_names),
+        "network_fixed_cost": tuple(s.networks[n].fixed_cost if n in s.networks else 0.0 for n in s.network_names),
+        "layer_fixed_power": tuple(s.layers[k].fixed_power for k in layers),
+        "region_grid": tuple(getattr(grid, c) if c != "e_waste" else None
+                             for grid in s.regions.values() for c in CATEGORIES),
         "users": (s.demand.users,),
         "forced_traffic": (s.demand.traffic,),
         "layer_pue": tuple(s.layers[k].pue for k in layers),
         "device_per_user": tuple(s.devices[k].per_user for k in devices),
-        "compute_pue": tuple(x.pue for x in s.compute.workloads.values()),
+        "compute_pue": tuple(x.pue for x in s.compute.every.values()),
         "grid": tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES),
         "electricity_price": (s.price.electricity,),
         "fixed_cost": (s.price.fixed,),
@@ -165,7 +191,7 @@ def _sections(s: Scenario, names: dict[str, tuple[str, ...]]) -> dict[str, list]
     return {"services": [s.demand.services[k] for k in names["services"]],
             "generations": [s.generations[k] for k in names["generations"]],
             "layers": [s.layers[k] for k in names["layers"]], "devices": [s.devices[k] for k in names["devices"]],
-            "workloads": [s.compute.workloads[k] for k in names["workloads"]],
+            "workloads": [s.compute.every[k] for k in names["workloads"]],
             "price": [s.price], "equipment": [s.equipment[k] for k in names["equipment"]]}
 
 
@@ -203,14 +229,18 @@ def read_samples(scenarios: Sequence[Scenario]) -> Samples:
     lifetime, shape = numbers.pop("lifetime"), numbers.pop("weibull_shape")
     fixed = np.array([[x.survival == "fixed" for x in row["equipment"]] for row in sections], dtype=bool)
     lay = layout(first)  # every sample's: they share their structure
-    impacts = [with_components(lay, s, *own_impacts(s)) for s in scenarios]
+    graphs = [build_graph(s) for s in scenarios]  # every coefficient of fleets and impacts is read from these
+    impacts = [with_components(lay, g, names["equipment"], *own_impacts(g, names["equipment"])) for g in graphs]
     return Samples(
         first=first, fleets=lay.fleets, numbers=numbers, lifetime=lifetime,
         weibull=np.where(fixed.reshape(lifetime.shape), 0.0, shape),
         rows=[tabled(s, names["layers"], names["devices"]) for s in scenarios],
-        coefficient=np.array([fleet_counts(lay, s) for s in scenarios], dtype=float).reshape(len(scenarios), -1),
+        coefficient=np.array([fleet_counts(lay, g) for g in graphs], dtype=float).reshape(len(scenarios), -1),
         embodied=np.stack([made for made, _ in impacts]), end_of_life=np.stack([retired for _, retired in impacts]),
         policies=_policy_values(scenarios),
+        device_services=np.array([[[d.services.get(k, 0.0) for k in names["services"]] for d in s.devices.values()]
+                                  for s in scenarios], dtype=float).reshape(len(scenarios), len(names["devices"]),
+                                                                            len(names["services"])),
     )
 
 

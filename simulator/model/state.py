@@ -41,10 +41,13 @@ class State:
         self.traffic_scale = np.ones((members, services))
         self.cost_index = np.ones(members)
         self.surcharge = np.zeros(members)
-        self.dynamic_energy = np.zeros(members)  # kWh/GB, traffic-proportional (technology)
-        self.price = np.zeros(members)  # EUR/GB: the network's cost over the traffic it carried this step
-        self.spread_cost = np.zeros(members)  # EUR/GB: the part of it that does not scale with traffic
-        self.price_reference = np.zeros(members)  # EUR/GB: the price of the start (unscaled efficiency)
+        networks = len(p.networks)
+        self.network_traffic = np.zeros((members, networks))  # GB/yr carried by each access network
+        self.usage_ratio = np.ones((members, services))  # traffic over usage before policies and rebound
+        self.dynamic_energy = np.zeros((members, networks))  # kWh/GB, traffic-proportional (technology)
+        self.price = np.zeros(members)  # EUR/GB: the networks' cost over the traffic they carried this step
+        self.spread_cost = np.zeros((members, networks))  # EUR/GB: the part that does not scale with traffic
+        self.price_reference = np.zeros((members, networks))  # EUR/GB: the price of the start (unscaled efficiency)
         # generations
         self.active = np.zeros((members, generations), dtype=bool)
         self.share = np.zeros((members, generations))
@@ -68,6 +71,7 @@ class State:
         # compute workloads of data centres (model.compute)
         self.compute_jobs = np.zeros((members, len(p.workloads)))  # jobs/yr
         self.compute_energy = np.zeros((members, len(p.workloads)))  # kWh/yr, PUE included
+        self.compute_accelerators = np.zeros((members, len(p.workloads)))  # accelerators in service
         # fleets, by stream of cohorts (model.fleets.Streams; their cohorts are held by the fleets process):
         # units per unit of count; a fleet's are its stream's times its count (the properties below)
         self.fleet_stream = np.zeros(fleets, dtype=int)  # (F,) stream of each fleet
@@ -82,6 +86,7 @@ class State:
         self.manufacturing = np.zeros((members, categories))
         self.use = np.zeros((members, categories))
         self.end_of_life = np.zeros((members, categories))
+        self.imported = np.zeros((members, categories))  # of the above: made abroad, electricity used abroad
 
     @property
     def in_service(self) -> np.ndarray:

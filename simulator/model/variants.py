@@ -62,7 +62,7 @@ VARIANTS = ("actual", "engineering", "frozen")
 MARGINAL_STEP = 1e-3
 #: Kinds of innovation, with the Params field their ``without:`` variant sets to zero (None: the launch).
 INNOVATION_KINDS = {"launch": None, "gain": "gain", "idle_gain": "idle_gain", "layer_gain": "layer_gain",
-                    "device_gain": "device_gain"}
+                    "device_gain": "device_gain", "compute_gain": "compute_gain"}
 assert set(INNOVATION_KINDS) == set(KINDS)
 TWIN = "/engineering"
 
@@ -75,12 +75,12 @@ def rebound_variants(scenario: Scenario) -> tuple[str, ...]:
 
 
 def check_variants(variants: tuple[str, ...], generations: tuple[str, ...], layers: tuple[str, ...],
-                   devices: tuple[str, ...]) -> None:
+                   devices: tuple[str, ...], workloads: tuple[str, ...] = ()) -> None:
     """:class:`~simulator.errors.UsageError` (a ValueError) naming a variant that is not one of the forms
     above, or a twin without its base. A variant may repeat (a batch of copies of one run); a twin reads
     the first copy of its base."""
     names = {"launch": generations, "gain": generations, "idle_gain": generations, "layer_gain": layers,
-             "device_gain": devices}
+             "device_gain": devices, "compute_gain": workloads}
     for variant in variants:
         base, twin, rest = variant.partition(TWIN)
         if rest or (twin and base not in variants):
@@ -122,7 +122,8 @@ def apply_variants(p: Params, window: float) -> None:
         elif variant.startswith("without:"):
             kind, _, name = variant.removeprefix("without:").partition(":")
             field = INNOVATION_KINDS[kind]
-            axis = {"layer_gain": p.layers, "device_gain": p.devices}.get(kind, p.generations)
+            axis = {"layer_gain": p.layers, "device_gain": p.devices, "compute_gain": p.workloads}.get(
+                kind, p.generations)
             column = axis.index(name)
             if field is None:
                 p.launch[members, column] = math.inf

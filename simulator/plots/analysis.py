@@ -29,6 +29,7 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocat
 from matplotlib.transforms import blended_transform_factory
 
 from ..display.i18n import NBSP, data_name, number, percent, tr
+from ..display.names import display_name
 from ..display.numbers import plain_number, three_figures
 from ..display.style import (
     DEVICE_COLOURS,
@@ -37,15 +38,17 @@ from ..display.style import (
     PHASE_COLOURS,
     SOURCE_COLOUR,
     VARIANT_STYLES,
-    cycled,
+    device_colours,
     equipment_style,
     generation_colours,
     launch_order,
+    layer_colours,
     results_period,
     scale_for,
+    service_colours,
 )
 from ..results import NOT_ASSESSED, Results
-from ..scenario.schema import CATEGORIES, OBSERVABLE, Observation
+from ..scenario.schema import CATEGORIES, Observation
 from .common import OTHER_COLOUR, formatter, log_y, note
 from .figures import category_name, finish, not_assessed_text
 from .style import (
@@ -72,8 +75,6 @@ BREAKDOWNS = {
 OTHERS_BELOW = 1.0
 OTHERS = "others"
 NOT_ATTRIBUTED = "not attributed"
-#: Services (Paul Tol's "vibrant" scheme, colour-blind safe); devices keep their yellow.
-SERVICE_COLOURS = ("#0077BB", "#33BBEE", "#009988", "#EE7733", "#CC3311", "#EE3377")
 FIGSIZE_CONTRIBUTIONS = (6.4, 8.2)
 #: Taller, for category labels of three lines (a partial total says what it leaves out).
 FIGSIZE_CONTRIBUTIONS_PARTIAL = (6.4, 10.4)
@@ -146,20 +147,23 @@ def _item_style(results: Results, by: str, name: str, index: int,
     if by == "service":
         if name == "devices":
             return tr("devices", lang), DEVICE_COLOURS[0], None
-        return data_name(name, lang), SERVICE_COLOURS[index % len(SERVICE_COLOURS)], None
+        colours = service_colours(list(scenario.demand.services), avoid=(DEVICE_COLOURS[0], LAYER_COLOURS[-1]))
+        return display_name(scenario, "service", name, lang), colours.get(name, OTHER_COLOUR), None
     if by == "owner":
         kind, _, item = name.partition(":")
+        generations = generation_colours(scenario)
         if kind == "generation":
-            return data_name(item, lang), generation_colours(scenario).get(item, "#999999"), None
+            return display_name(scenario, "generation", item, lang), generations.get(item, "#999999"), None
         if kind == "layer":
-            colour = cycled(LAYER_COLOURS, list(scenario.layers)).get(item, LAYER_COLOURS[0])
-            return tr("{name} (layer)", lang, name=data_name(item, lang)), colour, LAYER_HATCH
-        colour = cycled(DEVICE_COLOURS, list(scenario.devices)).get(item, DEVICE_COLOURS[0])
-        return tr("{name} (devices)", lang, name=data_name(item, lang)), colour, None
+            colour = layer_colours(list(scenario.layers)).get(item, LAYER_COLOURS[0])
+            return (tr("{name} (layer)", lang, name=display_name(scenario, "layer", item, lang)), colour,
+                    LAYER_HATCH)
+        colour = device_colours(list(scenario.devices), avoid=generations.values()).get(item, DEVICE_COLOURS[0])
+        return tr("{name} (devices)", lang, name=display_name(scenario, "device", item, lang)), colour, None
     if name == "electricity":
         return tr("electricity", lang), PHASE_COLOURS["use"], None
     colour, _, hatch = equipment_style(scenario, name)
-    return data_name(name, lang), colour, hatch
+    return display_name(scenario, "equipment", name, lang), colour, hatch
 
 
 def _dark(colour: str) -> bool:
@@ -269,7 +273,7 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
 
 QUANTITY_NAMES = {"traffic": "Traffic", "energy": "Energy", "network_energy": "Network energy",
                   "energy_intensity": "Energy per GB", "sites": "Sites", "users": "Users",
-                  "equipment_in_service": "Equipment in service", "price": "Price of a GB"}
+                  "equipment_in_service": "Equipment in service", "price": "Price of a GB", "impact": "Impact"}
 OBSERVED_STYLE: dict[str, Any] = {"marker": "o", "markersize": 6.5, "linestyle": "none",
                                   "color": "#000000", "markeredgecolor": "white",
                                   "markeredgewidth": 0.8, "zorder": 4}
@@ -305,7 +309,7 @@ class Compared:
 
 def _labels(observation: Observation) -> dict[str, str]:
     found = {"generation": observation.generation, "layer": observation.layer,
-             "equipment": observation.equipment}
+             "equipment": observation.equipment, "part": observation.part, "category": observation.category}
     return {k: v for k, v in found.items() if v is not None}
 
 
@@ -338,7 +342,7 @@ def observed_and_simulated(results: Results) -> list[Compared]:
         years, observed = np.asarray(table.years, float), np.asarray(table.values, float)
         simulated = _simulated(results, observation)
         missing = ""
-        unit = OBSERVABLE[observation.variable]
+        unit = observation.canonical_unit
         if simulated is None:
             missing = ", ".join([observation.variable, *_labels(observation).values()])
         elif observation.index_year is not None:

@@ -22,10 +22,12 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 
 from ..attribution import ALL, Attribution, Measure
-from ..display.i18n import check_lang, data_name, number, percent, tr
+from ..display.i18n import check_lang, number, percent, tr
+from ..display.names import display_name, parameter_name, scenario_titles
 from ..display.numbers import three_figures
 from ..display.style import SHORT_PHASE_NAMES, comparison_source_text, scale_for
 from ..errors import UsageError
+from ..scenario.schema import Scenario
 from ..version import __version__
 from .figures import category_name
 from .output import check_formats, save_figure
@@ -94,14 +96,16 @@ def _panel(ax: Axes, attribution: Attribution, quantity: str, statistic: str, pe
                     color="white" if inside else "#222222")
     ax.set_xlim(low - 0.1 * span if low < 0 else -0.05 * span, high + 0.1 * span if high > 0 else 0.1 * span)
     named = {m.path: m for m in attribution.measures}
-    labels = [textwrap.fill(measure_label(named[path], lang), 26) for path in measures.measure]
+    scenario = attribution.pair[1] if attribution.pair is not None else None
+    labels = [textwrap.fill(measure_label(named[path], lang, scenario), 26) for path in measures.measure]
     labels.append(tr("all measures", lang))
     if names:
         ax.set_yticks(y, labels, fontsize=9)
     else:
         ax.tick_params(axis="y", labelleft=False)
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(scale.label(tr("difference to {parent}", lang, parent=attribution.parent)))
+    ax.set_xlabel(textwrap.fill(scale.label(tr("difference to {parent}", lang, parent=_titles(attribution, lang)[0])),
+                                36))
     if str(total.note).startswith("partial: "):  # the category's totals leave phases out: say which
         phases = str(total.note).removeprefix("partial: ").removesuffix(" not assessed").split(", ")
         word += "\n(" + tr("excl. {phases}", lang, phases=tr(" and ", lang).join(
@@ -109,22 +113,41 @@ def _panel(ax: Axes, attribution: Attribution, quantity: str, statistic: str, pe
     ax.set_title(word, fontsize=11)
 
 
-def measure_label(measure: Measure, lang: str = "en") -> str:
-    """A measure in words for a figure: a policy said in ``lang`` (``durée de vie smartphone 4 ans dès 2025``), a
-    changed value by its path."""
+def _titles(attribution: Attribution, lang: str) -> list[str]:
+    """What the figure calls the parent and the scenario: their titles in ``lang`` (their names without the pair)."""
+    if attribution.pair is None:
+        return [attribution.parent, attribution.scenario]
+    return scenario_titles(list(attribution.pair), lang, [attribution.parent, attribution.scenario])
+
+
+#: Sections whose entries a ``value`` measure may change whole, and the kind of entity they hold.
+_ENTITY_SECTIONS = {"generations": "generation", "layers": "layer", "devices": "device", "equipment": "equipment",
+                    "services": "service", "workloads": "workload"}
+
+
+def measure_label(measure: Measure, lang: str = "en", scenario: Scenario | None = None) -> str:
+    """A measure in words for a figure: a policy said in ``lang`` (``durée de vie Smartphone 4 ans dès 2025``), a
+    changed entity by its name (``5G (changed)``), a changed value by its name (``Carbon intensity of electricity``);
+    names are the scenario's labels when ``scenario`` is given."""
     if measure.kind == "value":
-        return measure.path
+        keys = measure.keys or tuple(measure.path.split("."))
+        if len(keys) >= 2 and keys[-2] in _ENTITY_SECTIONS:
+            name = display_name(scenario, _ENTITY_SECTIONS[keys[-2]], keys[-1], lang)
+            return tr("{name} (changed)", lang, name=name)
+        return parameter_name(".".join(keys), lang, scenario)
     q = measure.value
     year = number(q.at, "g", lang)
     if q.type == "switch_off":
-        text = tr("{generation} switched off in {year}", lang, generation=data_name(q.generation, lang), year=year)
+        text = tr("{generation} switched off in {year}", lang,
+                  generation=display_name(scenario, "generation", q.generation, lang), year=year)
     elif q.type == "lifetime":
-        text = tr("{equipment} lifetime {years} yr from {year}", lang, equipment=data_name(q.equipment, lang),
-                   years=number(q.lifetime, "g", lang), year=year)
+        text = tr("{equipment} lifetime {years} yr from {year}", lang,
+                  equipment=display_name(scenario, "equipment", q.equipment, lang),
+                  years=number(q.lifetime, "g", lang), year=year)
     elif q.type == "traffic_scale" and q.services:
         text = tr("{services} traffic ×{factor} from {year}", lang,
-                   services=", ".join(data_name(n, lang) for n in q.services), factor=number(q.factor, "g", lang),
-                   year=year)
+                   services=", ".join(display_name(scenario, "service", n, lang) for n in q.services),
+                   factor=number(q.factor, "g", lang), year=year)
     elif q.type == "traffic_scale":
         text = tr("traffic ×{factor} from {year}", lang, factor=number(q.factor, "g", lang), year=year)
     elif q.type == "surcharge":
@@ -173,7 +196,7 @@ def plot_attribution(attribution: Attribution, ax: Axes | None = None, lang: str
                                    year=year),
             "calendar_year_mean": tr("per year in {year}", lang, year=year)}[statistic]
     fig.suptitle(tr("What each measure of '{scenario}' contributes ({what}, Shapley values)", lang,
-                    scenario=attribution.scenario, what=what), fontweight="bold")
+                    scenario=_titles(attribution, lang)[1], what=what), fontweight="bold")
     t = attribution.table
     drawn = t[(t.statistic == statistic) & (t.period == period) & t.quantity.isin(quantities) & (t.measure != ALL)]
     big = NOISE * float(drawn.shapley.abs().max()) if len(drawn) else 0.0

@@ -26,12 +26,13 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
+from ..display.names import readable_name
 from ..display.numbers import plain_number
 from ..display.style import OKABE_ITO, SCENARIO_COLOURS, VARIANT_STYLES, scale_for
 from .analysis import OBSERVED_STYLE, QUANTITY_NAMES, Compared
 from .common import formatter, log_y
 from .ensemble_common import check_meta, finish_figure, period_of, require_columns
-from .sensitivity import short_parameter_names
+from .sensitivity import parameter_labels
 from .style import FIGSIZE, new_figure, place_legend, with_style
 
 #: The simulated series at the scenario's values (before the fit) and at the fitted values.
@@ -63,7 +64,7 @@ def _quantity(item: Compared) -> str:
     labels = [v for v in (observation.generation, observation.layer, observation.equipment) if v]
     labels += list(getattr(observation, "services", None) or ())  # a sum over some services
     name = QUANTITY_NAMES.get(observation.variable, observation.variable.replace("_", " ").capitalize())
-    return f"{name}, {', '.join(labels).replace('_', ' ')}" if labels else name
+    return f"{name}, {', '.join(readable_name(n) for n in labels)}" if labels else name
 
 
 def _log_axis(ax: Axes, values: np.ndarray) -> None:
@@ -103,7 +104,7 @@ def _observed_panel(ax: Axes, before: Compared, after: Compared, until: float | 
     ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
     ax.set_xlabel("Year")
     ax.set_ylabel(label, fontsize=9.5)
-    ax.set_title(textwrap.fill(after.name.replace("_", " "), 24), fontsize=10.5, loc="left")
+    ax.set_title(textwrap.fill(readable_name(after.name), 24), fontsize=10.5, loc="left")
 
 
 @with_style
@@ -166,7 +167,7 @@ def plot_fit_residuals(points: pd.DataFrame, meta: Mapping[str, Any]) -> Figure:
     fig.suptitle("Calibration: residuals on log values", fontweight="bold")
     handles: list[Any] = [Line2D([], [], marker="o", linestyle="none", color=colours[n], markeredgecolor="white")
                           for n in names]
-    labels = [n.replace("_", " ") for n in names]
+    labels = [readable_name(n) for n in names]
     if not points["used"].all():
         handles.append(Line2D([], [], marker="o", linestyle="none", color="white", markeredgecolor="#555555"))
         labels.append("not fitted (after --until)")
@@ -190,7 +191,7 @@ def plot_fit_profiles(profiles: pd.DataFrame, fitted: pd.DataFrame, meta: Mappin
     rows, columns = _panels(max(len(keys), 1))
     fig = new_figure((6.4 if columns < 3 else 7.6, 1.9 + 2.5 * rows if columns > 1 else 4.4))
     axes = np.atleast_1d(fig.subplots(rows, columns, squeeze=False).ravel())
-    short = short_parameter_names(keys, width=36 if columns == 1 else 30)
+    short = parameter_labels(keys, meta, "en", width=36 if columns == 1 else 30)
     starts_shown = False
     for ax, row in zip(axes, fitted.itertuples(index=False), strict=False):
         part = profiles[profiles["parameter"] == row.parameter]

@@ -23,6 +23,7 @@ from matplotlib.figure import Figure
 from .. import rebound as measures
 from ..compare import Comparison, year_span, year_values
 from ..display.i18n import data_name, note_text, tr
+from ..display.names import display_name, scenario_titles
 from ..display.numbers import percent_text, signed_percent, three_figures
 from ..display.style import (
     MEASURE_NAMES,
@@ -74,14 +75,26 @@ def add_comparison_footer(fig: Figure, comparison: Comparison, lang: str = "en")
                                                 comparison.start, comparison.end, lang))
 
 
+#: Characters of a legend entry per line: scenario titles are sentences.
+LEGEND_WIDTH = 60
+
+
+def titles(comparison: Comparison, lang: str = "en") -> list[str]:
+    """What the figures call each scenario of ``comparison``: its title in ``lang``
+    (:func:`~simulator.display.names.scenario_titles`); the source line keeps the names."""
+    return scenario_titles([run.scenario for run in comparison.runs], lang, comparison.labels)
+
+
 def _versus(comparison: Comparison, i: int, totals: list[float], lang: str) -> str:
     """``label`` for the reference, ``label (+12 % vs reference)`` for the others (the label alone
     where the reference's total is 0 or not a number, or the two differ in scope: ``totals[i]`` NaN)."""
-    label = comparison.labels[i]
+    names = titles(comparison, lang)
+    label = names[i]
     if i == 0 or totals[0] == 0 or not (np.isfinite(totals[0]) and np.isfinite(totals[i])):
-        return label
+        return textwrap.fill(label, LEGEND_WIDTH, break_on_hyphens=False)
     value = signed_percent(totals[i] / totals[0] - 1, lang)
-    return f"{label} ({tr('{value} vs {reference}', lang, value=value, reference=comparison.labels[0])})"
+    return textwrap.fill(f"{label} ({tr('{value} vs {reference}', lang, value=value, reference=names[0])})",
+                         LEGEND_WIDTH, break_on_hyphens=False)
 
 
 def _lines(ax: Axes, comparison: Comparison, variable: str, quantity: str, lang: str, **labels: str) -> None:
@@ -175,14 +188,14 @@ def plot_compare_rebound(comparison: Comparison, ax: Axes | None = None, lang: s
     missing = []
     for i, run in enumerate(comparison.runs):
         if not run.has_rebound:
-            missing.append(comparison.labels[i])
+            missing.append(titles(comparison, lang)[i])
             continue
         measure, whole, (a, b) = measures.headline(run, "energy")
         r = 100.0 * (measures.window(run, "energy") if measure == "window" else run.rebound("energy"))
         curves.append(r)
-        label = tr("{label} ({measure}, {period}: {value})", lang, label=comparison.labels[i],
-                   measure=tr(MEASURE_NAMES[measure], lang), period=f"{a:g}–{b:g}",
-                   value=percent_text(whole, lang))
+        label = textwrap.fill(tr("{label} ({measure}, {period}: {value})", lang, label=titles(comparison, lang)[i],
+                                 measure=tr(MEASURE_NAMES[measure], lang), period=f"{a:g}–{b:g}",
+                                 value=percent_text(whole, lang)), LEGEND_WIDTH, break_on_hyphens=False)
         ax.plot(run.times, r, label=label, **scenario_style(i))
     low, high = rate_limits(*curves)
     ax.set_ylim(low, high)
@@ -237,7 +250,7 @@ def plot_compare_climate(comparison: Comparison, ax: Axes | None = None, lang: s
             text += f"\n({signed_percent(total / totals[0] - 1, lang)})"
         ax.text(i, float(scale(total)), text, ha="center", va="bottom", fontsize=9.5)
     names = [f"{label}\n{textwrap.fill(f'({scope})', 20)}" if scope and ok else label
-             for label, scope, ok in zip(comparison.labels, scopes, assessed, strict=True)]
+             for label, scope, ok in zip(titles(comparison, lang), scopes, assessed, strict=True)]
     ax.set_xticks(x, names, rotation=0 if len(x) <= 3 else 20,
                   ha="center" if len(x) <= 3 else "right")
     ax.set_xlim(-0.6, len(x) - 0.4)
@@ -274,7 +287,7 @@ def plot_compare_sites(comparison: Comparison, ax: Axes | None = None, lang: str
     everything = np.concatenate([_total_sites(run) for run in comparison.runs])
     if ax is not None:
         sites_panel(ax, comparison.runs[0], colours, lang, scale_values=everything)
-        ax.set_title(comparison.labels[0])
+        ax.set_title(titles(comparison, lang)[0])
         handles, labels = ax.get_legend_handles_labels()
         place_legend(ax, False, handles[::-1], labels[::-1])
         localise_ticks(ax, lang)
@@ -287,7 +300,8 @@ def plot_compare_sites(comparison: Comparison, ax: Axes | None = None, lang: str
     seen: dict[str, Any] = {}
     for i, (panel, run) in enumerate(zip(axes, comparison.runs, strict=False)):
         sites_panel(panel, run, colours, lang, scale_values=everything, shared=True)
-        panel.set_title(comparison.labels[i], fontsize=10.5)
+        panel.set_title(textwrap.fill(titles(comparison, lang)[i], 54 // columns, break_on_hyphens=False),
+                        fontsize=10.5)
         if i % columns:
             panel.set_ylabel("")
         if i < n - columns:
@@ -307,7 +321,10 @@ def plot_compare_sites(comparison: Comparison, ax: Axes | None = None, lang: str
         axes[0].set_yticks([])  # no sites anywhere: no scale to read
     # Legend: every generation drawn in any panel (colours are in launch order), newest first,
     # as the stacks read.
-    names = [data_name(g, lang) for g in colours if data_name(g, lang) in seen][::-1]
+    scenarios = [run.scenario for run in comparison.runs]
+    shown = {g: next((display_name(s, "generation", g, lang) for s in scenarios if g in s.generations),
+                     data_name(g, lang)) for g in colours}
+    names = [shown[g] for g in colours if shown[g] in seen][::-1]
     fig.suptitle(tr("Radio sites by generation and scenario (stacked)", lang), fontweight="bold")
     place_legend(axes[0], True, [seen[m] for m in names], names)
     _finish(axes[0], True, comparison, lang)

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from ..display.i18n import data_name, date_text, tr
+from ..display.names import KINDS, display_name, readable_name, scenario_title
 from ..display.style import KIND_COLOURS, source_date, source_text
 from ..scenario.schema import Scenario
 from ..version import __version__
@@ -83,7 +84,7 @@ def plot_graph(graph: nx.DiGraph, ax: Axes | None = None, scenario: Scenario | N
     rows: dict[int, list[str]] = {}
     for n in _ordered(graph, layers, scenario):
         rows.setdefault(layers[n], []).append(n)
-    labels = {n: "\n".join(textwrap.wrap(_node_label(n, d, lang), 13)) or n
+    labels = {n: "\n".join(textwrap.wrap(_node_label(n, d, lang, scenario), 13)) or n
               for n, d in graph.nodes(data=True)}
     # Widen the figure for crowded rows: about 0.075 in per character, 0.35 in per box.
     widest = max((sum(0.075 * max(map(len, labels[n].split("\n"))) + 0.35 for n in row)
@@ -130,7 +131,8 @@ def plot_graph(graph: nx.DiGraph, ax: Axes | None = None, scenario: Scenario | N
         ax.set_ylim(min(ys) - 0.06 * height, max(ys) + 0.06 * height)
     ax.set_axis_off()
     name = graph.graph.get("name", scenario.name if scenario else "")
-    ax.set_title(tr("Dependency graph of scenario '{name}'", lang, name=name))
+    ax.set_title(tr("Dependency graph of scenario '{name}'", lang,
+                    name=scenario_title(scenario, lang) if scenario is not None else readable_name(name)))
     kinds = [k for k in KIND_COLOURS if any(d.get("kind") == k for _, d in graph.nodes(data=True))]
     handles = [Patch(facecolor=KIND_COLOURS[k], edgecolor="#444444", linewidth=0.6) for k in kinds]
     place_legend(ax, owned, handles, [tr(k, lang) for k in kinds], ncol=5)
@@ -148,9 +150,13 @@ def plot_graph(graph: nx.DiGraph, ax: Axes | None = None, scenario: Scenario | N
 _WORD_KINDS = ("driver", "flow", "energy", "impact")
 
 
-def _node_label(node: str, data: dict[str, Any], lang: str) -> str:
+def _node_label(node: str, data: dict[str, Any], lang: str, scenario: Scenario | None = None) -> str:
+    """A node as people read it: our words translated, an entity by its label in ``scenario`` (or its readable key)."""
     label = str(data.get("label", node))
-    return tr(label, lang) if data.get("kind") in _WORD_KINDS else data_name(label, lang)
+    kind = data.get("kind")
+    if kind in _WORD_KINDS:
+        return tr(label, lang)
+    return display_name(scenario, kind, label, lang) if kind in KINDS else data_name(label, lang)
 
 
 __all__ = ["KIND_RANK", "KIND_ROW", "graph_layers", "plot_graph"]

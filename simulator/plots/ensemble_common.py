@@ -4,6 +4,9 @@ the words for the measure they show, the ``meta`` that names their source, and t
 ``meta`` says where the numbers come from, for the source line and the titles:
 
 * ``scenario`` (or ``name``) and ``version`` — required;
+* ``scenario_model`` — the :class:`~simulator.scenario.schema.Scenario` itself, optional: parameters
+  and entities are then named by its ``explore:`` sliders and ``label:`` fields
+  (:func:`parameter_text`);
 * ``notes`` — a string or a list of strings, written above the source line;
 * ``period`` — ``(start, end)`` of the cumulated years (the fan chart reads its own times);
 * ``seed`` — the seed of the random draws;
@@ -24,6 +27,7 @@ is drawn on a plain % axis, on a sequential colour scale in the map, with no bac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +37,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..display.i18n import data_name, date_text, note_text, period_text, tr
+from ..display.names import parameter_name
 from ..display.style import source_date
 from ..errors import UsageError
 from .style import add_note_text, add_source_text, fit_titles, localise_figure
@@ -111,6 +116,21 @@ def measure_texts(meta: Mapping[str, Any], lang: str = "en", column: str | None 
     else:
         title = tr("Where efficiency backfires: {name}", lang, name=lowered)
     return MeasureTexts(True, column, series, symbol, value, value, title)
+
+
+_LABEL = re.compile(r"^(?P<path>[^\s\[\]]+) \[(?P<unit>[^\[\]]*)\]$")
+
+
+def parameter_text(label: str, meta: Mapping[str, Any], lang: str = "en", unit: bool = True) -> str:
+    """A varied parameter as people read it: ``demand.services.*.elasticity [1]`` (the ``key [unit]`` of
+    the ensemble's tables) or a bare dotted path → ``Price elasticity (every service) (1)``
+    (:func:`~simulator.display.names.parameter_name`, with the scenario of ``meta["scenario_model"]``
+    when given); ``unit=False`` leaves the unit out. Any other text is translated as it is."""
+    found = _LABEL.match(label.strip())
+    path, shown = (found["path"], found["unit"]) if found else (label.strip(), None)
+    if not re.fullmatch(r"[A-Za-z_*][\w*]*(\.[\w*]+)+", path):
+        return tr(label, lang)
+    return parameter_name(path, lang, meta.get("scenario_model"), (shown or "1") if unit and found else None)
 
 
 def _year(year: Any) -> str:
@@ -217,6 +237,7 @@ __all__ = [
     "finish_figure",
     "measure_texts",
     "notes_of",
+    "parameter_text",
     "period_of",
     "require_columns",
     "uncertainty_source_text",

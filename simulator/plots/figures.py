@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -22,11 +23,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import rebound as measures
-from ..display.i18n import data_name, number, tr
+from ..display.colours import entity_colours
+from ..display.i18n import number, tr
+from ..display.names import display_name
 from ..display.numbers import factor_text, percent_text, signed_percent, three_figures
 from ..display.style import (
-    DEVICE_COLOURS,
-    LAYER_COLOURS,
     LAYER_HATCH,
     MEASURE_NAMES,
     PHASE_COLOURS,
@@ -36,20 +37,22 @@ from ..display.style import (
     SHORT_PHASE_NAMES,
     VARIANT_NAMES,
     VARIANT_STYLES,
-    cycled,
+    device_colours,
     equipment_style,
     generation_colours,
     launch_order,
+    layer_colours,
     results_period,
     scale_for,
 )
-from ..results import NOT_ASSESSED, Results
+from ..results import NOT_ASSESSED, PARTS, Results
 from ..scenario.schema import CATEGORIES, PHASES, USE
 from .common import OTHER_COLOUR, Band, log_y, nonzero, note, stack, year_axis
 from .rebound_axis import HAlign, VAlign
 from .style import (
     FIGSIZE_SMALL_MULTIPLES,
     FIGSIZE_TWO_PANELS,
+    add_note_text,
     add_source,
     fit_titles,
     localise_figure,
@@ -83,23 +86,19 @@ def finish(ax: Axes, owned: bool, results: Results, lang: str) -> None:
 
 @with_style
 def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
-    """Actual energy use (kWh/yr, shown scaled) stacked by generation, then layers and devices,
-    with total traffic (GB/yr, shown scaled) on a second y axis."""
-    ax, owned = own_axes(ax)
-    scenario, times = results.scenario, results.times
-    colours = generation_colours(scenario)
-    bands: list[Band] = []
-    for g in launch_order(scenario, results.labels("energy", "generation")):
-        bands.append((data_name(g, lang), results.series("energy", generation=g),
-                      colours.get(g, "#999999"), None))
-    layers = results.labels("energy", "layer")
-    for name, colour in cycled(LAYER_COLOURS, layers).items():
-        bands.append((tr("{name} (layer)", lang, name=data_name(name, lang)),
-                      results.series("energy", layer=name), colour, LAYER_HATCH))
-    devices = results.labels("energy", "device")
-    for name, colour in cycled(DEVICE_COLOURS, devices).items():
-        bands.append((tr("{name} (devices)", lang, name=data_name(name, lang)),
-                      results.series("energy", device=name), colour, None))
+    """Actual energy use (kWh/yr, shown scaled) stacked by generation, then layers and devices;
+    in a figure of its own, total traffic (GB/yr, shown scaled) in a panel below on the same
+    years (two quantities on two axes of one panel would cross at a point that means nothing)."""
+    if ax is None and len(_parts_with_energy(results)) > 1:
+        return _plot_energy_by_part(results, lang)
+    if ax is None:
+        fig = new_figure(FIGSIZE_TWO_PANELS)
+        ax, below = fig.subplots(2, 1, sharex=True, height_ratios=(3, 1.3))
+        owned = True
+    else:
+        below, owned = None, False
+    times = results.times
+    bands = [band for part in PARTS for band in _energy_bands(results, part, lang)]
     total = results.series("energy")
     residual = total - sum((b[1] for b in bands), np.zeros_like(total))
     if np.nanmax(np.abs(residual), initial=0.0) > 1e-6 * np.nanmax(np.abs(total), initial=0.0):
@@ -110,26 +109,97 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: st
         stack(ax, times, bands, energy)
     ax.set_ylabel(energy.label(tr("Energy", lang)))
     ax.set_title(tr("Energy by generation (stacked) and traffic", lang))
-    year_axis(ax, times, lang)
-
-    traffic_values = results.series("traffic")
-    traffic = scale_for(results.unit("traffic"), traffic_values, lang=lang)
-    right = ax.twinx()
-    right.plot(times, traffic(traffic_values), color=QUANTITY_COLOURS["traffic"], linewidth=2.2,
-               label=tr("traffic (right axis)", lang))
-    right.set_ylim(bottom=0)
-    right.set_ylabel(traffic.label(tr("Traffic", lang)))
-    right.spines["right"].set_visible(True)
-    right.grid(False)
-    localise_ticks(right, lang)
     handles, labels = ax.get_legend_handles_labels()
-    more_handles, more_labels = right.get_legend_handles_labels()
+    if below is not None:
+        traffic_values = results.series("traffic")
+        traffic = scale_for(results.unit("traffic"), traffic_values, lang=lang)
+        below.plot(times, traffic(traffic_values), color=QUANTITY_COLOURS["traffic"], linewidth=2.2)
+        below.set_ylim(bottom=0)
+        if not nonzero(traffic_values):
+            below.set_yticks([])
+            note(below, tr("no network traffic in this scenario", lang))
+        below.set_ylabel(traffic.label(tr("Traffic", lang)))
+        year_axis(below, times, lang)
+        ax.set_xlabel("")
+    else:
+        year_axis(ax, times, lang)
     # Reverse the stack so the legend reads top band first, as in the picture.
-    # Past the traffic axis's ticks and label when the legend goes to the right of the plot.
-    place_legend(ax, owned, handles[::-1] + more_handles, labels[::-1] + more_labels,
-                 right_margin=60.0)
+    place_legend(ax, owned, handles[::-1], labels[::-1])
     finish(ax, owned, results, lang)
     return ax
+
+
+def _parts_with_energy(results: Results) -> list[str]:
+    """The parts of the digital sector (devices, networks, data centres) that use energy in the run."""
+    return [part for part in PARTS if results.has("energy", part=part) and nonzero(results.series("energy", part=part))]
+
+
+def _energy_bands(results: Results, part: str, lang: str) -> list[Band]:
+    """The stacked bands of one part's energy, each item with a colour of its own in the whole figure
+    (colours follow kind and name: :mod:`simulator.display.colours`): generations and the layers of
+    the networks; devices; the layers of data centres and the compute workloads and storage."""
+    scenario = results.scenario
+    generations = launch_order(scenario, results.labels("energy", "generation"))
+    taken = list(generation_colours(scenario, only=generations).values())
+    layers = [n for n in results.labels("energy", "layer") if scenario.layers[n].part == part]
+    layer_hues = layer_colours(results.labels("energy", "layer"))
+    devices = device_colours(results.labels("energy", "device"), avoid=taken)
+    workloads = entity_colours("workload", results.labels("energy", "workload"), avoid=[*taken, *devices.values()])
+    bands: list[Band] = []
+    if part == "networks":
+        colours = generation_colours(scenario, only=generations)
+        bands += [(display_name(scenario, "generation", g, lang), results.series("energy", generation=g),
+                   colours.get(g, "#999999"), None) for g in generations]
+    bands += [(tr("{name} (layer)", lang, name=display_name(scenario, "layer", n, lang)),
+               results.series("energy", layer=n), layer_hues[n], LAYER_HATCH) for n in layers]
+    if part == "devices":
+        bands += [(tr("{name} (devices)", lang, name=display_name(scenario, "device", n, lang)),
+                   results.series("energy", device=n), colour, None) for n, colour in devices.items()]
+    if part == "data_centres":
+        bands += [(tr("{name} (compute jobs)", lang, name=display_name(scenario, "workload", n, lang)),
+                   results.series("energy", workload=n), colour, None) for n, colour in workloads.items()]
+    return [b for b in bands if nonzero(b[1])]
+
+
+#: Titles of the part panels of the energy figure.
+_PART_TITLES = {"devices": "Devices", "networks": "Networks", "data_centres": "Data centres"}
+
+
+def _plot_energy_by_part(results: Results, lang: str) -> Axes:
+    """The energy figure of a scenario with several parts: one stacked panel per part, each with its items
+    and legend beside it, on a common scale, and total traffic below."""
+    parts = _parts_with_energy(results)
+    fig = new_figure((8.6, 2.3 * len(parts) + 2.0))
+    axes = fig.subplots(len(parts) + 1, 1, sharex=True, height_ratios=(*(3,) * len(parts), 1.6))
+    times = results.times
+    energy = scale_for(results.unit("energy"), results.series("energy"), lang=lang)
+    top = max(float(np.nanmax(results.series("energy", part=part))) for part in parts)
+    for ax, part in zip(axes, parts, strict=False):
+        bands = _energy_bands(results, part, lang)
+        residual = results.series("energy", part=part) - sum((b[1] for b in bands), np.zeros_like(times))
+        if nonzero(residual) and np.nanmax(np.abs(residual)) > 1e-6 * top:
+            bands.append((tr("other", lang), residual, OTHER_COLOUR, None))
+        if bands:
+            stack(ax, times, bands, energy)
+        ax.set_ylim(0, energy(top) * 1.05)
+        ax.set_title(tr(_PART_TITLES[part], lang), loc="left", fontsize=11)
+        ax.set_ylabel(energy.label(tr("Energy", lang)))
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5,
+                  frameon=False, ncol=1 if len(labels) <= 7 else 2)
+    below = axes[-1]
+    traffic_values = results.series("traffic")
+    traffic = scale_for(results.unit("traffic"), traffic_values, lang=lang)
+    below.plot(times, traffic(traffic_values), color=QUANTITY_COLOURS["traffic"], linewidth=2.2)
+    below.set_ylim(bottom=0)
+    below.set_ylabel(traffic.label(tr("Traffic", lang)))
+    below.set_title(tr("Traffic", lang), loc="left", fontsize=11)
+    year_axis(below, times, lang)
+    fig.suptitle(tr("Energy by part of the digital sector and item (stacked), and traffic", lang),
+                 fontweight="bold")
+    fig.align_ylabels(axes)
+    finish(axes[0], True, results, lang)
+    return axes[0]
 
 
 # --- (b) indexed ------------------------------------------------------------------------
@@ -350,14 +420,13 @@ def _rebound_bottom(ax: Axes, results: Results, lang: str) -> None:
     low, high = rate_limits(*(values for values, _ in curves.values()))
     ax.set_ylim(low, high)
     shade_backfire(ax, high)
-    first = next(iter(curves.values()))[0] if curves else np.zeros_like(times)
-    _label_line(ax, times, first, 100.0, tr("backfire above 100 %", lang), (low, high), above=True)
+    drawn = [values for values, _ in curves.values()] or [np.zeros_like(times)]
+    _label_line(ax, times, drawn, 100.0, tr("backfire above 100 %", lang), (low, high), above=True)
     ax.set_ylabel(tr("Rebound R (%)", lang))
     measure, r, (a, b) = measures.headline(results, "energy")
     ax.set_title(tr("Rebound R(t), direct price rebound; headline: {value} ({measure}, {period})", lang,
                     value=percent_text(r, lang), measure=tr(MEASURE_NAMES[measure], lang),
                     period=f"{a:g}–{b:g}"), fontsize=10.5)
-    ax.legend(loc="best", fontsize=8.5, frameon=False)
     year_axis(ax, times, lang)
 
 
@@ -377,9 +446,9 @@ def shade_backfire(ax: Axes, top: float) -> None:
         ax.axhline(level, color="#555555", linewidth=1.0, linestyle="--", zorder=1)
 
 
-def _label_line(ax: Axes, times: np.ndarray, curve: np.ndarray, level: float, text: str,
+def _label_line(ax: Axes, times: np.ndarray, curves: Sequence[np.ndarray], level: float, text: str,
                 ylim: tuple[float, float], above: bool | None) -> None:
-    """Label a horizontal line at one end, above or below it, where the curve is farthest away.
+    """Label a horizontal line at one end, above or below it, where the curves are farthest away.
 
     ``above`` None lets the label go on either side of the line.
     """
@@ -391,7 +460,7 @@ def _label_line(ax: Axes, times: np.ndarray, curve: np.ndarray, level: float, te
             near = times <= times[0] + 0.38 * span
         else:
             near = times >= times[-1] - 0.38 * span
-        values = curve[near & np.isfinite(curve)]
+        values = np.concatenate([c[near & np.isfinite(c)] for c in curves])
         for up in ((True, False) if above is None else (above,)):
             low, high = (level, level + box) if up else (level - box, level)
             if not up and low < ylim[0]:
@@ -402,8 +471,11 @@ def _label_line(ax: Axes, times: np.ndarray, curve: np.ndarray, level: float, te
                 best = (clearance, 1.0 if up else -1.0, side, "bottom" if up else "top")
     if best is None:
         return
-    _, direction, side, va = best
+    clearance, direction, side, va = best
     x = times[0] + 0.015 * span if side == "left" else times[-1] - 0.015 * span
+    if clearance < 0 and above:  # a curve runs along the line: the label goes to the top of the zone above
+        ax.text(x, ylim[1] - 0.02 * height, text, ha=side, va="top", fontsize=9.5, color="#333333")
+        return
     ax.text(x, level + direction * 0.01 * height, text, ha=side, va=va, fontsize=9.5,
             color="#333333")
 
@@ -423,7 +495,8 @@ def plot_rebound(results: Results, ax: Axes | None = None, lang: str = "en") -> 
     handles, labels = _rebound_top(top, results, lang)
     top.set_xlabel("")
     _rebound_bottom(bottom, results, lang)
-    place_legend(top, True, handles, labels, ncol=2, row_major_order=False)
+    more_handles, more_labels = bottom.get_legend_handles_labels()  # under the figure: never over a curve
+    place_legend(top, True, handles + more_handles, labels + more_labels, ncol=2, row_major_order=False)
     finish(top, True, results, lang)
     return top
 
@@ -522,28 +595,63 @@ def plot_impacts(results: Results, ax: Axes | None = None, lang: str = "en",
 # --- (e) equipment manufactured ---------------------------------------------------------
 
 
+def calendar_year_totals(times: np.ndarray, rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Middles of the whole calendar years a run covers, and the total of ``rate`` (per year,
+    held over each step) over each of them: what was made in each year (units), so that a burst
+    of one step at a launch counts in its year instead of standing out as a spike of one step."""
+    times = np.asarray(times, dtype=float)
+    if times.size < 2:
+        return times, np.asarray(rate, dtype=float)
+    steps = np.diff(times)
+    first, last = math.ceil(times[0] - 1e-9), math.floor(times[-1] + 1e-9)
+    years = np.arange(first, last)
+    if years.size == 0:
+        return times, np.asarray(rate, dtype=float)
+    start = times[:-1]
+    index = np.floor(start + 1e-9).astype(int) - first
+    keep = (index >= 0) & (index < years.size)
+    totals = np.zeros(years.size)
+    np.add.at(totals, index[keep], (np.asarray(rate, dtype=float)[:-1] * steps)[keep])
+    return years + 0.5, totals
+
+
 @with_style
 def plot_equipment_manufactured(results: Results, ax: Axes | None = None,
                                 lang: str = "en") -> Axes:
-    """Units manufactured per year (new units and replacements) by equipment type, actual run;
-    log y axis when the largest type is more than 100× the smallest."""
+    """Units manufactured in each calendar year (new units and replacements) by equipment type,
+    actual run: the totals of each year, so that the equipment of a launch, built in one time
+    step, counts in its year instead of standing out as a spike of one step. Log y axis when the
+    largest type is more than 100× the smallest; its floor is below every year's value (down to a
+    billionth of the largest), and a line ends on a dot when its production stops, instead of
+    falling off the axis."""
     ax, owned = own_axes(ax)
     times, scenario = results.times, results.scenario
     order = list(scenario.equipment)
     names = sorted(results.labels("equipment_manufactured", "equipment"),
                    key=lambda e: (order.index(e) if e in order else len(order), e))
-    values = {e: results.series("equipment_manufactured", equipment=e) for e in names}
-    values = {e: v for e, v in values.items() if nonzero(v)}
+    yearly: dict[str, np.ndarray] = {}
+    middles = times
+    for e in names:
+        middles, yearly[e] = calendar_year_totals(times, results.series("equipment_manufactured", equipment=e))
+    values = {e: v for e, v in yearly.items() if nonzero(v)}
     unit = (results.unit("equipment_manufactured", equipment=names[0]) if names else "unit/yr")
     peaks = [float(np.nanmax(v)) for v in values.values()]
+    lows = [float(np.min(v[v > 0])) for v in values.values()]
     log = bool(peaks) and max(peaks) / min(peaks) > 100
-    floor = max(min(peaks) / 30, max(peaks) * 1e-7) if log else 0.0
+    floor = max(min(lows) / 2, max(peaks) * 1e-9) if log else 0.0
     # On a log axis counts stay in units and ticks read "10 thousand", "1 million"...
     scale = (scale_for(unit, 1.0, lang=lang) if log
              else scale_for(unit, *values.values(), lang=lang))
+    ended = False
     for e, v in values.items():
         colour, style, _ = equipment_style(scenario, e)
-        ax.plot(times, scale(v), label=data_name(e, lang), color=colour, linestyle=style)
+        shown = np.where(v > 0, v, np.nan) if log else v
+        ax.plot(middles, scale(shown), label=display_name(scenario, "equipment", e, lang), color=colour,
+                linestyle=style)
+        stops = np.flatnonzero((v[:-1] > 0) & (v[1:] <= 0))  # production stops: the line ends on a dot
+        if log and stops.size:
+            ax.plot(middles[stops], scale(v[stops]), linestyle="none", marker="o", color=colour, markersize=4.5)
+            ended = True
     if log:
         ax.set_yscale("log")
         ax.set_ylim(bottom=float(scale(floor)), top=float(scale(max(peaks))) * 2)
@@ -553,6 +661,9 @@ def plot_equipment_manufactured(results: Results, ax: Axes | None = None,
     else:
         ax.set_yticks([])
         note(ax, tr("no equipment in this scenario", lang))
+    if ended and owned:
+        add_note_text(root_figure(ax), tr("Note: {text}", lang, text=tr(
+            "totals of each calendar year; a dot: the last year before a type stops being made", lang)))
     ax.set_ylabel(scale.label(tr("Manufactured", lang)))
     ax.set_title(tr("Equipment manufactured per year", lang))
     year_axis(ax, times, lang)
@@ -572,7 +683,8 @@ def sites_panel(ax: Axes, results: Results, colours: dict[str, str], lang: str,
     times, scenario = results.times, results.scenario
     names = launch_order(scenario, results.labels("sites", "generation"))
     bands: list[Band] = [
-        (data_name(g, lang), results.series("sites", generation=g), colours.get(g, "#999999"), None)
+        (display_name(scenario, "generation", g, lang), results.series("sites", generation=g),
+         colours.get(g, "#999999"), None)
         for g in names
     ]
     bands = [b for b in bands if nonzero(b[1])]

@@ -12,6 +12,7 @@ innovation saved and what rebound and stacking took back.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -20,11 +21,12 @@ from matplotlib.patches import Patch
 
 from .. import rebound as measures
 from ..decomposition import TERMS
-from ..display.i18n import data_name, number, percent, tr
+from ..display.i18n import number, percent, tr
+from ..display.names import display_name
 from ..display.numbers import three_figures
 from ..display.style import scale_for
 from ..results import Results
-from ..scenario.schema import CATEGORIES
+from ..scenario.schema import CATEGORIES, Scenario
 from .common import note
 from .figures import category_name, finish, not_assessed_text
 from .style import new_figure, own_axes, with_style
@@ -121,12 +123,18 @@ INNOVATION_BARS = (
 )
 
 
-def innovation_label(name: str, lang: str) -> str:
-    """``launch:5G`` → "5G launched", ``gain:4G`` → "4G energy per GB", ..."""
+#: The kind of entity each kind of innovation concerns.
+INNOVATION_KINDS = {"launch": "generation", "gain": "generation", "idle_gain": "generation", "layer_gain": "layer",
+                    "device_gain": "device"}
+
+
+def innovation_label(name: str, lang: str, scenario: Scenario | None = None) -> str:
+    """``launch:5G`` → "5G launched", ``gain:4G`` → "4G energy per GB", ... (the entity by its label in
+    ``scenario`` when given)."""
     kind, _, item = name.partition(":")
     words = {"launch": "{name} launched", "gain": "{name} energy per GB", "idle_gain": "{name} idle power",
              "layer_gain": "{name} energy per GB", "device_gain": "{name} energy use"}
-    return tr(words[kind], lang, name=data_name(item, lang))
+    return tr(words[kind], lang, name=display_name(scenario, INNOVATION_KINDS[kind], item, lang))
 
 
 @with_style
@@ -176,14 +184,14 @@ def plot_innovations(results: Results, ax: Axes | None = None, lang: str = "en",
         else:
             text = f"R = {number(100 * r, '.2g' if abs(100 * r) < 10 else ',.0f', lang)} %"
         ax.text(right / 1.05, yi, text, ha="right", va="center", fontsize=8.5)
-    ax.set_yticks(y, [innovation_label(r["name"], lang) for r in rows])
+    ax.set_yticks(y, [innovation_label(r["name"], lang, results.scenario) for r in rows])
     ax.grid(axis="y", visible=False)
-    ax.set_xlabel(scale.label(tr("Cumulative {quantity}, {period} (log scale)", lang, quantity=name.lower(),
-                                 period=f"{results.times[0]:g}–{results.times[-1]:g}")))
+    ax.set_xlabel(tr("Cumulative {quantity}, {period} ({unit}, log scale)", lang, quantity=name.lower(),
+                     period=f"{results.times[0]:g}–{results.times[-1]:g}", unit=scale.unit))
     ax.set_title(tr("{quantity}: what each innovation saved,\nwhat the rebound and stacking took back", lang,
                     quantity=name), loc="left")
     handles = [Patch(facecolor=colour) for _, _, colour in INNOVATION_BARS]
-    ax.legend(handles, [tr(label, lang) for _, label, _ in INNOVATION_BARS], loc="upper center",
+    ax.legend(handles, [textwrap.fill(tr(label, lang), 28) for _, label, _ in INNOVATION_BARS], loc="upper center",
               bbox_to_anchor=(0.5, -0.09 - 0.5 / height), ncol=2, fontsize=8.5, frameon=False)
     finish(ax, owned, results, lang)
     return ax

@@ -5,6 +5,7 @@ output, a row per parameter (:func:`plot_sensitivity`), from the indices compute
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from .ensemble_common import (
     finish_figure,
     measure_texts,
     notes_of,
+    parameter_text,
     period_of,
     require_columns,
 )
@@ -85,6 +87,17 @@ def short_parameter_names(names: Sequence[str], width: int = 36) -> dict[str, st
     return out
 
 
+def parameter_labels(names: Sequence[str], meta: Mapping[str, Any], lang: str = "en", width: int = 34
+                     ) -> dict[str, str]:
+    """The rows of a sensitivity figure: each parameter as people read it
+    (:func:`.ensemble_common.parameter_text`, no unit: indices have none), wrapped at ``width``
+    characters; two that would read alike are told apart by :func:`short_parameter_names`."""
+    words = {n: parameter_text(str(n), meta, lang, unit=False) for n in names}
+    short = short_parameter_names(names)
+    twice = {w for w in words.values() if list(words.values()).count(w) > 1}
+    return {n: textwrap.fill(f"{w} ({short[n]})" if w in twice else w, width) for n, w in words.items()}
+
+
 def _output(output: str, texts: MeasureTexts, lang: str) -> tuple[str, str]:
     """The name and canonical unit of a sensitivity output ("": unknown); the measure's from ``texts``."""
     if output == texts.column and output not in SENSITIVITY_OUTPUTS:
@@ -126,9 +139,9 @@ def plot_sensitivity(indices: pd.DataFrame, method: str, meta: Mapping[str, Any]
     rank = wide.max(axis=1, skipna=True).fillna(-np.inf).sort_values(ascending=False, kind="stable")
     order = list(rank.index[:MAX_PARAMETERS])
     left_out = len(rank) - len(order)
-    labels = short_parameter_names(order)
+    labels = parameter_labels(order, meta, lang)
     rows = np.arange(len(order))
-    height = 1.9 + 0.3 * max(len(order), 3)
+    height = 1.9 + 0.3 * max(len(order), 3) + 0.14 * sum(labels[p].count("\n") for p in order)
     fig = new_figure((7.2 if len(outputs) > 2 else FIGSIZE[0], height))
     axes = np.atleast_1d(fig.subplots(1, max(len(outputs), 1), sharey=True, sharex=method == "sobol"))
     level = percent(float(meta.get("confidence", 0.95)), lang)
@@ -203,5 +216,6 @@ __all__ = [
     "METHOD_COLUMNS",
     "SENSITIVITY_OUTPUTS",
     "plot_sensitivity",
+    "parameter_labels",
     "short_parameter_names",
 ]

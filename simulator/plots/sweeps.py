@@ -27,6 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ..display.i18n import NNBSP, check_lang, tr
+from ..display.names import in_sentence
 from ..display.numbers import plain_number
 from ..display.style import OKABE_ITO, QUANTITY_COLOURS, scale_for
 from .common import note
@@ -37,6 +38,7 @@ from .ensemble_common import (
     finish_figure,
     measure_texts,
     notes_of,
+    parameter_text,
     period_of,
     require_columns,
 )
@@ -117,7 +119,7 @@ def plot_sweep_lines(table: pd.DataFrame, param: str, param_label: str, meta: Ma
     x = data[param].to_numpy(dtype=float)
     fig = new_figure((6.4, 5.8))
     axes = fig.subplots(2, 2, sharex=True).ravel()
-    x_label = tr(param_label, lang)
+    x_label = parameter_text(param_label, meta, lang)
     nominal = meta.get("nominal")
     finite_x = x[np.isfinite(x)]
     if finite_x.size:
@@ -156,7 +158,7 @@ def plot_sweep_lines(table: pd.DataFrame, param: str, param_label: str, meta: Ma
         ax.set_xlabel(x_label)
         ax.tick_params(axis="x", labelbottom=True)
     period = period_of(meta)
-    what = _without_unit(x_label)
+    what = in_sentence(_without_unit(x_label))
     if period:
         title = tr("Cumulative results {period} against {param}", lang, period=period, param=what)
     else:
@@ -293,8 +295,8 @@ def plot_jevons_map(table: pd.DataFrame, x: str, y: str, x_label: str, y_label: 
     ax = fig.add_subplot()
     ax.grid(False)
     ax.set_facecolor(UNDEFINED_COLOUR)
-    ax.set_xlabel(tr(x_label, lang))
-    ax.set_ylabel(tr(y_label, lang))
+    ax.set_xlabel(parameter_text(x_label, meta, lang))
+    ax.set_ylabel(parameter_text(y_label, meta, lang))
     x_edges, y_edges = cell_edges(xs), cell_edges(ys)
     ax.set_xlim(float(x_edges[0]), float(x_edges[-1]))
     ax.set_ylim(float(y_edges[0]), float(y_edges[-1]))

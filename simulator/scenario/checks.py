@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ..units import describe
 from . import space
@@ -24,14 +26,15 @@ from .innovations import KINDS, innovations
 from .lesson import lesson_problems
 from .schema import MAX_STEPS, Scenario
 from .targets import target_problems
-from .types import MIN_GAIN
+from .types import MIN_GAIN, Table, evaluate
 from .yamlio import dotted
 
 Loc = tuple[Any, ...]
 
 
 #: Where the scenario defines each kind of name.
-_SECTIONS = {"equipment": "equipment", "generation": "generations", "layer": "layers", "service": "demand.services"}
+_SECTIONS = {"equipment": "equipment", "generation": "generations", "layer": "layers", "service": "demand.services",
+             "network": "networks", "region": "regions"}
 
 
 def _unknown(kind: str, name: str, known: dict[str, Any] | list[str]) -> str:
@@ -90,20 +93,30 @@ def _generations(s: Scenario) -> Iterator[tuple[Loc, str]]:
         for item in g.equipment:
             if item not in s.equipment:
                 yield ("generations", name, "equipment", item), _unknown("equipment", item, s.equipment)
-    if not any(g.launch <= s.time.start for g in s.generations.values()):
-        first = min(s.generations, key=lambda n: s.generations[n].launch)
-        yield ("generations", first, "launch"), (
-            f"found {s.generations[first].launch:g}: no generation is on at time.start ({s.time.start:g}), "
-            "expected at least one launched at or before it to carry the traffic"
-        )
-        return
-    gap = _first_uncovered(s)
-    if gap is not None:
-        year, loc = gap
-        yield loc, (
-            f"found {year:g}: from then no generation is on, expected at least one on at every instant "
-            f"until time.end ({s.time.end:g}) to carry the traffic (check switch_off years and policies)"
-        )
+        if g.network is not None and g.network not in s.network_names:
+            yield ("generations", name, "network"), _unknown("network", g.network, list(s.networks))
+            return
+    for network in s.network_names:
+        members = [n for n in s.generations if s.network_of(n) == network]
+        of = f" of network {network}" if len(s.network_names) > 1 else ""
+        if not members:
+            yield ("networks", network), (
+                f"found no generation{of}, expected at least one (a generation says `network: {network}`)")
+            continue
+        if not any(s.generations[n].launch <= s.time.start for n in members):
+            first = min(members, key=lambda n: s.generations[n].launch)
+            yield ("generations", first, "launch"), (
+                f"found {s.generations[first].launch:g}: no generation{of} is on at time.start ({s.time.start:g}), "
+                "expected at least one launched at or before it to carry the traffic"
+            )
+            continue
+        gap = _first_uncovered(s, members)
+        if gap is not None:
+            year, loc = gap
+            yield loc, (
+                f"found {year:g}: from then no generation{of} is on, expected at least one on at every instant "
+                f"until time.end ({s.time.end:g}) to carry the traffic (check switch_off years and policies)"
+            )
 
 
 #: Largest factor (as its natural log) by which a generation's gains may scale its energy per GB or idle
@@ -166,11 +179,12 @@ def _technology_reads(s: Scenario) -> tuple[str, ...]:
     return (*always, *(f"generations.*.{field}" for field in _COMPOUNDED))
 
 
-def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
-    """The first instant of the horizon no generation is on, and the switch-off that causes it."""
+def _first_uncovered(s: Scenario, names: list[str]) -> tuple[float, Loc] | None:
+    """The first instant of the horizon none of the generations ``names`` is on, and the switch-off that
+    causes it."""
     off: dict[str, tuple[float, Loc] | None] = {  # a switch-off before its launch is reported on its own
         n: (g.switch_off, ("generations", n, "switch_off")) if g.switch_off is not None and g.switch_off > g.launch
-        else None for n, g in s.generations.items()
+        else None for n, g in s.generations.items() if n in names
     }
     for i, policy in enumerate(s.policies):
         if policy.type == "switch_off" and policy.generation in off and policy.at > s.generations[
@@ -182,7 +196,7 @@ def _first_uncovered(s: Scenario) -> tuple[float, Loc] | None:
     ends = {n: math.inf if v is None else v[0] for n, v in off.items()}
     for t, loc in [(s.time.start, ("generations",)), *causes]:
         if s.time.start <= t < s.time.end and not any(
-            g.launch <= t < ends[n] for n, g in s.generations.items()
+            s.generations[n].launch <= t < ends[n] for n in names
         ):
             return t, loc
     return None
@@ -193,13 +207,74 @@ def _layers_devices(s: Scenario) -> Iterator[tuple[Loc, str]]:
         for equipment in layer.equipment:
             if equipment not in s.equipment:
                 yield ("layers", name, "equipment", equipment), _unknown("equipment", equipment, s.equipment)
+        for i, network in enumerate(layer.networks or ()):
+            if network not in s.network_names:
+                yield ("layers", name, "networks", i), _unknown("network", network, list(s.networks))
     for name, item in s.equipment.items():
         for part in item.components:
             if part not in s.equipment:
                 yield ("equipment", name, "components", part), _unknown("equipment", part, s.equipment)
+    for name, workload in s.compute.every.items():
+        for equipment in workload.equipment:
+            if equipment not in s.equipment:
+                yield (*_compute_loc(s, name), "equipment", equipment), _unknown("equipment", equipment, s.equipment)
+    for name in set(s.compute.workloads) & set(s.compute.storage):
+        yield ("compute", "storage", name), (
+            f"found {name!r} both as a workload and as storage, expected distinct names (they share the "
+            "workload label of the outputs)")
     for name, device in s.devices.items():
         if device.equipment not in s.equipment:
             yield ("devices", name, "equipment"), _unknown("equipment", device.equipment, s.equipment)
+        for service in device.services:
+            if service not in s.demand.services:
+                yield ("devices", name, "services", service), _unknown("service", service, s.demand.services)
+        if sum(device.services.values()) > 1.0 + 1e-9:
+            yield ("devices", name, "services"), (
+                f"found shares adding up to {sum(device.services.values()):g}, expected at most 1: each is the "
+                "share of the device's use that follows a service")
+
+
+def _compute_loc(s: Scenario, name: str) -> Loc:
+    """Where a compute workload or a storage entry ``name`` is defined."""
+    return ("compute", "workloads" if name in s.compute.workloads else "storage", name)
+
+
+def _regions(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    known = [s.region, *s.regions]
+    if s.region in s.regions:
+        yield ("regions", s.region), (
+            f"found the home region {s.region!r} among the other regions, expected only regions abroad: the "
+            "home region's grid is `grid:`")
+    located: list[tuple[Loc, str | None]] = [(("layers", n, "region"), x.region) for n, x in s.layers.items()]
+    located += [((*_compute_loc(s, n), "region"), x.region) for n, x in s.compute.every.items()]
+    located += [(("equipment", n, "made_in"), x.made_in) for n, x in s.equipment.items()]
+    for loc, region in located:
+        if region is not None and region not in known:
+            yield loc, _unknown("region", region, known)
+
+
+def _service_networks(s: Scenario) -> Iterator[tuple[Loc, str]]:
+    """Each service's shares over networks name networks and add up to 1 at every instant (they are
+    linear between the years of their tables, so the years of the tables and the ends of the horizon
+    are the instants to check)."""
+    for name, service in s.demand.services.items():
+        if not service.networks:
+            continue
+        for network in service.networks:
+            if network not in s.network_names:
+                yield ("demand", "services", name, "networks", network), _unknown("network", network,
+                                                                                    list(s.networks))
+        years = {s.time.start, s.time.end}
+        for share in service.networks.values():
+            if isinstance(share, Table):
+                years.update(y for y in share.years if s.time.start <= y <= s.time.end)
+        for year in sorted(years):
+            total = sum(float(evaluate(v, np.array([year]))[0]) for v in service.networks.values())
+            if abs(total - 1.0) > 1e-6:
+                yield ("demand", "services", name, "networks"), (
+                    f"at year {year:g}: found shares adding up to {total:g}, expected 1 (every GB of the "
+                    "service is carried by one of the networks)")
+                break
 
 
 #: Most age classes an equipment fleet may track (lifetime × Weibull tail / time.step): bounds memory.
@@ -363,7 +438,7 @@ def _spaces(s: Scenario) -> Iterator[tuple[Loc, str]]:
 
 #: Section of the scenario that names what each kind of innovation is about.
 _INNOVATION_OF = {"launch": "generations", "gain": "generations", "idle_gain": "generations",
-                  "layer_gain": "layers", "device_gain": "devices"}
+                  "layer_gain": "layers", "device_gain": "devices", "compute_gain": "compute.workloads"}
 
 
 def _not_an_innovation(s: Scenario, name: str, known: tuple[str, ...]) -> str:
@@ -372,7 +447,7 @@ def _not_an_innovation(s: Scenario, name: str, known: tuple[str, ...]) -> str:
                "this scenario has none (no generation launched inside the horizon, no gain): write innovations: []")
     kind, _, target = name.partition(":")
     section = _INNOVATION_OF.get(kind)
-    item = getattr(s, section).get(target) if section else None
+    item = operator.attrgetter(section)(s).get(target) if section else None
     if item is not None:
         if kind == "launch" or (section == "generations" and item.launch >= s.time.end):
             why = (f"{target} is launched in {item.launch:g}, not inside the horizon "
@@ -405,7 +480,8 @@ def _rebound_reads(s: Scenario) -> tuple[str, ...]:
     if s.rebound.innovations == "all":
         return ("rebound.innovations",)
     return ("rebound.innovations", "time.start", "time.end", "generations.*.launch", "generations.*.efficiency_gain",
-            "generations.*.idle_power_gain", "layers.*.efficiency_gain", "devices.*.efficiency_gain")
+            "generations.*.idle_power_gain", "layers.*.efficiency_gain", "devices.*.efficiency_gain",
+            "compute.workloads.*.efficiency_gain")
 
 
 @dataclass(frozen=True)
@@ -446,7 +522,9 @@ RULES = (
     Rule(_generations, ("time.start", "time.end", "generations.*.launch", "generations.*.switch_off",
                         *_POLICY_TARGETS)),
     Rule(_technology, _technology_reads),
-    Rule(_layers_devices, ("devices.*.equipment",)),
+    Rule(_layers_devices, ("devices.*.equipment", "devices.*.services")),
+    Rule(_regions, ()),
+    Rule(_service_networks, ("time.start", "time.end", "demand.services.*.networks")),
     Rule(_lifetimes, ("time.step", "equipment.*.survival", "equipment.*.weibull_shape", "equipment.*.lifetime",
                       *_POLICY_TARGETS, "policies.*.lifetime")),
     Rule(_component_cycles, ()),

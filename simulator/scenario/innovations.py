@@ -12,6 +12,7 @@ KINDS = {
     "idle_gain": "the yearly fall (or rise) of a generation's idle power per site",
     "layer_gain": "the yearly fall (or rise) of a layer's energy per GB",
     "device_gain": "the yearly fall (or rise) of a device's energy use",
+    "compute_gain": "the yearly fall (or rise) of the accelerator power a compute job needs",
 }
 
 
@@ -27,6 +28,7 @@ def innovations(scenario: Scenario) -> tuple[str, ...]:
                       if gain != 0]
     found += [f"layer_gain:{name}" for name, layer in scenario.layers.items() if layer.efficiency_gain != 0]
     found += [f"device_gain:{name}" for name, device in scenario.devices.items() if device.efficiency_gain != 0]
+    found += [f"compute_gain:{name}" for name, w in scenario.compute.every.items() if w.efficiency_gain != 0]
     return tuple(found)
 
 
@@ -39,7 +41,8 @@ def chosen_innovations(scenario: Scenario) -> tuple[str, ...]:
 
 
 def innovation_gain(scenario: Scenario, name: str) -> float | None:
-    """The yearly gain of an innovation ``gain:G``, ``idle_gain:G``, ``layer_gain:L`` or ``device_gain:D``
+    """The yearly gain of an innovation ``gain:G``, ``idle_gain:G``, ``layer_gain:L``, ``device_gain:D`` or
+    ``compute_gain:W``
     (negative: what it names rises, so it has nothing to save); None for a launch."""
     kind, _, item = name.partition(":")
     if kind == "gain":
@@ -50,4 +53,6 @@ def innovation_gain(scenario: Scenario, name: str) -> float | None:
         return scenario.layers[item].efficiency_gain
     if kind == "device_gain":
         return scenario.devices[item].efficiency_gain
+    if kind == "compute_gain":
+        return scenario.compute.every[item].efficiency_gain
     return None

@@ -10,7 +10,7 @@ Unknown keys are errors. Models are frozen: a loaded scenario never changes.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final, Literal, get_args
+from typing import Annotated, Any, ClassVar, Final, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
 
@@ -39,6 +39,9 @@ END_OF_LIFE: Final = "end_of_life"
 PHASES = (MANUFACTURING, USE, END_OF_LIFE)
 #: The phases of equipment (use is the electricity's).
 EQUIPMENT_PHASES = (MANUFACTURING, END_OF_LIFE)
+
+#: The network of a scenario that names none.
+DEFAULT_NETWORK = "mobile"
 
 #: Most time steps a run may have (memory and time stay bounded).
 MAX_STEPS = 20_000
@@ -101,6 +104,9 @@ CATEGORIES: dict[str, tuple[str, str]] = {c: (_unit(Impacts, c), _FIGURE_NAMES[c
 class Service(Model):
     """A use of the network (video, web, messaging...) and how it reacts to cost."""
 
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
     usage: Annotated[float, Quantity("GB/yr", ge=0.0)]
     """Traffic per user at time.start (GB per user per year; e.g. "1 GB/month")."""
     growth: Rate = 0.0
@@ -112,6 +118,9 @@ class Service(Model):
     0 = no rebound, 1 = savings eaten, > 1 = backfire."""
     delay: Annotated[float, Quantity("yr", ge=0.0)] = 0.0
     """Time constant of the first-order adjustment of traffic to its target (years; 0 = immediate)."""
+    networks: dict[str, Annotated[float | Table, Varying("", minimum=0.0, maximum=1.0)]] = {}
+    """Share of the service's traffic each access network carries (fraction, or a year → fraction table),
+    by network name; the shares add up to 1 at every instant. Empty: all of it on the first network."""
 
 
 class Logistic(Model):
@@ -172,9 +181,31 @@ class Price(Model):
     annualised over `site_life`: capital recovery factor r / (1 - (1 + r)^-life)."""
 
 
+class Network(Model):
+    """An access network (mobile, fixed): its generations share the traffic the services put on it."""
+
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
+
+    lines: Annotated[float | Table, Varying("line", minimum=0.0)] | None = None
+    """Subscribed lines of a fixed network (lines; a constant or a year → lines table). When given, a "site"
+    of each of its generations is one line — the box or ONT and its share of the DSLAM/OLT port —:
+    a generation has its share of the network's traffic times the lines as sites (on top of its
+    coverage sites), its `idle_power` is per line and its `equipment` per line. Lines move between
+    generations with the adoption shares (copper to fibre); none: sites follow coverage and capacity."""
+    fixed_cost: Annotated[float | Table, Varying("EUR/yr", minimum=0.0)] = 0.0
+    """Costs of this network alone that scale with neither its sites nor its traffic — spectrum, staff, IT
+    (EUR/yr; a constant or a year table) — spread over its own traffic in its price of a GB; `price.fixed`
+    is shared by every network in proportion to its traffic."""
+
+
 class Generation(Model):
     """A radio access technology (2G, 3G...), stacked on the others while it is on."""
 
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
     launch: Years
     """Year the generation is switched on. Before time.start: already deployed at the start;
     after time.end: never launched."""
@@ -227,11 +258,17 @@ class Generation(Model):
     site_opex: Annotated[float, Quantity("EUR/yr", ge=0.0)] = 0.0
     """Operating cost of one site per year, electricity excluded (EUR/yr per site): rent, field
     maintenance, backhaul."""
+    network: str | None = None
+    """Access network it belongs to (a name of `networks`; none: the first network). Generations of one
+    network share its traffic and stack on each other; those of different networks do not compete."""
 
 
 class Layer(Model):
     """A network layer every GB crosses (core/transport, data centres)."""
 
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
     part: Literal["networks", "data_centres"] = "networks"
     """Part of the digital sector it belongs to, for the outputs by part: `networks` (core, transport) or
     `data_centres`."""
@@ -247,11 +284,27 @@ class Layer(Model):
     """Equipment per PB/yr of traffic crossing the layer, at time.start: name → units."""
     capacity_growth: Annotated[float, Quantity("1/yr", ge=0.0, lt=10.0)] = 0.0
     """Growth per year of the traffic one unit of equipment carries (fraction per year)."""
+    networks: list[str] | None = None
+    """Access networks whose traffic crosses the layer (names of `networks`; none: every network)."""
+    fixed_power: Annotated[float | Table, Varying("W", minimum=0.0)] = 0.0
+    """IT power the layer draws whatever its traffic (W, e.g. "25 GW"; a constant or a year → W table): the
+    servers and storage of data centres that serve no counted traffic, the always-on part of a core
+    network. The PUE applies to it; efficiency gains do not (the table is its path). It does not enter
+    the price of a GB."""
+    equipment_per: Literal["PB/yr", "kW"] = "PB/yr"
+    """What the layer's `equipment` counts are per: `PB/yr` of traffic crossing it (scaled down by
+    `capacity_growth`), or `kW` of its average IT power (traffic-driven and fixed; servers of a data
+    centre)."""
+    region: str | None = None
+    """Region where its electricity is used (a name of `regions`; none: the scenario's home region)."""
 
 
 class Device(Model):
     """End-user devices, held by users whatever their traffic."""
 
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
     equipment: str
     """Name of the equipment (in `equipment`) the device is made of."""
     per_user: Annotated[float | Table, Varying("unit", minimum=0.0)] = 1.0
@@ -260,6 +313,12 @@ class Device(Model):
     """Electricity use of one device (kWh per year)."""
     efficiency_gain: Gain = 0.0
     """Fractional fall per year of that electricity use (from time.start), negative for a rise (at least -1)."""
+    services: dict[str, Fraction] = {}
+    """Services the device is used for, each with the share w of its use that follows the service
+    (fractions adding up to at most 1): the stock of devices and their electricity scale by
+    1 − Σw + Σ w × r, r the service's traffic per user over its usage before policies and rebound. A
+    policy on a service, or the traffic cheaper gigabytes induce, thus moves device purchases and
+    device energy. An assumption of proportionality: documented in the README."""
 
 
 class Workload(Model):
@@ -267,6 +326,9 @@ class Workload(Model):
     of one, by the formula of Strubell et al. 2019 (docs/data/datacentres-ai.md):
     energy of a job = pue × hours × (cpu_power + dram_power + accelerators × accelerator_power) / 1000 (kWh)."""
 
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
     jobs: Annotated[float, Quantity("job/yr", ge=0.0)]
     """Jobs run per year at time.start (jobs/yr, e.g. "1 job/yr")."""
     growth: Rate = 0.0
@@ -292,18 +354,81 @@ class Workload(Model):
     pue: Annotated[float | Table, Varying("", minimum=1.0)] = 1.0
     """Power usage effectiveness of the data centres running it (dimensionless, >= 1; 1.58: world average
     2018, Strubell's). May vary in time."""
+    region: str | None = None
+    """Region where its electricity is used (a name of `regions`; none: the scenario's home region)."""
+    utilisation: Annotated[float, Quantity("", gt=0.0, le=1.0)] = 1.0
+    """Share of the year an accelerator of this workload is busy (dimensionless): accelerators in service =
+    jobs × hours × accelerators / (8,766 h × utilisation)."""
+    equipment: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
+    """Equipment per accelerator in service: name → units (e.g. {gpu: 1, gpu_server: 0.125} for servers of
+    8 accelerators). Made, aged and retired as a fleet, like a generation's equipment per site."""
+
+
+class Storage(Model):
+    """Data stored in data centres (TB), growing, and the power it draws: drives, the servers and network
+    around them, per TB stored. Its electricity counts in the part `data_centres`; it does not respond to
+    prices (no elasticity).
+
+    Computed as a compute workload whose "job" is a TB stored for a year: energy = stored × power ×
+    8,766 h × pue, falling by `efficiency_gain`; equipment per TB stored is a fleet."""
+
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
+    stored: Annotated[float, Quantity("TB", ge=0.0)]
+    """Data stored at time.start (TB, e.g. "1.5 ZB"), replicas included."""
+    growth: Rate = 0.0
+    """Growth of the data stored (fraction per year)."""
+    saturation: Annotated[float, Quantity("TB", gt=0.0)] | None = None
+    """Optional ceiling of the data stored (TB): growth is logistic towards it."""
+    power: Annotated[float, Quantity("W/TB", ge=0.0)]
+    """Average IT power per TB stored at time.start (W/TB): drives and their share of servers and network."""
+    efficiency_gain: Gain = 0.0
+    """Fractional fall per year of the power per TB (denser, more efficient drives), negative for a rise."""
+    pue: Annotated[float | Table, Varying("", minimum=1.0)] = 1.0
+    """Power usage effectiveness of the data centres holding it (dimensionless, >= 1). May vary in time."""
+    region: str | None = None
+    """Region where its electricity is used (a name of `regions`; none: the scenario's home region)."""
+    equipment: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
+    """Equipment per TB stored: name → units (e.g. {hdd_16tb: 0.0625})."""
+
+    # Read as a compute workload (model.compute): a job is one TB stored for a year.
+    @property
+    def jobs(self) -> float:
+        return self.stored
+
+    hours: ClassVar[float] = 8766.0
+    accelerators: ClassVar[float] = 1.0
+    cpu_power: ClassVar[float] = 0.0
+    dram_power: ClassVar[float] = 0.0
+    elasticity: ClassVar[float] = 0.0
+    utilisation: ClassVar[float] = 1.0
+
+    @property
+    def accelerator_power(self) -> float:
+        return self.power
 
 
 class Compute(Model):
-    """Compute jobs of data centres, by workload; their electricity counts in the part `data_centres`."""
+    """Compute jobs and data stored in data centres; their electricity counts in the part `data_centres`."""
 
     workloads: dict[str, Workload] = {}
     """Workloads by name (e.g. ai_training, ai_inference)."""
+    storage: dict[str, Storage] = {}
+    """Data stored, by name (e.g. cloud_storage): TB stored, growth, power per TB, PUE, equipment per TB."""
+
+    @property
+    def every(self) -> dict[str, Workload | Storage]:
+        """Workloads then storage, by name: the workload axis of the model (storage is read as a workload)."""
+        return {**self.workloads, **self.storage}
 
 
 class Equipment(Model):
     """A type of equipment: how long it lasts and what making it costs the planet."""
 
+    label: Localised = ""
+    """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
+    the key."""
     lifetime: PositiveYears
     """Mean service life (years)."""
     survival: Literal["fixed", "weibull"] = "weibull"
@@ -322,6 +447,10 @@ class Equipment(Model):
     components: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Other equipment built into one unit: name → units. Their manufacturing and end-of-life
     impacts and mass add to this unit's (they are made and retired with it)."""
+    made_in: str | None = None
+    """Region where it is manufactured (a name of `regions`, or the home region's `region`; none: the home
+    region). Its manufacturing impacts, its components' included, are imported when that is not the home
+    region. Its embodied impacts are as given (the life-cycle data already hold the maker's electricity)."""
 
 
 class SwitchOff(Model):
@@ -387,19 +516,25 @@ Policy = Annotated[
 
 #: Variables an observation may be compared with, and their canonical unit.
 OBSERVABLE = {"traffic": "GB/yr", "energy": "kWh/yr", "network_energy": "kWh/yr", "energy_intensity": "kWh/GB",
-              "sites": "site", "users": "user", "equipment_in_service": "unit", "price": "EUR/GB"}
+              "sites": "site", "users": "user", "equipment_in_service": "unit", "price": "EUR/GB",
+              "impact": "kg CO2e/yr"}
 
 
 class Observation(Model):
     """A recorded series the simulation is compared with (drawn over it; the model never reads it)."""
 
     variable: Literal["traffic", "energy", "network_energy", "energy_intensity", "sites", "users",
-                      "equipment_in_service", "price"]
+                      "equipment_in_service", "price", "impact"]
     """Simulated variable it measures (see the output variables): `energy` is networks, devices and compute jobs,
     `network_energy` generations and layers only (data-centre layers included, devices not)."""
     services: list[str] | None = None
     """Services whose traffic it measures, summed (for traffic; none: all services), e.g. [video, web_apps]
     for a data-only series of a scenario that also carries voice."""
+    part: Literal["devices", "networks", "data_centres"] | None = None
+    """Part of the digital sector it measures (for energy and impact; none: the whole), e.g. the electricity of
+    data centres."""
+    category: Category | None = None
+    """Impact category it measures (for the variable `impact`, required then), e.g. climate_change."""
     generation: str | None = None
     """Generation it concerns (none: the total)."""
     layer: str | None = None
@@ -417,8 +552,12 @@ class Observation(Model):
 
     @model_validator(mode="after")
     def _unit_fits_variable(self) -> Observation:
+        if (self.variable == "impact") != (self.category is not None):
+            raise ValueError("found variable impact without a category, expected a category (e.g. climate_change)"
+                             if self.category is None else
+                             f"found a category with the variable {self.variable}, expected it with impact only")
         if self.index_year is None:
-            expected = OBSERVABLE[self.variable]
+            expected = self.canonical_unit
             try:
                 ok = same_dimension(check_unit(self.unit or "dimensionless"), expected)
             except QuantityError as exc:
@@ -431,13 +570,18 @@ class Observation(Model):
                              "the series is divided by its value that year")
         return self
 
+    @property
+    def canonical_unit(self) -> str:
+        """The canonical unit of the simulated variable it measures (an impact: its category's per year)."""
+        return OBSERVABLE[self.variable] if self.category is None else f"{CATEGORIES[self.category][0]}/yr"
+
     def canonical(self) -> Table:
         """Values in the variable's canonical unit (or as given, for an index), years ascending."""
         years = sorted(self.values)
         if self.index_year is not None:
             ref = self.values[self.index_year]
             return Table(tuple(years), tuple(self.values[y] / ref for y in years))
-        factor = to_canonical(f"1 {self.unit}", OBSERVABLE[self.variable]) if self.unit else 1.0
+        factor = to_canonical(f"1 {self.unit}", self.canonical_unit) if self.unit else 1.0
         return Table(tuple(years), tuple(self.values[y] * factor for y in years))
 
 
@@ -454,7 +598,7 @@ class Rebound(Model):
 
     innovations: Annotated[Literal["all"] | list[str], BeforeValidator(_innovation_list)] = "all"
     """Innovations measured one by one ("freeze one innovation"), as KIND:NAME — `launch:5G`,
-    `gain:4G` (energy per GB), `idle_gain:4G`, `layer_gain:core`, `device_gain:smartphone` —
+    `gain:4G` (energy per GB), `idle_gain:4G`, `layer_gain:core`, `device_gain:smartphone`, `compute_gain:training` —
     or `all`: every generation launched inside the horizon and every non-zero gain. `[]`: none."""
     window: Annotated[float, Quantity("yr", gt=0.0, le=50.0)] = 5.0
     """Δ of the rolling rebound R_Δ(t): the efficiency gained over the last Δ years."""
@@ -481,8 +625,12 @@ class Scenario(Model):
     """Users and services."""
     price: Price = Price()
     """The price of a GB in money, which drives the rebound."""
+    networks: dict[str, Network] = {}
+    """Access networks by name (mobile, fixed...), each with its own generations and traffic; none: one
+    network, `mobile`."""
     generations: dict[str, Generation]
-    """Radio access generations by name; at least one must be on at every instant."""
+    """Access generations by name (2G... of a mobile network, DSL, FTTH... of a fixed one); at least one
+    of each network must be on at every instant."""
     layers: dict[str, Layer] = {}
     """Layers crossed by traffic (core/transport, data centres) by name."""
     devices: dict[str, Device] = {}
@@ -492,7 +640,13 @@ class Scenario(Model):
     equipment: dict[str, Equipment] = {}
     """Equipment types by name."""
     grid: GridFactors = GridFactors()
-    """Impacts of grid electricity per kWh."""
+    """Impacts of grid electricity per kWh in the home region, where users live."""
+    region: str = "home"
+    """Name of the home region (where users live and their devices and networks use electricity)."""
+    regions: dict[str, GridFactors] = {}
+    """Other regions by name, each with its grid: where data centres or workloads abroad use electricity
+    (`layers.*.region`, `compute.workloads.*.region`) and equipment is made (`equipment.*.made_in`).
+    Impacts there are reported as imported (summary.json `imported`), the rest as territorial."""
     policies: list[Policy] = []
     """Timed interventions, applied in order of time."""
     rebound: Rebound = Rebound()
@@ -522,6 +676,15 @@ class Scenario(Model):
     _source: dict | None = PrivateAttr(default=None)
     #: The document it was validated from (data and key marks), to locate problems found later.
     _origin: Any = PrivateAttr(default=None)
+
+    @property
+    def network_names(self) -> tuple[str, ...]:
+        """Names of the access networks, in order (one, ``mobile``, when the scenario gives none)."""
+        return tuple(self.networks) or (DEFAULT_NETWORK,)
+
+    def network_of(self, generation: str) -> str:
+        """The access network a generation belongs to."""
+        return self.generations[generation].network or self.network_names[0]
 
     @property
     def n_steps(self) -> int:

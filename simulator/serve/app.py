@@ -45,7 +45,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..display.i18n import LANGUAGES
+from ..display.i18n import LANGUAGES, NBSP
 from ..errors import SimulatorError
 from .charts import Charts, envelope
 from .explorer import BadMove, Explorer, quote
@@ -221,9 +221,10 @@ def create_app(explorer: Explorer, lang: str = "en", allowed_hosts: Hosts = LOOP
             values = explorer.check(data.get("values", {}))
             return JSONResponse(await run_in_threadpool(compute, values, code), headers=HEADERS)
         except BadMove as exc:
-            return _bad(str(exc))
+            return _bad(exc.said(code))
         except SimulatorError as exc:  # e.g. a value that makes the model diverge
-            return _bad(f"the simulation failed: {exc}", 422)
+            failed = f"la simulation a échoué{NBSP}:" if code == "fr" else "the simulation failed:"
+            return _bad(f"{failed} {exc}", 422)
 
     routes = [Route("/", page), Route("/assets/{name:str}", asset), Route("/api/run", run, methods=["POST"])]
     return Starlette(routes=routes, middleware=[Middleware(HostCheck, hosts=allowed_hosts)],

@@ -110,7 +110,7 @@ def page_with_grid(explorer: Explorer, names: Sequence[str], lang: str,
         try:
             points.append(charts.numbers(explorer.run(values), values))
         except BadMove as exc:  # a combination the scenario's rules refuse: the page says why
-            points.append({"values": values, "error": str(exc)})
+            points.append({"values": values, "error": exc.said(lang)})
     config = charts.setup(fixed)
     sliders = {s["name"]: s for s in config["sliders"]}
     config["sliders"] = []

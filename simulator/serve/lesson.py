@@ -67,4 +67,4 @@ def add_runs(config: dict[str, Any], explorer: Explorer, charts: Charts) -> None
         try:
             step["numbers"] = charts.numbers(explorer.run(step["set"]), step["set"])
         except BadMove as exc:  # a combination the scenario's rules refuse: the page says why
-            step["numbers"] = {"values": step["set"], "error": str(exc)}
+            step["numbers"] = {"values": step["set"], "error": exc.said(charts.lang)}

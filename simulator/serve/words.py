@@ -49,6 +49,7 @@ FRENCH: dict[str, str] = {
     "A GB 10 % cheaper → about {value} more use": f"Un Go 10{_NN}% moins cher → environ {{value}} d’usage en plus",
     "A GB 10 % cheaper → no more use": f"Un Go 10{_NN}% moins cher → pas plus d’usage",
     "Q{quarter}": "T{quarter}",
+    "after {end}": "après {end}",
     # charts
     "Energy used, and what it would have been": "Énergie consommée, et ce qu’elle aurait été",
     "Rebound: expected savings taken back by more use":
@@ -62,6 +63,15 @@ FRENCH: dict[str, str] = {
     "Emissions ({unit})": "Émissions ({unit})",
     "log scale": "échelle log.",
     "linear scale": "échelle linéaire",
+    "widened for these settings": "élargie pour ces réglages",
+    "Other charts": "Autres graphiques",
+    "Rebound": "Rebond",
+    "Where the energy goes": "Où va l’énergie",
+    "Greenhouse gases": "Gaz à effet de serre",
+    "The address sets “{label}” to {value}, which the slider does not offer ({min} to {max}): it is at {shown} "
+    "instead.":
+        f"L’adresse règle «{_NB}{{label}}{_NB}» à {{value}}, une valeur que le curseur n’offre pas (de {{min}} à "
+        f"{{max}}){_NB}: il est placé à {{shown}}.",
     "What do these lines mean?": f"Que montrent ces courbes{_NN}?",
     "What do these colours mean?": f"Que montrent ces couleurs{_NN}?",
     # lines and their help

@@ -150,14 +150,14 @@ def figure_uri(setup: dict[str, Any], numbers: dict[str, Any]) -> str:
         left.plot(times, runs[key], color=style["colour"], linewidth=style["width"] / 1.6, label=style["name"],
                   linestyle={"solid": "-", "dash": "--", "dot": ":", "dashdot": "-."}[style["dash"]])
     left.set_ylim(bottom=0)
-    left.set_title(f'{energy["quantity"]} ({energy["unit"]})', fontsize=9, loc="left")
+    left.set_title(f'{energy["quantity"]} ({energy["unit"]}), {words["linear"]}', fontsize=9, loc="left")
     figure.legend(*left.get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=7.5, frameon=False)
     right.axhspan(100, max(110.0, float(np.nanmax(_series(numbers["rebound"] or [0])) * 1.05)),
                   color=REGION_COLOURS["backfire"], alpha=0.45, linewidth=0)
     for level in (0, 100):
         right.axhline(level, color="#555", linestyle="--", linewidth=1)
     right.plot(times, _series(numbers["rebound"] or []), color="black", linewidth=2, label=words["rebound_line"])
-    right.set_title(words["rebound_axis"], fontsize=9, loc="left")
+    right.set_title(f'{words["rebound_axis"]}, {words["linear"]}', fontsize=9, loc="left")
     for ax in (left, right):
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.3)

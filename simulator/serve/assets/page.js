@@ -10,6 +10,10 @@
  * `axes=fixed` and the open step of a lesson (`lesson=2`). Both modes read and write it the same
  * way (a file:// address keeps its query).
  *
+ * Where the charts' box leaves a plot area less than MIN_PLOT px tall in two rows of two (the
+ * baseline's four charts at 1024 × 768), the charts other than energy share the second column
+ * behind tabs (`chart=climate` in the address), so that each chart shown stays readable.
+ *
  * A scenario's lesson (config.lesson) is a panel of steps: each shows its question and the
  * prediction asked, hides the run's answer (verdict and charts) until "show", and sets the sliders
  * as an address does (setAll: the sliders it names, the others back to the scenario's values).
@@ -39,10 +43,18 @@
   let MARGIN = { l: 64, r: 24, t: 26, b: 27 };
   // Axis numbers of the charts in the figures: y, y2... (and x, x2... in the one underneath)
   const AXES = { energy: "", rebound: "2", stack: "3", climate: "4" };
+  // Smallest height of a plot area (px) in two rows of charts; below it, tabs (see arrange).
+  const MIN_PLOT = 160;
+  // Height of a chart's title and legend above its box, in em of the page's text: a title line and
+  // three lines of legend (the widest legend at half the width of a 1024 px screen).
+  const FIGURE_HEAD = 4.8;
   const PINNED = { colour: "#6E6E6E", dash: "dot", width: 3 };
   const probe = (window.jevons = { latencies: [], painted: [], drawing: [], draws: 0, busy: false, lastError: null,
     margin: MARGIN });
   const state = { moved: {}, inFlight: false, again: false, since: null, pinned: null };
+  // The charts behind tabs: all but energy, shown one at a time in the second column when tabbed.
+  const tabbable = config.charts.filter((name) => name !== "energy");
+  const layout = { tabbed: false, tab: tabbable.includes(query.get("chart")) ? query.get("chart") : tabbable[0] };
   const plot = document.getElementById("plot");
   const under = document.getElementById("plot-under");
   const chartsBox = document.getElementById("charts");
@@ -70,7 +82,8 @@
   }
 
   function visible() {
-    return view.projector ? ["energy"] : config.charts;
+    if (view.projector) return ["energy"];
+    return layout.tabbed ? config.charts.filter((name) => name === "energy" || name === layout.tab) : config.charts;
   }
 
   // --- sliders ------------------------------------------------------------------------------
@@ -80,6 +93,8 @@
   function format(slider, value) {
     if (slider.kind === "percent") return shown(100 * value, slider.decimals) + PERCENT;
     if (slider.kind === "year") {
+      const end = times[times.length - 1];
+      if (value > end) return say("after_end", { end: shown(end, 0, false) }); // 5G "launched" in 2100: never
       const year = Math.floor(value + 1e-9);
       const quarters = (value - year) * 4;
       if (Math.abs(quarters - Math.round(quarters)) < 1e-6) {
@@ -89,6 +104,12 @@
       return shown(value, slider.decimals, false);
     }
     return shown(value, slider.decimals) + (slider.unit ? "\u00a0" + slider.unit : "");
+  }
+
+  // A value as given (by an address), with the decimals it needs beyond the slider's own.
+  function asGiven(slider, value) {
+    const scaled = Number(((slider.kind === "percent" ? 100 : 1) * value).toPrecision(12));
+    return format({ ...slider, decimals: Math.max(slider.decimals, decimalsOf(scaled)) }, value);
   }
 
   // What a price elasticity means, in words: a GB 10 % cheaper gives about ε × 10 % more use.
@@ -189,6 +210,7 @@
   }
 
   function move(name, value) {
+    document.getElementById("notice").hidden = true;
     state.moved[name] = value;
     state.since = state.since ?? performance.now();
     grid ? lookUp() : send();
@@ -221,7 +243,6 @@
     fixed.checked = view.fixed;
     fixed.addEventListener("change", () => {
       view.fixed = fixed.checked;
-      updateTitles();
       redraw();
     });
     document.getElementById("link").textContent = words.link;
@@ -247,16 +268,30 @@
       for (const [name, value] of Object.entries(state.pinned.values)) q.set("pin." + name, String(value));
     }
     if (lesson.open) q.set("lesson", String(lesson.step + 1));
+    if (layout.tab !== tabbable[0]) q.set("chart", layout.tab);
     const address = location.pathname + "?" + q.toString();
     history.replaceState(null, "", address);
     document.getElementById("link").href = address;
   }
 
+  // The sliders' values an address gives (``prefix``: "" or "pin."), each at the slider's position
+  // nearest to it; a value the slider does not offer (outside its range, between its stops) is said.
   function fromAddress(prefix) {
     const found = {};
+    const notes = [];
     for (const slider of config.sliders) {
       const raw = query.get(prefix + slider.name);
-      if (raw !== null && raw.trim() !== "" && Number.isFinite(Number(raw))) found[slider.name] = snap(slider, Number(raw));
+      if (raw === null || raw.trim() === "" || !Number.isFinite(Number(raw))) continue;
+      found[slider.name] = snap(slider, Number(raw));
+      if (Math.abs(found[slider.name] - Number(raw)) > 1e-9 * slider.step) {
+        notes.push(say("address_value", { label: slider.label, value: asGiven(slider, Number(raw)),
+          min: format(slider, slider.min), max: format(slider, slider.max), shown: format(slider, found[slider.name]) }));
+      }
+    }
+    if (notes.length) {
+      const notice = document.getElementById("notice");
+      notice.textContent = [notice.textContent, ...notes].filter((text) => text).join(" ");
+      notice.hidden = false;
     }
     return found;
   }
@@ -268,7 +303,6 @@
     const button = document.getElementById("view");
     button.textContent = view.projector ? words.full : words.projector;
     button.setAttribute("aria-pressed", String(view.projector));
-    for (const [name, figure] of Object.entries(figures)) figure.hidden = !visible().includes(name);
     document.getElementById("formula").hidden = !config.formula;
     chartsBox.classList.toggle("with-formula", !!config.formula);
     // Chart text follows the page's (see page.css): 18 px at least in projector view.
@@ -278,7 +312,53 @@
     probe.margin = MARGIN;
     for (const title of Object.values(titles)) title.style.fontSize = FONT.size + "px";
     marks.labels.forEach((label) => (label.style.fontSize = FONT.size - 2 + "px"));
+    showFigures();
     frame = null;
+  }
+
+  // --- tabs: the charts other than energy one at a time, where two rows would be too short ----
+
+  function buildTabs() {
+    const box = document.getElementById("chart-tabs");
+    box.setAttribute("aria-label", words.tabs);
+    for (const name of tabbable) {
+      const tab = document.createElement("button");
+      tab.type = "button";
+      tab.id = "tab-" + name;
+      tab.setAttribute("role", "tab");
+      tab.setAttribute("aria-controls", "figure-" + name);
+      tab.textContent = words["tab_" + name];
+      tab.addEventListener("click", () => {
+        layout.tab = name;
+        showFigures();
+        redraw();
+      });
+      box.append(tab);
+    }
+  }
+
+  function showFigures() {
+    for (const [name, figure] of Object.entries(figures)) figure.hidden = !visible().includes(name);
+    chartsBox.classList.toggle("tabbed", layout.tabbed);
+    document.getElementById("chart-tabs").hidden = !layout.tabbed;
+    for (const name of tabbable) {
+      document.getElementById("tab-" + name).setAttribute("aria-selected", String(name === layout.tab));
+    }
+  }
+
+  // Two rows of charts where each plot area keeps MIN_PLOT px (the box's height less the formula,
+  // the charts' titles and legends and the room for tick labels), else tabs; true if that changed.
+  // Decided from the box's height, which does not depend on the charts in it.
+  function arrange() {
+    const em = parseFloat(getComputedStyle(document.body).fontSize);
+    const formula = config.formula ? document.getElementById("formula").getBoundingClientRect().height + 6 : 0;
+    const row = (chartsBox.getBoundingClientRect().height - formula - 6) / 2;
+    const tabbed = !view.projector && tabbable.length > 1 && window.innerWidth > 800 &&
+      row - FIGURE_HEAD * em - MARGIN.t - MARGIN.b < MIN_PLOT;
+    if (tabbed === layout.tabbed) return false;
+    layout.tabbed = tabbed;
+    showFigures();
+    return true;
   }
 
   function redraw() {
@@ -326,9 +406,10 @@
   async function show({ since, ok, answer }) {
     if (ok) {
       await draw(answer, since);
-    } else {
-      showError(answer ? say("bad_move", { message: answer.error }) : words.no_server);
+      return;
     }
+    if (!drawn && config.initial) await draw(config.initial, null); // the scenario's own run under the message
+    showError(answer ? say("bad_move", { message: answer.error }) : words.no_server);
   }
 
   // --- grid mode: the precomputed run of the sliders' stops ---------------------------------
@@ -373,6 +454,7 @@
     const start = performance.now();
     drawn = numbers;
     await plotAll(numbers);
+    document.getElementById("error").hidden = true; // a new run: the last refusal no longer holds
     finish(numbers);
     probe.draws += 1;
     probe.drawing.push(performance.now() - start);
@@ -386,8 +468,9 @@
   // What follows Plotly's drawing: the page changes after Plotly's, so that its one forced layout then
   // has only its own changes to lay out.
   function finish(numbers) {
-    placeMarks(ranges(numbers).rebound);
-    document.getElementById("error").hidden = true;
+    const range = ranges(numbers);
+    placeMarks(range.rebound);
+    updateTitles(range.widened);
     const verdict = document.getElementById("verdict");
     document.getElementById("verdict-text").textContent = numbers.verdict.text;
     document.getElementById("verdict-detail").textContent = numbers.verdict.detail;
@@ -409,6 +492,7 @@
   // SVG and HTML (see placeMarks). No axis zooms, as these parts would not follow.
   function plotAll(numbers) {
     if (!frame) {
+      arrange();
       frame = measure();
       plotUnder();
     }
@@ -445,21 +529,27 @@
     const runs = state.pinned && state.pinned.numbers ? [numbers, state.pinned.numbers] : [numbers];
     const finite = (values) => values.filter((v) => v !== null && Number.isFinite(v));
     const curves = runs.flatMap((run) => finite(run.rebound || []));
-    const out = { energy: null, stack: {}, climate: {} };
+    const out = { energy: null, stack: {}, climate: {}, widened: {} };
     const fixed = view.fixed ? config.fixed : null;
     const low = Math.min(-10, ...curves, ...(fixed ? [fixed.rebound[0]] : []));
     const high = Math.max(120, ...curves, ...(fixed ? [fixed.rebound[1]] : []));
     const pad = 0.08 * (high - low);
     out.rebound = [low - pad, high + pad];
     if (!fixed) return out;
+    // beyond a fixed bound by more than rounding (the page sums the series the server rounded)
+    const beyond = (value, bound, sign) => sign * (value - bound) > 1e-9 * Math.abs(bound);
+    out.widened.rebound = beyond(low, Math.min(-10, fixed.rebound[0]), -1) ||
+      beyond(high, Math.max(120, fixed.rebound[1]), 1);
     const energy = runs.flatMap((run) => finite([...run.energy.actual, ...run.energy.engineering,
       ...run.energy.frozen]));
     const positive = energy.filter((v) => v > 0);
     out.energy = [Math.min(fixed.energy[0], ...positive), Math.max(fixed.energy[1], ...energy)];
+    out.widened.energy = beyond(out.energy[0], fixed.energy[0], -1) || beyond(out.energy[1], fixed.energy[1], 1);
     const peak = (series) => Math.max(0, ...series[0].map((_, i) => series.reduce((sum, s) => sum + (s[i] || 0), 0)));
     for (const name of ["stack", "climate"]) {
       const top = Math.max(fixed[name], ...runs.map((run) => (run[name].length ? peak(run[name]) : 0)));
       out[name] = { range: [0, 1.05 * top || 1], autorange: false, exponentformat: top >= 1e6 ? "power" : "none" };
+      out.widened[name] = beyond(top, fixed[name], 1);
     }
     return out;
   }
@@ -519,8 +609,9 @@
   // A resized window or view moves the chart boxes: lay the figure over them again.
   const resized = new ResizeObserver(() => {
     if (!frame || !drawn) return;
+    const changed = arrange();
     const now = measure();
-    if (JSON.stringify(now) !== JSON.stringify(frame)) {
+    if (changed || JSON.stringify(now) !== JSON.stringify(frame)) {
       frame = now;
       plotUnder();
       plotAll(drawn).then(() => finish(drawn));
@@ -580,18 +671,19 @@
       chart.append(title);
       titles[name] = title;
     }
-    updateTitles();
+    updateTitles({});
   }
 
-  // The energy axes say their scale whenever the page can draw one of them on a log scale.
-  function updateTitles() {
-    const named = config.energy.log || (config.fixed && config.fixed.energy_log);
-    const energy = (log) => `${config.energy.quantity} (${config.energy.unit})` +
-      (log ? ", " + words.log : named ? ", " + words.linear : "");
-    titles.energy.textContent = energy(energyLog());
-    titles.rebound.textContent = words.rebound_axis;
-    titles.stack.textContent = energy(false);
-    titles.climate.textContent = config.climate.axis;
+  // Every y axis says its scale and, with fixed axes, when the run drawn made it wider than the
+  // sliders' ranges (``widened``, by chart: see ranges). A title changes only when its text does.
+  function updateTitles(widened) {
+    const energy = `${config.energy.quantity} (${config.energy.unit})`;
+    const texts = { energy: [energy, energyLog()], rebound: [words.rebound_axis, false], stack: [energy, false],
+      climate: [config.climate.axis, false] };
+    for (const [name, [text, log]] of Object.entries(texts)) {
+      const title = [text, log ? words.log : words.linear, ...(widened[name] ? [words.widened] : [])].join(", ");
+      if (titles[name].textContent !== title) titles[name].textContent = title;
+    }
   }
 
   // --- the energy chart ---------------------------------------------------------------------
@@ -978,13 +1070,20 @@
     buildLegends();
     buildMarks();
     buildTitles();
+    buildTabs();
     buildLesson();
     applyView();
-    const moved = setAll(fromAddress(""));
-    const pinned = fromAddress("pin.");
     const asked = Number(query.get("lesson"));
     const step = config.lesson && Number.isInteger(asked) && asked >= 1 && asked <= config.lesson.steps.length
       ? asked - 1 : null;
+    // The address a step wrote holds its settings, maybe between a file's stops: the step's own run.
+    const ofStep = step !== null && config.sliders.every((slider) => {
+      const raw = query.get(slider.name);
+      const set = config.lesson.steps[step].set[slider.name];
+      return raw === null ? set === undefined : set !== undefined && Math.abs(Number(raw) - set) < 1e-9;
+    });
+    const moved = ofStep ? {} : setAll(fromAddress(""));
+    const pinned = fromAddress("pin.");
     if (step !== null) showStep(step);
     if (Object.keys(pinned).length) {
       const values = Object.assign(defaults(), pinned);
