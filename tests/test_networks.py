@@ -276,3 +276,24 @@ def test_a_networks_own_fixed_cost_is_spread_over_its_own_traffic_only() -> None
     run = _run(data)
     np.testing.assert_array_equal(run.series("traffic", service="web"), before.series("traffic", service="web"))
     assert run.series("traffic", service="video")[-1] > before.series("traffic", service="video")[-1] * 1.05
+
+
+def test_a_whole_sector_graph_is_drawn_grouped_by_part():
+    """Issue 13.6: at the size of world-digital, `jevons graph` draws one column per part (devices, networks,
+    data centres), each owner in its part's column, equipment under its owner's part, impacts as one box."""
+    from conftest import SCENARIOS
+
+    from simulator.graph import build_graph
+    from simulator.plots.dependency_graph import GROUPED_ABOVE, plot_graph
+
+    scenario = simulator.load_scenario(SCENARIOS / "world-digital.yaml")
+    graph = build_graph(scenario)
+    assert len(graph) > GROUPED_ABOVE
+    ax = plot_graph(graph, scenario=scenario)
+    at = {t.get_text().replace("\n", " "): t.get_position()[0] for t in ax.texts}
+    assert {"Devices", "Networks", "Data centres"} <= set(at)
+    assert at["Devices"] < at["Networks"] < at["Data centres"]
+    assert abs(at["FTTH"] - at["Networks"]) < abs(at["FTTH"] - at["Devices"])
+    assert abs(at["Server R740"] - at["Data centres"]) < abs(at["Server R740"] - at["Networks"])
+    assert [t for t in at if t.startswith("impacts")] == ["impacts (5 categories)"]
+    assert not any(t in at for t in ("Climate change", "E-waste"))

@@ -66,7 +66,7 @@ QUANTITY_COLOURS = {"traffic": "#000000", "energy": "#D55E00", "energy_intensity
 KIND_COLOURS = {
     "driver": "#FFFFFF", "service": "#CCE6F6", "flow": "#E3E3E3", "generation": "#56B4E9",
     "layer": "#A6A6A6", "device": "#F0E442", "equipment": "#E69F00", "energy": "#F4A582",
-    "impact": "#5FC3A5",
+    "impact": "#5FC3A5", "workload": "#B3A2C7",
 }
 SOURCE_COLOUR = "#555555"
 

@@ -103,6 +103,9 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
     keep = np.where(p.delay > 0, np.exp(-p.dt / np.where(p.delay > 0, p.delay, 1.0)), 0.0)
     usage = usage_per_user(p)
     users = np.moveaxis(p.users, 1, 0)[:, :, None]  # (T+1,M|1,1)
+    one = len(p.networks) == 1
+    linked = bool(p.device_services.any())  # only devices read the usage ratio
+    reference: np.ndarray | None = None  # each service's price at the start (several networks)
     while True:
         yield clock.tick("demand")
         exogenous = users[s.step] * usage[s.step]
@@ -113,16 +116,20 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
             service_index = np.ones((p.members, 1))
         else:
             seen = s.dynamic_energy * p.electricity_price[:, s.step, None] + s.spread_cost  # (M,N) EUR/GB
-            if len(p.networks) == 1:
+            if one:
                 relative = np.where(s.price_reference > 0, seen / s.price_reference, 1.0)  # (M,1)
             else:
-                reference = service_price(p.service_split[:, 0], s.price_reference)
+                if reference is None:
+                    reference = service_price(p.service_split[:, 0], s.price_reference)
                 relative = np.where(reference > 0, service_price(split, seen) / reference, 1.0)  # (M,S)
             taxed = relative[p.cost_source] * (1.0 + s.surcharge)[:, None]
             service_index = np.where(p.cost_frozen[:, None], 1.0, taxed)
-            weights = s.demand.sum(axis=1)
-            s.cost_index = service_index[:, 0] if service_index.shape[1] == 1 else np.where(
-                weights > 0, (service_index * s.demand).sum(axis=1) / np.where(weights > 0, weights, 1.0), 1.0)
+            if one:
+                s.cost_index = service_index[:, 0]
+            else:
+                weights = s.demand.sum(axis=1)
+                s.cost_index = np.where(weights > 0, (service_index * s.demand).sum(axis=1)
+                                        / np.where(weights > 0, weights, 1.0), 1.0)
         if p.forced_traffic is not None:
             s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target
@@ -130,9 +137,9 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
             s.traffic_target = s.demand * np.power(service_index, -p.elasticity)
             s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep if s.step else s.traffic_target
         s.total_traffic = s.traffic.sum(axis=1)
-        s.network_traffic = (s.traffic[:, :, None] * split).sum(axis=1) if len(p.networks) > 1 else \
-            s.total_traffic[:, None]
-        s.usage_ratio = np.where(exogenous > 0, s.traffic / np.where(exogenous > 0, exogenous, 1.0), 1.0)
+        s.network_traffic = s.total_traffic[:, None] if one else (s.traffic[:, :, None] * split).sum(axis=1)
+        if linked:
+            s.usage_ratio = np.where(exogenous > 0, s.traffic / np.where(exogenous > 0, exogenous, 1.0), 1.0)
 
 
 def average_cost(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:

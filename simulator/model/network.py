@@ -232,12 +232,12 @@ def device_use(env: simpy.Environment, clock: Clock, p: Params, s: State) -> Pro
     every_member = np.ones((p.members, 1))  # devices per user may be shared by all members: (1,D) → (M,D)
     weights = p.device_services  # (M|1,D,S)
     linked = bool(weights.any())
+    unlinked = 1.0 - weights.sum(axis=-1)  # (M|1,D) the share of use that follows no service
     while True:
         yield clock.tick("network")
         s.device_count = p.users[:, s.step, None] * p.device_per_user[:, s.step] * every_member
         if linked:
-            s.device_count = s.device_count * (1.0 - weights.sum(axis=-1)
-                                               + (weights * s.usage_ratio[:, None, :]).sum(axis=-1))
+            s.device_count = s.device_count * (unlinked + (weights * s.usage_ratio[:, None, :]).sum(axis=-1))
         s.device_energy = s.device_count * s.device_unit_energy
 
 

@@ -28,6 +28,7 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
+from ..display.colours import entity_colours
 from ..display.i18n import NBSP, data_name, number, percent, tr
 from ..display.names import display_name
 from ..display.numbers import plain_number, three_figures
@@ -126,7 +127,7 @@ def _item_order(results: Results, by: str, names: list[str]) -> list[str]:
     elif by == "owner":
         gens = launch_order(scenario, list(scenario.generations))
         order = ([f"generation:{g}" for g in gens] + [f"layer:{n}" for n in scenario.layers]
-                 + [f"device:{n}" for n in scenario.devices])
+                 + [f"device:{n}" for n in scenario.devices] + [f"workload:{n}" for n in scenario.compute.every])
     else:
         order = [*scenario.equipment, "electricity"]
     rank = {n: i for i, n in enumerate(order)}
@@ -146,7 +147,8 @@ def _item_style(results: Results, by: str, name: str, index: int,
         return tr("compute jobs", lang), LAYER_COLOURS[-1], None
     if by == "service":
         if name == "devices":
-            return tr("devices", lang), DEVICE_COLOURS[0], None
+            tied = any(d.services for d in scenario.devices.values())
+            return tr("devices, use tied to no service" if tied else "devices", lang), DEVICE_COLOURS[0], None
         colours = service_colours(list(scenario.demand.services), avoid=(DEVICE_COLOURS[0], LAYER_COLOURS[-1]))
         return display_name(scenario, "service", name, lang), colours.get(name, OTHER_COLOUR), None
     if by == "owner":
@@ -158,8 +160,14 @@ def _item_style(results: Results, by: str, name: str, index: int,
             colour = layer_colours(list(scenario.layers)).get(item, LAYER_COLOURS[0])
             return (tr("{name} (layer)", lang, name=display_name(scenario, "layer", item, lang)), colour,
                     LAYER_HATCH)
-        colour = device_colours(list(scenario.devices), avoid=generations.values()).get(item, DEVICE_COLOURS[0])
-        return tr("{name} (devices)", lang, name=display_name(scenario, "device", item, lang)), colour, None
+        devices = device_colours(list(scenario.devices), avoid=generations.values())
+        if kind == "workload":
+            colour = entity_colours("workload", list(scenario.compute.every),
+                                    avoid=[*generations.values(), *devices.values()]).get(item, LAYER_COLOURS[-1])
+            return (tr("{name} (compute jobs)", lang, name=display_name(scenario, "workload", item, lang)), colour,
+                    None)
+        return (tr("{name} (devices)", lang, name=display_name(scenario, "device", item, lang)),
+                devices.get(item, DEVICE_COLOURS[0]), None)
     if name == "electricity":
         return tr("electricity", lang), PHASE_COLOURS["use"], None
     colour, _, hatch = equipment_style(scenario, name)
