@@ -297,3 +297,20 @@ def test_a_whole_sector_graph_is_drawn_grouped_by_part():
     assert abs(at["Server R740"] - at["Data centres"]) < abs(at["Server R740"] - at["Networks"])
     assert [t for t in at if t.startswith("impacts")] == ["impacts (5 categories)"]
     assert not any(t in at for t in ("Climate change", "E-waste"))
+
+
+def test_the_live_page_names_bands_by_their_labels():
+    """Issue 14.4: the live page's energy bands carry the scenario's labels, in the page's language."""
+    from simulator.serve.charts import Charts
+    from simulator.serve.explorer import Explorer
+
+    data = copy.deepcopy(TOY)
+    data["generations"]["FTTH"]["label"] = {"en": "Fibre to the home", "fr": "Fibre optique"}
+    data["devices"]["tv"]["label"] = {"en": "Television", "fr": "Téléviseur"}
+    data["explore"] = {"elasticity": {"path": "demand.services.video.elasticity", "min": 0, "max": 2, "step": 0.5,
+                                      "label": {"en": "Elasticity", "fr": "Élasticité"}}}
+    scenario = simulator.scenario_from_dict(data)
+    reference = simulator.simulate(scenario)
+    for lang, fibre, tv in (("en", "Fibre to the home", "Television"), ("fr", "Fibre optique", "Téléviseur")):
+        names = [band["name"] for _, band in Charts(Explorer(scenario), reference, lang).bands]
+        assert fibre in names and any(name.startswith(tv) for name in names), names

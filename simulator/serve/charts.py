@@ -25,18 +25,18 @@ from typing import Any
 import numpy as np
 
 from .. import rebound as measures
-from ..display.i18n import data_name, tr, unit_text
+from ..display.i18n import tr, unit_text
+from ..display.names import display_name
 from ..display.style import (
-    DEVICE_COLOURS,
-    LAYER_COLOURS,
     OKABE_ITO,
     PHASE_COLOURS,
     PHASE_NAMES,
     REGION_COLOURS,
     VARIANT_STYLES,
-    cycled,
+    device_colours,
     generation_colours,
     launch_order,
+    layer_colours,
     scale_for,
     source_text,
 )
@@ -147,19 +147,24 @@ class Charts:
         frozen, engineering = (reference.series("energy", v)[-1] for v in ("frozen", "engineering"))
         self.log_energy = bool(reference.has_rebound and engineering > 0 and frozen / engineering > LOG_RATIO)
         colours = generation_colours(scenario)
+
+        def named(kind: str, key: str) -> str:  # the entity's label, or a readable form of its key
+            return display_name(scenario, kind, key, lang)
+
         self.bands: list[tuple[dict[str, str], dict[str, str]]] = [
-            ({"generation": g}, {"name": data_name(g, lang), "colour": colours[g], "pattern": "",
-                                 "help": say("Energy of the {name} radio network.", lang, name=data_name(g, lang))})
+            ({"generation": g}, {"name": named("generation", g), "colour": colours[g], "pattern": "",
+                                 "help": say("Energy of the {name} radio network.", lang, name=named("generation", g))})
             for g in launch_order(scenario, reference.labels("energy", "generation"))]
-        for name, colour in cycled(LAYER_COLOURS, reference.labels("energy", "layer")).items():
+        for name, colour in layer_colours(reference.labels("energy", "layer")).items():
             self.bands.append(({"layer": name}, {
-                "name": tr("{name} (layer)", lang, name=data_name(name, lang)), "colour": colour,
+                "name": tr("{name} (layer)", lang, name=named("layer", name)), "colour": colour,
                 "pattern": LAYER_PATTERN, "help": say("Energy of this layer of the network, which every GB crosses: "
-                                                      "{name}.", lang, name=data_name(name, lang))}))
-        for name, colour in cycled(DEVICE_COLOURS, reference.labels("energy", "device")).items():
+                                                      "{name}.", lang, name=named("layer", name))}))
+        devices = device_colours(reference.labels("energy", "device"), avoid=colours.values())
+        for name, colour in devices.items():
             self.bands.append(({"device": name}, {
-                "name": tr("{name} (devices)", lang, name=data_name(name, lang)), "colour": colour, "pattern": "",
-                "help": say("Electricity of the users’ devices: {name}.", lang, name=data_name(name, lang))}))
+                "name": tr("{name} (devices)", lang, name=named("device", name)), "colour": colour, "pattern": "",
+                "help": say("Electricity of the users’ devices: {name}.", lang, name=named("device", name))}))
         self.measure = measures.headline_measure(reference)
         self.start = f"{scenario.time.start:g}"
         self.rebound_title = (say("Rebound: savings of the last {years} years’ efficiency taken back by more use",
