@@ -218,7 +218,7 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
             put(variable, unit, values[..., e], equipment=name)
     made = rec["installed"] @ onehot / p.dt  # (M,T,E) units/yr
     gone = rec["retired"] @ onehot / p.dt
-    phase_by_equipment = {MANUFACTURING: made[..., :, None] * p.embodied[:, None],
+    phase_by_equipment = {MANUFACTURING: made[..., :, None] * (p.embodied[:, None] + maker_impacts(p)),
                           END_OF_LIFE: gone[..., :, None] * p.end_of_life[:, None]}  # (M,T,E,C)
     for c, (cat, (unit, _)) in enumerate(CATEGORIES.items()):
         rate = f"{unit}/yr"
@@ -274,13 +274,15 @@ def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., Non
               ("device", p.devices, rec["device_energy"]), ("workload", p.workloads, rec["compute_energy"]))
     located = {"layer": p.layer_region, "workload": p.workload_region}
     index = {part: k for k, part in enumerate(PARTS)}
+    maker = maker_impacts(p)  # (M|1,T+1,E,C)
     made_by, gone_by = np.zeros((2, len(PARTS), *rec[USE].shape[:-1]))  # (P, M, T+1) each
     used_by = np.zeros((len(PARTS), *rec[USE].shape[:-1]))
     for kind_index, ((kind, names, energy), parts) in enumerate(zip(owners, owner_parts(p), strict=True)):
         for o, name in enumerate(names):
             fleets = (p.fleet_kind == kind_index) & (p.fleet_owner == o)
             eq = p.fleet_equipment[fleets]
-            made = (rec["installed"][..., fleets] * p.embodied[:, None, eq, c]).sum(axis=-1) / p.dt
+            made = (rec["installed"][..., fleets] * (p.embodied[:, None, eq, c] + maker[:, :, eq, c])).sum(
+                axis=-1) / p.dt
             gone = (rec["retired"][..., fleets] * p.end_of_life[:, None, eq, c]).sum(axis=-1) / p.dt
             labels = {kind: name}
             where = located[kind][o] if kind in located else -1
@@ -296,6 +298,14 @@ def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., Non
         put("impact", rate, made_by[k] + used + gone_by[k], category=cat, part=part)
         for phase, values in ((MANUFACTURING, made_by[k]), (USE, used), (END_OF_LIFE, gone_by[k])):
             put("impact", rate, values, category=cat, phase=phase, part=part)
+
+
+def maker_impacts(p: Params) -> np.ndarray:
+    """Impacts of the electricity of making one unit of each equipment type at every instant (M|1,T+1,E,C):
+    its kWh at the grid of its maker's region; 0 where no equipment gives that electricity."""
+    if not p.made_kwh.any():
+        return np.zeros((1, 1, len(p.equipment), len(p.categories)))
+    return p.made_kwh[:, None, :, None] * p.maker_grid
 
 
 def regional_use(p: Params, rec: Mapping[str, np.ndarray], c: int) -> np.ndarray | None:

@@ -8,10 +8,11 @@ user and the share of their use that follows a service, equipment per site, per
 PB/yr or kW, per device, per accelerator or TB, components per unit, impacts per
 unit made (and ``end_of_life``, per unit retired). It is what ``jevons graph``
 draws and ``jevons validate`` checks, and the one source of these coefficients:
-compiling a run reads fleet counts, components and impacts per unit from each
-sample's graph (:func:`fleet_counts`, :func:`with_components`,
-:func:`own_impacts`) and the contribution analysis reads who uses what from it
-(``Results.contributions``). The :class:`Layout` (which equipment each owner
+compiling a run reads them from each sample's graph (:func:`demand_coefficients`,
+:func:`fleet_counts`, :func:`with_components`, :func:`own_impacts`,
+:func:`own_electricity`; ``tests/test_compile_path.py`` checks that the compile
+path reads none of them from the scenario's items) and the contribution analysis
+reads who uses what from it (``Results.contributions``). The :class:`Layout` (which equipment each owner
 holds, in which order impacts propagate through components) is built once per
 structure and kept in the one cache of the compile path (:data:`LAYOUTS_KEPT`).
 Numbers of a node itself (energy per GB, lifetimes...) are read from the
@@ -23,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -46,8 +48,9 @@ def build_graph(scenario: Scenario) -> nx.DiGraph:
     g.add_node(ELECTRICITY, kind="energy", label="electricity")
     for c, (unit, label) in CATEGORIES.items():
         g.add_node(node("impact", c), kind="impact", label=label, unit=unit)
-    for e in scenario.equipment:
-        g.add_node(node("equipment", e), kind="equipment", label=e)
+    for e, item in scenario.equipment.items():
+        g.add_node(node("equipment", e), kind="equipment", label=e,
+                   manufacturing_electricity=item.manufacturing_electricity)
     networks = scenario.networks
     flows = {n: node("network", n) if networks else TRAFFIC for n in scenario.network_names}
     if networks:  # one flow of traffic per access network
@@ -72,7 +75,8 @@ def build_graph(scenario: Scenario) -> nx.DiGraph:
             if kind == "generation":
                 g.add_edge(flows[scenario.network_of(name)], n, coefficient=None, unit="share of traffic")
             else:
-                crossed = getattr(owner, "networks", None) or scenario.network_names
+                listed: list[str] | None = getattr(owner, "networks", None)
+                crossed = scenario.network_names if listed is None else listed
                 g.add_edges_from((flows[f], n, {"coefficient": crossing, "unit": "share of traffic"}) for f in crossed)
             g.add_edge(n, ELECTRICITY, coefficient=None, unit="kWh/yr")
             for e, count in owner.equipment.items():
@@ -137,6 +141,7 @@ def structure(scenario: Scenario) -> dict[str, Hashable]:
         "devices and their equipment": tuple((n, d.equipment) for n, d in s.devices.items()),
         "compute workloads and their equipment": tuple((n, tuple(w.equipment)) for n, w in s.compute.every.items()),
         "equipment and its components": tuple((n, tuple(e.components)) for n, e in s.equipment.items()),
+        "services of the devices": tuple((n, tuple(d.services)) for n, d in s.devices.items()),
     }
 
 
@@ -167,7 +172,7 @@ def layout(scenario: Scenario) -> Layout:
 
 @lru_cache(maxsize=LAYOUTS_KEPT)
 def _layout(parts: tuple) -> Layout:
-    _, generations, layers, devices, workloads, equipment = parts
+    _, generations, layers, devices, workloads, equipment = parts[:6]
     owners = [("generation", generations), ("layer", layers), ("device", tuple((n, (e,)) for n, e in devices)),
               ("workload", workloads)]
     g = nx.DiGraph()
@@ -206,6 +211,45 @@ def own_impacts(graph: nx.DiGraph, equipment: Sequence[str]) -> tuple[np.ndarray
     retired = np.array([[graph.edges[node("equipment", e), node("impact", c)]["end_of_life"] for c in CATEGORIES]
                         for e in equipment], dtype=float).reshape(len(equipment), len(CATEGORIES))
     return made, retired
+
+
+def flow_of(scenario: Scenario, network: str) -> str:
+    """The node of the traffic a network carries (one per network when the scenario names them)."""
+    return node("network", network) if scenario.networks else TRAFFIC
+
+
+def demand_coefficients(graph: nx.DiGraph, scenario: Scenario) -> dict[str, Any]:
+    """The coefficients of the demand side, read from the edges of ``graph`` (its scenario's
+    :func:`build_graph`), each a number or a year table: ``usage`` (GB/yr per user, by service), ``split``
+    (each service's share on each network, service-major), ``layer_share`` (share of traffic crossing each
+    layer), ``per_user`` (devices per user), ``device_services`` (by device, the share of its use
+    following each service, 0 where it follows none), ``annual_energy`` (kWh/yr per device) and ``jobs``
+    (jobs/yr of each compute workload, TB of each storage, at the start)."""
+    services, devices = list(scenario.demand.services), list(scenario.devices)
+    edge = graph.edges
+    layer_share = []
+    for name in scenario.layers:
+        crossing = [edge[u, node("layer", name)]["coefficient"] for u in graph.predecessors(node("layer", name))]
+        layer_share.append(crossing[0] if crossing else 0.0)
+    return {
+        "usage": [edge[USERS, node("service", s)]["coefficient"] for s in services],
+        "split": tuple(edge[node("service", s), flow_of(scenario, n)]["coefficient"]
+                       if graph.has_edge(node("service", s), flow_of(scenario, n)) else 0.0
+                       for s in services for n in scenario.network_names),
+        "layer_share": layer_share,
+        "per_user": tuple(edge[USERS, node("device", d)]["coefficient"] for d in devices),
+        "device_services": [[edge[node("service", s), node("device", d)]["coefficient"]
+                             if graph.has_edge(node("service", s), node("device", d)) else 0.0 for s in services]
+                            for d in devices],
+        "annual_energy": [edge[node("device", d), ELECTRICITY]["coefficient"] for d in devices],
+        "jobs": [edge[USERS, node("workload", w)]["coefficient"] for w in scenario.compute.every],
+    }
+
+
+def own_electricity(graph: nx.DiGraph, equipment: Sequence[str]) -> np.ndarray:
+    """(E,) electricity of making one unit of each of ``equipment`` (kWh), components excluded, read from the
+    equipment nodes of ``graph``."""
+    return np.array([graph.nodes[node("equipment", e)]["manufacturing_electricity"] for e in equipment], dtype=float)
 
 
 def with_components(lay: Layout, graph: nx.DiGraph, equipment: Sequence[str], own: np.ndarray,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import pytest
 from conftest import SCENARIOS, STACKED
@@ -39,3 +41,25 @@ def test_the_cache_forgets_the_least_recently_used_structure_beyond_its_bound():
         layout(scenario.model_copy(update={"devices": {f"phone{i}": phone}}))
     again = layout(scenario)
     assert again is not first and again == first
+
+
+def test_edge_coefficients_are_read_from_the_graph_alone():
+    """Issue 13.6: the coefficients the dependency graph's edges carry (usage per user, a service's share on a
+    network, a layer's traffic share, devices per user and the services they serve, equipment per owner,
+    components, impacts per unit made or retired, manufacturing electricity) are read from the graph by the
+    compile path, never a second way from the scenario's items."""
+    import ast
+
+    edge_fields = {"usage", "traffic_share", "per_user", "services", "embodied", "end_of_life", "components",
+                   "manufacturing_electricity", "mass", "annual_energy", "jobs"}
+    root = Path(simulator.__file__).parent / "model"
+    for module in ("samples.py", "params.py"):
+        tree = ast.parse((root / module).read_text(encoding="utf-8"))
+        read = []
+        for found in ast.walk(tree):
+            if isinstance(found, ast.Attribute) and found.attr in edge_fields:
+                base = ast.unparse(found.value)
+                arrays = base in ("samples", "p", "one")  # the compiled arrays, already read from the graph
+                if not arrays and not (found.attr == "services" and base.endswith(".demand")):
+                    read.append(f"{base}.{found.attr}")
+        assert read == [], (module, read)

@@ -314,3 +314,31 @@ def test_the_live_page_names_bands_by_their_labels():
     for lang, fibre, tv in (("en", "Fibre to the home", "Television"), ("fr", "Fibre optique", "Téléviseur")):
         names = [band["name"] for _, band in Charts(Explorer(scenario), reference, lang).bands]
         assert fibre in names and any(name.startswith(tv) for name in names), names
+
+
+def test_the_electricity_of_manufacturing_is_counted_at_the_makers_grid():
+    """Issue 13.4: a unit's manufacturing electricity is counted at the grid of the region where it is made, in
+    the year it is made (a table), added to its embodied impact and imported when made abroad."""
+    data = copy.deepcopy(TOY)
+    data["regions"]["abroad"]["climate_change"] = {2015: "0.8 kg CO2e/kWh", 2035: "0.2 kg CO2e/kWh"}
+    data["equipment"]["tvset"]["manufacturing_electricity"] = "200 kWh"
+    data["equipment"]["radio"]["manufacturing_electricity"] = "1000 kWh"  # made at home (grid 0.05)
+    run = _run(data)
+    grid = np.interp(run.times, [2015, 2035], [0.8, 0.2])
+    tv = run.series("equipment_manufactured", equipment="tvset")
+    np.testing.assert_allclose(run.series("impact", category="climate_change", phase="manufacturing",
+                                          equipment="tvset"), tv * (400 + 200 * grid), rtol=1e-9)
+    radios = run.series("equipment_manufactured", equipment="radio")
+    np.testing.assert_allclose(run.series("impact", category="climate_change", phase="manufacturing",
+                                          equipment="radio"), radios * (500 + 1000 * 0.05), rtol=1e-9)
+    by_equipment = sum(run.series("impact", category="climate_change", phase="manufacturing", equipment=e)
+                       for e in ("radio", "box", "server", "tvset"))
+    np.testing.assert_allclose(run.series("impact", category="climate_change", phase="manufacturing"), by_equipment,
+                               rtol=1e-9)
+    made_abroad = sum(run.series("impact", category="climate_change", phase="manufacturing", equipment=e)
+                      for e in ("box", "server", "tvset"))
+    np.testing.assert_allclose(run.series("impact", category="climate_change", scope="imported"),
+                               made_abroad + run.series("energy", layer="dc") * grid, rtol=1e-9)
+    by_part = sum(run.series("impact", category="climate_change", phase="manufacturing", part=p)
+                  for p in ("devices", "networks", "data_centres"))
+    np.testing.assert_allclose(by_part, by_equipment, rtol=1e-9)

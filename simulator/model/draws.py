@@ -181,7 +181,7 @@ def draw_samples(base: Scenario, paths: Sequence[Sequence[space.Path]], values: 
     return replace(
         one, numbers=numbers, lifetime=lifetime, weibull=np.where(fixed, 0.0, shape),
         rows=[{field: rows[field][i] for field in rows} for i in range(n)],
-        coefficient=np.repeat(one.coefficient, n, axis=0),
+        coefficient=np.repeat(one.coefficient, n, axis=0), made_kwh=np.repeat(one.made_kwh, n, axis=0),
         embodied=np.repeat(embodied, n, axis=0) if own is None else embodied,
         end_of_life=np.repeat(end_of_life, n, axis=0) if own is None else end_of_life,
         policies=[(q, None if v is None else np.repeat(v, n)) for q, v in one.policies],

@@ -64,6 +64,7 @@ def impact_accounting(env: simpy.Environment, clock: Clock, p: Params, s: State)
     """Impacts of the step, per year; of which imported: equipment made abroad, electricity used abroad."""
     per_unit: tuple[np.ndarray, ...] | None = None  # made, discarded and made abroad, per stream
     abroad = p.equipment_imported.any()
+    making = p.made_kwh.any()  # electricity of manufacturing, at the maker's grid of the step
     while True:
         yield clock.tick("impacts")
         if per_unit is None:  # streams are known once the fleets process has started
@@ -75,6 +76,13 @@ def impact_accounting(env: simpy.Environment, clock: Clock, p: Params, s: State)
             s.manufacturing = over_streams(s.stream_installed, made)
             s.end_of_life = over_streams(s.stream_retired, discarded)
             s.imported = over_streams(s.stream_installed, made_abroad) if abroad else s.imported
+            if making:
+                kwh = p.made_kwh[:, :, None] * p.maker_grid[:, s.step] / p.dt  # (M|1,E,C) per unit/yr
+                electricity = over_streams(s.stream_installed, per_stream(p, s, per_fleet(p, kwh)))
+                s.manufacturing = s.manufacturing + electricity
+                if abroad:
+                    s.imported = s.imported + over_streams(s.stream_installed, per_stream(
+                        p, s, per_fleet(p, kwh * p.equipment_imported[:, None])))
         if p.regions:
             used_abroad = energy_abroad(p, s)  # (M,R)
             s.use = (s.total_energy - used_abroad.sum(axis=1))[:, None] * p.grid[:, s.step] * s.grid_scale
@@ -128,7 +136,9 @@ def not_assessed(scenario: Scenario) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for cat in CATEGORIES:
         missing: dict[str, str] = {}
-        if not any(cat in item.embodied.model_fields_set for item in equipment):
+        made_with_electricity = any(item.manufacturing_electricity > 0 for item in equipment) and any(
+            cat in grid.model_fields_set for grid in (scenario.grid, *scenario.regions.values()))
+        if not any(cat in item.embodied.model_fields_set for item in equipment) and not made_with_electricity:
             missing[MANUFACTURING] = (f"no equipment sets embodied.{cat}" if equipment
                                       else "the scenario has no equipment")
         grid_factor = GridFactors.model_fields.get(cat)

@@ -162,6 +162,9 @@ class Params:
     workload_stores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (W,) storage: a
     # "job" is a TB stored for a year
     equipment_imported: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (E,) made abroad
+    made_kwh: np.ndarray = field(default_factory=lambda: np.zeros((1, 0)))  # (M|1,E) kWh to make a unit
+    maker_grid: np.ndarray = field(default_factory=lambda: np.zeros((1, 1, 0, 0)))  # (M|1,T+1,E,C) per kWh,
+    # the grid of the region each equipment type is made in
     policies: list[ScheduledPolicy] = field(default_factory=list)
 
     @property
@@ -350,6 +353,13 @@ def compile_samples(samples: Samples, variants: tuple[str, ...] = VARIANTS) -> P
         policies=[ScheduledPolicy(q, None if values is None else _shared(values, v)) for q, values in policies],
         **_network_arrays(first, names, table, samples.device_services, v),
     )
+    p.made_kwh = _shared(samples.made_kwh, v)
+    if p.made_kwh.any():  # the grid of each maker's region, at every instant
+        where = np.array([p.regions.index(first.equipment[k].made_in) if first.equipment[k].made_in in p.regions
+                          else -1 for k in equipment])
+        home = np.broadcast_to(p.grid[:, :, None, :], (*p.grid.shape[:2], len(equipment), p.grid.shape[2]))
+        p.maker_grid = np.where((where < 0)[None, None, :, None], home,
+                                p.region_grid[:, :, np.maximum(where, 0), :] if p.regions else home)
     apply_variants(p, float(first.rebound.window))
     return p
 

@@ -27,7 +27,16 @@ from typing import Any
 import numpy as np
 
 from ..errors import UsageError
-from ..graph import build_graph, fleet_counts, layout, own_impacts, structure, with_components
+from ..graph import (
+    build_graph,
+    demand_coefficients,
+    fleet_counts,
+    layout,
+    own_electricity,
+    own_impacts,
+    structure,
+    with_components,
+)
 from ..scenario.schema import CATEGORIES, Scenario
 
 #: The field holding the value of each type of policy (it may differ between samples);
@@ -74,6 +83,7 @@ class Samples:
     coefficient: np.ndarray  # (N,F) units per site / per PB/yr or kW / per device
     device_services: np.ndarray  # (N,D,S) share of each device's use that follows each service
     embodied: np.ndarray  # (N,E,C) per unit made, components included
+    made_kwh: np.ndarray  # (N,E) kWh of making one unit, components included (impacts: the maker's grid)
     end_of_life: np.ndarray  # (N,E,C) per unit retired, components included
     policies: list[tuple[Any, np.ndarray | None]]  # the schedule: (first sample's policy, each sample's value (N,))
 
@@ -112,7 +122,6 @@ def _structure(scenario: Scenario) -> dict[str, Hashable]:
              tuple(g for g in _launch_order(s) if s.network_of(g) == n)) for n in s.network_names),
         "networks the layers carry, their equipment basis": tuple(
             (x.networks and tuple(x.networks), x.equipment_per) for x in s.layers.values()),
-        "services of the devices": tuple(tuple(d.services) for d in s.devices.values()),
         "regions and where things are": (s.region, tuple(s.regions), tuple(x.region for x in s.layers.values()),
                                           tuple(x.region for x in s.compute.every.values()),
                                           tuple(x.made_in for x in s.equipment.values())),
@@ -157,20 +166,21 @@ def item_names(first: Scenario) -> dict[str, tuple[str, ...]]:
             "workloads": tuple(first.compute.every), "equipment": tuple(first.equipment)}
 
 
-def service_splits(s: Scenario) -> tuple:
-    """Share of each service's traffic on each network, service-major (S·N values): a service that names no
-    network puts all of it on the first."""
-    out: list = []
-    for service in s.demand.services.values():
-        for k, network in enumerate(s.network_names):
-            out.append(service.networks.get(network, 0.0) if service.networks else float(k == 0))
-    return tuple(out)
+#: Numbers of :data:`SECTION_FIELDS` that are coefficients of the dependency graph's edges: read from the
+#: graph (:func:`simulator.graph.demand_coefficients`), not from the scenario's items (the draws of an
+#: ensemble still locate them by these names).
+FROM_GRAPH = {"usage0": "usage", "layer_share": "layer_share", "device_energy0": "annual_energy",
+              "compute_jobs0": "jobs"}
 
 
-def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> dict[str, tuple]:
-    """The values of each field sampled at every instant (a constant, a table, a logistic), by Params field."""
+def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...],
+           demand: dict[str, Any] | None = None) -> dict[str, tuple]:
+    """The values of each field sampled at every instant (a constant, a table, a logistic), by Params field;
+    the services' splits and the devices per user are edges of the graph (``demand``:
+    :func:`simulator.graph.demand_coefficients` of ``s``, built when not given)."""
+    demand = demand if demand is not None else demand_coefficients(build_graph(s), s)
     return {
-        "service_split": service_splits(s),
+        "service_split": demand["split"],
         "network_lines": tuple(s.networks[n].lines if n in s.networks else None for n in s.network_names),
         "network_fixed_cost": tuple(s.networks[n].fixed_cost if n in s.networks else 0.0 for n in s.network_names),
         "layer_fixed_power": tuple(s.layers[k].fixed_power for k in layers),
@@ -179,7 +189,7 @@ def tabled(s: Scenario, layers: tuple[str, ...], devices: tuple[str, ...]) -> di
         "users": (s.demand.users,),
         "forced_traffic": (s.demand.traffic,),
         "layer_pue": tuple(s.layers[k].pue for k in layers),
-        "device_per_user": tuple(s.devices[k].per_user for k in devices),
+        "device_per_user": demand["per_user"],
         "compute_pue": tuple(x.pue for x in s.compute.every.values()),
         "grid": tuple(getattr(s.grid, c) if c != "e_waste" else None for c in CATEGORIES),
         "electricity_price": (s.price.electricity,),
@@ -221,26 +231,31 @@ def read_samples(scenarios: Sequence[Scenario]) -> Samples:
     first = scenarios[0]
     names = item_names(first)
     sections = [_sections(s, names) for s in scenarios]
+    graphs = [build_graph(s) for s in scenarios]  # every coefficient of an edge is read from these
+    demands = [demand_coefficients(g, s) for g, s in zip(graphs, scenarios, strict=True)]
     numbers = {}
     for section, fields in SECTION_FIELDS.items():
-        numbers.update(_numbers([x[section] for x in sections], fields))
+        numbers.update(_numbers([x[section] for x in sections],
+                                {k: v for k, v in fields.items() if k not in FROM_GRAPH}))
+    for name, key in FROM_GRAPH.items():
+        numbers[name] = np.array([d[key] for d in demands], dtype=float).reshape(len(scenarios), -1)
     for name in PRICE_FIELDS:
         numbers[name] = numbers[name][:, 0]
     lifetime, shape = numbers.pop("lifetime"), numbers.pop("weibull_shape")
     fixed = np.array([[x.survival == "fixed" for x in row["equipment"]] for row in sections], dtype=bool)
     lay = layout(first)  # every sample's: they share their structure
-    graphs = [build_graph(s) for s in scenarios]  # every coefficient of fleets and impacts is read from these
     impacts = [with_components(lay, g, names["equipment"], *own_impacts(g, names["equipment"])) for g in graphs]
     return Samples(
         first=first, fleets=lay.fleets, numbers=numbers, lifetime=lifetime,
         weibull=np.where(fixed.reshape(lifetime.shape), 0.0, shape),
-        rows=[tabled(s, names["layers"], names["devices"]) for s in scenarios],
+        rows=[tabled(s, names["layers"], names["devices"], d) for s, d in zip(scenarios, demands, strict=True)],
         coefficient=np.array([fleet_counts(lay, g) for g in graphs], dtype=float).reshape(len(scenarios), -1),
         embodied=np.stack([made for made, _ in impacts]), end_of_life=np.stack([retired for _, retired in impacts]),
+        made_kwh=np.stack([with_components(lay, g, names["equipment"], own_electricity(g, names["equipment"])[:, None],
+                                           np.zeros((len(names["equipment"]), 1)))[0][:, 0] for g in graphs]),
         policies=_policy_values(scenarios),
-        device_services=np.array([[[d.services.get(k, 0.0) for k in names["services"]] for d in s.devices.values()]
-                                  for s in scenarios], dtype=float).reshape(len(scenarios), len(names["devices"]),
-                                                                            len(names["services"])),
+        device_services=np.array([d["device_services"] for d in demands], dtype=float).reshape(
+            len(scenarios), len(names["devices"]), len(names["services"])),
     )
 
 

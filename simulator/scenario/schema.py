@@ -447,6 +447,10 @@ class Equipment(Model):
     components: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Other equipment built into one unit: name → units. Their manufacturing and end-of-life
     impacts and mass add to this unit's (they are made and retired with it)."""
+    manufacturing_electricity: Annotated[float, Quantity("kWh", ge=0.0)] = 0.0
+    """Electricity used to make one unit, components excluded (kWh): its impacts are those of the grid of
+    the region where the unit is made (`made_in`) in the year it is made, added to `embodied` (which
+    must then leave that electricity out). Grid policies, which concern use, do not scale it."""
     made_in: str | None = None
     """Region where it is manufactured (a name of `regions`, or the home region's `region`; none: the home
     region). Its manufacturing impacts, its components' included, are imported when that is not the home
