@@ -342,3 +342,17 @@ def test_the_electricity_of_manufacturing_is_counted_at_the_makers_grid():
     by_part = sum(run.series("impact", category="climate_change", phase="manufacturing", part=p)
                   for p in ("devices", "networks", "data_centres"))
     np.testing.assert_allclose(by_part, by_equipment, rtol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["world-digital", "france"])
+def test_the_live_page_serves_the_whole_sector_scenarios(name):
+    """Issue 13.9: the new scenarios have sliders, and a move gives a page's charts."""
+    from conftest import SCENARIOS
+
+    from simulator.serve.charts import Charts
+    from simulator.serve.explorer import Explorer
+
+    scenario = simulator.load_scenario(SCENARIOS / f"{name}.yaml")
+    reference = simulator.simulate(scenario)
+    charts = Charts(Explorer(scenario), reference, "fr")
+    assert len(charts.bands) > 5 and scenario.explore

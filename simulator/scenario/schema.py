@@ -12,9 +12,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Final, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, PrivateAttr, Tag, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PrivateAttr,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 from ..units import QuantityError, check_unit, same_dimension, to_canonical
+from .device_types import device_types, with_device_types
 from .distributions import Distribution
 from .lesson import Lesson
 from .sliders import Localised, Slider
@@ -426,6 +437,15 @@ class Compute(Model):
 class Equipment(Model):
     """A type of equipment: how long it lasts and what making it costs the planet."""
 
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str | None) -> str | None:
+        known = device_types()
+        if value is not None and value not in known:
+            raise ValueError(f"found {value!r}, expected a device type of simulator/data/devices.csv: "
+                             + ", ".join(sorted(known)))
+        return value
+
     label: Localised = ""
     """Name for people in figures, tables and the live page: a string or {en, fr}; empty: a readable form of
     the key."""
@@ -447,6 +467,12 @@ class Equipment(Model):
     components: dict[str, Annotated[float, Quantity("unit", ge=0.0)]] = {}
     """Other equipment built into one unit: name → units. Their manufacturing and end-of-life
     impacts and mass add to this unit's (they are made and retired with it)."""
+    type: str | None = None
+    """A device type whose sourced defaults (simulator/data/devices.csv, docs/data/devices.md) fill every
+    field this equipment leaves unset — embodied and end-of-life impacts, mass, lifetime — and the
+    `annual_energy` of the devices made of it: feature_phone, smartphone, tablet, laptop, desktop,
+    monitor, tv, set_top_box, internet_box, iot_module. A quantity the table has no figure for stays
+    unset (not assessed)."""
     manufacturing_electricity: Annotated[float, Quantity("kWh", ge=0.0)] = 0.0
     """Electricity used to make one unit, components excluded (kWh): its impacts are those of the grid of
     the region where the unit is made (`made_in`) in the year it is made, added to `embodied` (which
@@ -680,6 +706,11 @@ class Scenario(Model):
     _source: dict | None = PrivateAttr(default=None)
     #: The document it was validated from (data and key marks), to locate problems found later.
     _origin: Any = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _device_type_defaults(cls, data: Any) -> Any:
+        return with_device_types(data)
 
     @property
     def network_names(self) -> tuple[str, ...]:
