@@ -24,7 +24,7 @@ from .model.clock import Clock
 from .model.compute import compute_jobs
 from .model.demand import average_cost, traffic_demand
 from .model.fleets import equipment_fleets
-from .model.impacts import impact_accounting
+from .model.impacts import energy_abroad, impact_accounting
 from .model.network import device_use, generation_rollout, layer_traffic, technology
 from .model.params import VARIANTS, Params, compile_params, schedule_key
 from .model.policies import policy_events
@@ -260,15 +260,14 @@ def _owner_impacts(p: Params, rec: dict[str, np.ndarray], put: Callable[..., Non
     electricity;
     and by part (``energy_by_part``: :func:`part_energy`): the making and discarding of its owners' fleets,
     its electricity, and their total over the phases, as for the category."""
-    abroad = regional_use(p, rec, c)  # (R, M, T+1) per kWh
+    abroad = regional_use(p, c)  # (R, M|1, T+1) per kWh
     with np.errstate(divide="ignore", invalid="ignore"):
         if abroad is None:
             factor = np.where(rec[USE][..., c] > 0, rec[USE][..., c] / total_energy(rec), 0.0)
         else:  # the home grid's (policies included): what is not used abroad, over the energy used at home
-            away = sum(layer_or_workload_energy(p, rec, r) for r in range(len(p.regions)))
-            home_use = rec[USE][..., c] - sum(layer_or_workload_energy(p, rec, r) * abroad[r]
-                                              for r in range(len(p.regions)))
-            home = total_energy(rec) - away
+            used_abroad = np.moveaxis(energy_abroad(p, rec["layer_energy"], rec["compute_energy"]), -1, 0)
+            home_use = rec[USE][..., c] - (used_abroad * abroad).sum(axis=0)
+            home = total_energy(rec) - used_abroad.sum(axis=0)
             factor = np.where(home > 0, home_use / np.where(home > 0, home, 1.0), 0.0)
     owners = (("generation", p.generations, rec["gen_energy"]), ("layer", p.layers, rec["layer_energy"]),
               ("device", p.devices, rec["device_energy"]), ("workload", p.workloads, rec["compute_energy"]))
@@ -308,17 +307,11 @@ def maker_impacts(p: Params) -> np.ndarray:
     return p.made_kwh[:, None, :, None] * p.maker_grid
 
 
-def regional_use(p: Params, rec: Mapping[str, np.ndarray], c: int) -> np.ndarray | None:
+def regional_use(p: Params, c: int) -> np.ndarray | None:
     """Impact of category ``c`` per kWh in each region abroad (R, M|1, T+1), or None without regions."""
     if not p.regions:
         return None
     return np.moveaxis(p.region_grid[..., c], -1, 0)
-
-
-def layer_or_workload_energy(p: Params, rec: Mapping[str, np.ndarray], r: int) -> np.ndarray:
-    """Electricity of the layers and compute workloads in region ``r`` abroad (M, T+1) in kWh/yr."""
-    return (rec["layer_energy"][..., p.layer_region == r].sum(axis=-1)
-            + rec["compute_energy"][..., p.workload_region == r].sum(axis=-1))
 
 
 def _fleet_to_equipment(p: Params) -> np.ndarray:

@@ -51,13 +51,12 @@ def over_streams(units: np.ndarray, per_unit: np.ndarray) -> np.ndarray:
     return sum_in_order(units[:, None, :], per_unit).T
 
 
-def energy_abroad(p: Params, s: State) -> np.ndarray:
-    """Electricity used in each region abroad (M,R) in kWh/yr: its layers' and compute workloads'."""
-    out = np.zeros((p.members, len(p.regions)))
-    for r in range(len(p.regions)):
-        out[:, r] = s.layer_energy[:, p.layer_region == r].sum(axis=1) + s.compute_energy[
-            :, p.workload_region == r].sum(axis=1)
-    return out
+def energy_abroad(p: Params, layer_energy: np.ndarray, compute_energy: np.ndarray) -> np.ndarray:
+    """Electricity used in each region abroad (..., R) in kWh/yr — its layers' and compute workloads' — from
+    their energy (..., L) and (..., W): a step's state, or a run's recorded arrays."""
+    return np.stack([layer_energy[..., p.layer_region == r].sum(axis=-1)
+                     + compute_energy[..., p.workload_region == r].sum(axis=-1) for r in range(len(p.regions))],
+                    axis=-1)
 
 
 def impact_accounting(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:
@@ -84,7 +83,7 @@ def impact_accounting(env: simpy.Environment, clock: Clock, p: Params, s: State)
                     s.imported = s.imported + over_streams(s.stream_installed, per_stream(
                         p, s, per_fleet(p, kwh * p.equipment_imported[:, None])))
         if p.regions:
-            used_abroad = energy_abroad(p, s)  # (M,R)
+            used_abroad = energy_abroad(p, s.layer_energy, s.compute_energy)  # (M,R)
             s.use = (s.total_energy - used_abroad.sum(axis=1))[:, None] * p.grid[:, s.step] * s.grid_scale
             imported = (used_abroad[:, :, None] * p.region_grid[:, s.step]).sum(axis=1)  # (M,C)
             s.use = s.use + imported
