@@ -386,6 +386,12 @@ def _run_pool(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
 QUIET = logging.CRITICAL + 10
 
 
+#: The warning filter of the processes a local cluster spawns: multiprocessing's resource tracker (one of
+#: them, outliving a stopped run since it ignores the stop signals too) reports at exit the semaphores of
+#: a cluster stopped while it started — and removes them: a line on the user's terminal, nothing left behind.
+QUIET_TRACKER = "ignore::UserWarning:multiprocessing.resource_tracker"
+
+
 @contextlib.contextmanager
 def _children_ignore_stops() -> Iterator[None]:
     """Processes spawned meanwhile (a local Dask cluster's) start with the stop signals ignored, so a
@@ -404,7 +410,7 @@ def _children_ignore_stops() -> Iterator[None]:
     with tempfile.TemporaryDirectory(prefix="jevons-") as folder:
         wrapper = os.path.join(folder, "python")
         with open(wrapper, "w", encoding="utf-8") as script:
-            script.write(f"#!/bin/sh\ntrap '' INT TERM\nexec {shlex.quote(sys.executable)} \"$@\"\n")
+            script.write(f"#!/bin/sh\ntrap '' INT TERM\nexec {shlex.quote(sys.executable)} -W {QUIET_TRACKER} \"$@\"\n")
         os.chmod(wrapper, 0o700)
         previous = multiprocessing.spawn.get_executable()
         multiprocessing.spawn.set_executable(wrapper)
