@@ -45,7 +45,7 @@ class Recorder:
 
     FIELDS = ("demand", "traffic", "cost_index", "gen_traffic", "sites", "gen_energy",
               "gen_idle_energy", "layer_energy", "device_energy", "price", "in_service", "installed",
-              "retired", "compute_jobs", "compute_energy", "network_traffic", "imported", "usage_ratio",
+              "retired", "compute_jobs", "compute_energy", "network_traffic", "imported", "usage_ratio", "fixed_energy",
               *PHASES)  # the impacts of each phase, under its name
 
     def __init__(self, p: Params, fields: Collection[str] | None = None):
@@ -182,6 +182,8 @@ def _series(p: Params, rec: dict[str, np.ndarray]) -> tuple[dict[SeriesKey, np.n
     network = rec["gen_energy"].sum(axis=-1) + rec["layer_energy"].sum(axis=-1)
     put("energy", "kWh/yr", total_energy(rec))
     put("network_energy", "kWh/yr", network)
+    if p.layer_fixed_power.any():
+        put("energy_fixed", "kWh/yr", rec["fixed_energy"])
     with np.errstate(divide="ignore", invalid="ignore"):
         put("energy_intensity", "kWh/GB", np.where(traffic > 0, network / traffic, 0.0))
         for i, name in enumerate(p.generations):
@@ -322,7 +324,7 @@ def _fleet_to_equipment(p: Params) -> np.ndarray:
 
 
 #: Recorded fields :func:`total_energy` and :func:`total_impact` read: record them to have the totals.
-TOTALS_FIELDS = ("gen_energy", "layer_energy", "device_energy", "compute_energy", *PHASES)
+TOTALS_FIELDS = ("gen_energy", "layer_energy", "device_energy", "compute_energy", "fixed_energy", *PHASES)
 
 
 def total_energy(rec: Mapping[str, np.ndarray]) -> np.ndarray:

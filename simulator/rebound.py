@@ -146,14 +146,24 @@ def window(results: Results, quantity: str = "energy") -> np.ndarray:
 
 def marginal(results: Results, quantity: str = "energy") -> np.ndarray:
     """1 + ∂lnQ/(u·∂lnη) at each instant (T+1,), every efficiency path raised by :data:`MARGINAL_STEP`, u the
-    use phase's share of the quantity (:func:`marginal_ratio`); NaN at the start (the cost reference), where
-    the quantity is 0 and where electricity makes none of it."""
+    share of the quantity those paths act on (:func:`marginal_ratio`): the energy but the layers' fixed power
+    (:func:`efficiency_share`), times the use phase's share for an impact category (at the mean grid
+    factor); NaN at the start (the cost reference), where the quantity is 0 and where electricity makes
+    none of it."""
     actual = _values(results, quantity, "actual")
-    share: np.ndarray | float = 1.0
+    energy = results.series("energy", "actual")
+    share = efficiency_share(results.series("energy_fixed", "actual") if results.has("energy_fixed") else 0.0, energy)
     if quantity != "energy":
         key, labels = quantity_key(quantity)
-        share = use_share(results.series(key, "actual", phase="use", **labels), actual)
+        share = share * use_share(results.series(key, "actual", phase="use", **labels), actual)
     return marginal_ratio(actual, _values(results, quantity, "marginal"), share)
+
+
+def efficiency_share(fixed: np.ndarray | float, energy: np.ndarray) -> np.ndarray:
+    """Share of the energy (elementwise) that efficiency paths act on: all but the fixed power of layers
+    (``energy_fixed``, a path of its own, given as a table), so the saving one more percent of efficiency
+    promises is that share of a percent."""
+    return 1.0 - use_share(np.asarray(fixed) * np.ones_like(energy), energy)
 
 
 def frozen_ratio(results: Results, quantity: str = "energy") -> float | None:

@@ -356,3 +356,18 @@ def test_the_live_page_serves_the_whole_sector_scenarios(name):
     reference = simulator.simulate(scenario)
     charts = Charts(Explorer(scenario), reference, "fr")
     assert len(charts.bands) > 5 and scenario.explore
+
+
+def test_the_marginal_rebound_leaves_out_the_fixed_power_no_efficiency_path_acts_on():
+    """A layer's fixed power is a path of its own (a table), not an efficiency path: one more percent of
+    efficiency promises nothing on it. Without any demand response the marginal rebound is then 0, not the
+    fixed power's share of the energy (which 1 + ∂lnE/∂lnη alone would read)."""
+    from simulator.rebound import marginal
+
+    data = copy.deepcopy(TOY)
+    for service in data["demand"]["services"].values():
+        service["elasticity"] = 0.0
+    run = _run(data)
+    fixed = run.series("energy_fixed")
+    assert (fixed[1:] / run.series("energy")[1:]).min() > 0.05  # a share a naive reading would report
+    np.testing.assert_allclose(marginal(run, "energy")[1:], 0.0, atol=1e-4)  # a one-sided difference of 0.1 %

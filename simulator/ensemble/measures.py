@@ -31,7 +31,7 @@ import numpy as np
 from ..engine import simulate
 from ..errors import Problem, ScenarioError
 from ..model.variants import TWIN, VARIANTS
-from ..rebound import frozen_meaningful, induced_share, marginal_ratio, rebound_ratio, use_share
+from ..rebound import efficiency_share, frozen_meaningful, induced_share, marginal_ratio, rebound_ratio, use_share
 from ..scenario.innovations import innovations
 from ..scenario.schema import Scenario
 
@@ -116,7 +116,9 @@ class Measure:
         if e.forced_traffic:
             return np.full(actual.shape, np.nan)
         if self.name == "marginal":
-            share = 1.0 if quantity == "energy" else use_share(getattr(e, f"{quantity}_use"), actual)
+            share = efficiency_share(e.energy_fixed, e.variant("energy", "actual"))
+            if quantity != "energy":
+                share = share * use_share(getattr(e, f"{quantity}_use"), actual)
             return marginal_ratio(actual, e.variant(quantity, "marginal"), share)
         without, twin = self._pair()
         return rebound_ratio(e.variant(quantity, without), e.variant(quantity, twin), actual)

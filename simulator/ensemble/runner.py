@@ -80,6 +80,7 @@ class Ensemble:
     energy: np.ndarray  # (N, V, T+1) kWh/yr
     climate_change: np.ndarray  # (N, V, T+1) kg CO2e/yr
     climate_change_use: np.ndarray  # (N, T+1) kg CO2e/yr, actual: the use phase's
+    energy_fixed: np.ndarray  # (N, T+1) kWh/yr, actual: the layers' fixed power (no efficiency path)
     traffic: np.ndarray  # (N, T+1) GB/yr, actual
     forced_traffic: bool = False
     notes: list[str] = field(default_factory=list)
@@ -116,6 +117,7 @@ def _headline(rec: dict[str, np.ndarray], n: int, variants: tuple[str, ...], imp
     actual = variants.index("actual")
     out = {"energy": np.ascontiguousarray(energy.reshape(n, m, t)),
            "climate_change": np.ascontiguousarray(climate.reshape(n, m, t)),
+           "energy_fixed": np.ascontiguousarray(rec["fixed_energy"].reshape(n, m, t)[:, actual]),
            "climate_change_use": np.ascontiguousarray(
                rec[USE][..., list(CATEGORIES).index("climate_change")].reshape(n, m, t)[:, actual]),
            "traffic": np.ascontiguousarray(rec["traffic"].sum(axis=-1).reshape(n, m, t)[:, actual])}
@@ -497,7 +499,7 @@ def _assemble(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
     times = t.start + t.step * np.arange(scenario.n_steps + 1)
     joined = {k: np.ascontiguousarray(np.concatenate([p[k] for p in parts])) for k in parts[0]} if parts else {
         "energy": np.zeros((0, len(variants), len(times))), "climate_change": np.zeros((0, len(variants), len(times))),
-        "climate_change_use": np.zeros((0, len(times))),
+        "climate_change_use": np.zeros((0, len(times))), "energy_fixed": np.zeros((0, len(times))),
         "traffic": np.zeros((0, len(times)))}
     if impacts and not parts:
         joined["impact"] = np.zeros((0, len(CATEGORIES), len(times)))

@@ -223,6 +223,7 @@ def layer_traffic(env: simpy.Environment, clock: Clock, p: Params, s: State) -> 
         yield clock.tick("network")
         s.layer_traffic = p.layer_share * (s.network_traffic[:, None, :] * p.layer_crosses).sum(axis=-1)
         s.layer_energy = s.layer_traffic * s.layer_intensity + fixed[:, s.step]
+        s.fixed_energy = fixed[:, s.step].sum(axis=-1) * np.ones(p.members)
 
 
 def device_use(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:

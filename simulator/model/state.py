@@ -64,6 +64,7 @@ class State:
         self.layer_intensity = np.zeros((members, layers))  # kWh/GB, PUE included
         self.layer_traffic = np.zeros((members, layers))
         self.layer_energy = np.zeros((members, layers))
+        self.fixed_energy = np.zeros(members)  # kWh/yr the layers draw whatever the traffic: no efficiency path
         self.layer_units_per_pb = np.ones((members, layers))  # equipment per PB/yr, relative to start
         self.device_unit_energy = np.zeros((members, devices))  # kWh/yr per device
         self.device_count = np.zeros((members, devices))
