@@ -41,7 +41,7 @@ def synthetic(scenario: simulator.Scenario, noise: float, seed: int = 0) -> dict
     rng = np.random.Generator(np.random.PCG64(seed))
 
     def points(years: range, variable: str, **labels: str) -> dict[float, float]:
-        series = results.series(variable, **labels)
+        series = results.array(variable, **labels)
         return {float(y): float(np.interp(y, results.times, series) * np.exp(rng.normal(0.0, noise))) for y in years}
 
     every3 = range(2005, 2024, 3)

@@ -153,7 +153,7 @@ class Comparison:
         for year in self.years:
             for name, variable, labels in quantities:
                 unit, note = run.unit(variable, **labels), run.note(variable, **labels)
-                series = run.series(variable, **labels)
+                series = run.array(variable, **labels)
                 mean, total = year_values(run.times, run.dt, series, year, since)
                 low, high = year_span(year, float(run.times[-1]))
                 rows.append({"quantity": name, "phase": "", "statistic": "calendar_year_mean",

@@ -98,7 +98,7 @@ def decompose(results: Results, quantity: str = "energy", start: float | None = 
     k0, k1 = _index(results, t0), _index(results, t1)
 
     def at(variable: str, **labels: str) -> np.ndarray:
-        return results.series(variable, "actual", **labels)[k0:k1 + 1]
+        return results.array(variable, "actual", **labels)[k0:k1 + 1]
 
     users, demand, traffic = at("users"), at("demand"), at("traffic")
     energy = at("energy")

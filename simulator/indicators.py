@@ -35,7 +35,7 @@ PER_GB = {"energy": (1.0, "kWh/GB"), "climate_change": (1e3, "g CO2e/GB")}
 
 def _series(results: Results, quantity: str) -> np.ndarray:
     labels = {} if quantity == "energy" else {"category": quantity}
-    return results.series("energy" if quantity == "energy" else "impact", **labels)
+    return results.array("energy" if quantity == "energy" else "impact", **labels)
 
 
 def _number(value: float) -> float | None:
@@ -54,8 +54,8 @@ def _ratios(results: Results, top: np.ndarray, bottom: np.ndarray, factor: float
 def indicators(results: Results) -> dict[str, Any]:
     """summary.json's ``indicators``: ``per_user`` and ``per_gb``, each quantity → {unit, first_year,
     final_year, horizon} (see the module docstring; None where not assessed or with no user or traffic)."""
-    users = results.series("users")
-    traffic = results.series("traffic")
+    users = results.array("users")
+    traffic = results.array("traffic")
     per_user: dict[str, Any] = {}
     for quantity in ("energy", *CATEGORIES):
         unit = RATE_UNITS[quantity].removesuffix("/yr")

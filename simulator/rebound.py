@@ -121,7 +121,7 @@ def quantity_key(quantity: str) -> tuple[str, dict[str, str]]:
 
 def _values(results: Results, quantity: str, variant: str) -> np.ndarray:
     key, labels = quantity_key(quantity)
-    return results.series(key, variant, **labels)
+    return results.array(key, variant, **labels)
 
 
 def _cumulative(results: Results, quantity: str, variant: str) -> float:
@@ -151,11 +151,11 @@ def marginal(results: Results, quantity: str = "energy") -> np.ndarray:
     factor); NaN at the start (the cost reference), where the quantity is 0 and where electricity makes
     none of it."""
     actual = _values(results, quantity, "actual")
-    energy = results.series("energy", "actual")
-    share = efficiency_share(results.series("energy_fixed", "actual") if results.has("energy_fixed") else 0.0, energy)
+    energy = results.array("energy", "actual")
+    share = efficiency_share(results.array("energy_fixed", "actual") if results.has("energy_fixed") else 0.0, energy)
     if quantity != "energy":
         key, labels = quantity_key(quantity)
-        share = share * use_share(results.series(key, "actual", phase="use", **labels), actual)
+        share = share * use_share(results.array(key, "actual", phase="use", **labels), actual)
     return marginal_ratio(actual, _values(results, quantity, "marginal"), share)
 
 
@@ -209,19 +209,19 @@ def _stacking(results: Results, innovation: str, quantity: str) -> float | None:
     if kind != "launch":
         return None
     gens = results.scenario.generations
-    on = results.series("traffic", generation=name) > 0
+    on = results.array("traffic", generation=name) > 0
     older = [g for g in results.labels("energy_idle", "generation") if gens[g].launch < gens[name].launch]
-    idle = sum((results.series("energy_idle", generation=g) for g in older), np.zeros(len(results.times)))
+    idle = sum((results.array("energy_idle", generation=g) for g in older), np.zeros(len(results.times)))
     if quantity == "energy":
         return float(results.integrate(np.where(on, idle, 0.0)))
-    energy = results.series("energy")
-    use = results.series("impact", category=quantity, phase=USE)
+    energy = results.array("energy")
+    use = results.array("impact", category=quantity, phase=USE)
     with np.errstate(divide="ignore", invalid="ignore"):
         cost = np.where(energy > 0, idle * use / np.where(energy > 0, energy, 1.0), 0.0)
     for g in older:
         for phase in EQUIPMENT_PHASES:
             if results.has("impact", category=quantity, phase=phase, generation=g):
-                cost = cost + np.nan_to_num(results.series("impact", category=quantity, phase=phase, generation=g))
+                cost = cost + np.nan_to_num(results.array("impact", category=quantity, phase=phase, generation=g))
     return float(results.integrate(np.where(on, cost, 0.0)))
 
 
@@ -314,7 +314,7 @@ def verdict(results: Results, quantity: str = "energy") -> dict[str, Any]:
     period of the improvement it refers to and its kind. Used by the command line, summary.json, the
     figures, ensembles and the live page."""
     key, labels = quantity_key(quantity)
-    values = results.series(key, "actual", **labels)
+    values = results.array(key, "actual", **labels)
     before, after = float(results.first_year_mean(values)), float(results.final_year_mean(values))
     start, end = float(results.times[0]), float(results.times[-1])
     ratio = after / before if before > 0 else None

@@ -134,23 +134,21 @@ class Results:
     def has(self, variable: str, **labels: str) -> bool:
         return SeriesKey.of(variable, **labels) in self.data
 
-    def series(self, variable: str, variant: str = "actual", **labels: str) -> np.ndarray:
-        """Values of one series at every instant (T+1,) for one variant."""
-        return self.all_variants(variable, **labels)[self._member(variant)]
-
-    def to_pandas(self, variable: str, variant: str = "actual", **labels: str) -> pd.Series:
-        """One series as a pandas Series for analysts: the values of :meth:`series`, indexed by the instants
-        (float years, index named ``year``), named ``variable``, with ``attrs`` ``unit`` (e.g. ``kWh/yr``),
-        ``variant``, ``labels`` and ``note`` (:meth:`note`; NaN values where not assessed).
-
-        Not :meth:`series` itself: that returns the numpy array the plots, measures and exports compute
-        with (over a hundred call sites do arithmetic and positional indexing on it, which a Series with
-        a year index would turn into label lookups)."""
-        values = self.series(variable, variant, **labels)
-        out = pd.Series(values.copy(), index=pd.Index(self.times.astype(float), name="year"), name=variable)
+    def series(self, variable: str, variant: str = "actual", **labels: str) -> pd.Series:
+        """One series for analysts: its values at every instant, indexed by the instant (float years, index
+        named ``year``: the model's clock, 2030.5 is mid-2030; a date would invent a day), named
+        ``variable``, with ``attrs`` ``unit`` (e.g. ``kWh/yr``), ``variant``, ``labels`` and ``note``
+        (:meth:`note`; values are NaN where not assessed). A copy: changing it leaves the run alone."""
+        out = pd.Series(self.array(variable, variant, **labels).copy(),
+                        index=pd.Index(self.times.astype(float), name="year"), name=variable)
         out.attrs.update(unit=self.unit(variable, **labels), variant=variant, labels=dict(labels),
                          note=self.note(variable, **labels))
         return out
+
+    def array(self, variable: str, variant: str = "actual", **labels: str) -> np.ndarray:
+        """The values of :meth:`series` as the numpy array (T+1,) the measures, plots and exports compute
+        with (positional, no copy: do not write to it)."""
+        return self.all_variants(variable, **labels)[self._member(variant)]
 
     def all_variants(self, variable: str, **labels: str) -> np.ndarray:
         """Values of one series for every variant (M, T+1)."""
@@ -352,7 +350,7 @@ class Results:
         for cat, (unit, _) in CATEGORIES.items():
             missing = self.not_assessed.get(cat, {})
             total_note = self.note("impact", category=cat)
-            total = integrate(self.series("impact", category=cat))
+            total = integrate(self.array("impact", category=cat))
             parts: dict[str, dict[str, float]] = {"service": {}, "owner": {}, "equipment": {}}
             by_service = {s: np.zeros(len(self.times)) for s in self.labels("traffic", "service")}
             for kind in ("generation", "layer", "device", "workload"):
@@ -373,7 +371,7 @@ class Results:
             for e in self.labels("impact", "equipment", category=cat, phase=MANUFACTURING):
                 v = self._assessed_sum(cat, EQUIPMENT_PHASES, equipment=e)
                 parts["equipment"][e] = np.nan if v is None else integrate(v)
-            parts["equipment"]["electricity"] = integrate(self.series("impact", category=cat, phase=USE))
+            parts["equipment"]["electricity"] = integrate(self.array("impact", category=cat, phase=USE))
             for dimension, values in parts.items():
                 for name, value in values.items():
                     phases = {USE} if name == "electricity" else (
@@ -393,7 +391,7 @@ class Results:
         traffic reaching it; for a device, w·r / (1 − Σw + Σw·r) per service it serves."""
         graph = build_graph(self.scenario)
         times = self.times
-        traffic = {s: self.series("traffic", service=s) for s in self.labels("traffic", "service")}
+        traffic = {s: self.array("traffic", service=s) for s in self.labels("traffic", "service")}
         flows: dict[str, dict[str, np.ndarray]] = {}  # flow node → service → GB/yr
         for flow, data in graph.nodes(data=True):
             if data.get("kind") == "flow":
@@ -415,7 +413,7 @@ class Results:
                 weights = {u.split(":", 1)[1]: float(w) for u, _, w in graph.in_edges(owner, data="coefficient")
                            if graph.nodes[u].get("kind") == "service"}
                 if weights:
-                    ratio = {s: self.series("usage_ratio", service=s) for s in weights}
+                    ratio = {s: self.array("usage_ratio", service=s) for s in weights}
                     scale = 1.0 - sum(weights.values()) + sum(w * ratio[s] for s, w in weights.items())
                     out[owner] = {s: w * ratio[s] / scale for s, w in weights.items()}
         return out
@@ -424,7 +422,7 @@ class Results:
         """Actual impact of ``category`` summed over those of ``phases`` that are assessed (T+1,);
         None when none is."""
         missing = self.not_assessed.get(category, {})
-        kept = [self.series("impact", category=category, phase=ph, **labels) for ph in phases if ph not in missing]
+        kept = [self.array("impact", category=category, phase=ph, **labels) for ph in phases if ph not in missing]
         return sum(kept[1:], kept[0]) if kept else None
 
     def summary(self, between: tuple[float, float] | None = None) -> dict[str, Any]:

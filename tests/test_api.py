@@ -3,7 +3,7 @@
 ``run``, ``compare``, ``monte_carlo``, ``monte_carlo_difference``, ``sweep``, ``sensitivity`` and
 ``calibrate`` take a scenario file (with ``overrides``) or a Scenario and keyword options;
 ``Results.frame()`` is the tidy table indexed by float years with missing labels as NaN;
-``Results.to_pandas()`` one series with its year index and unit.
+``Results.series()`` one series with its year index and unit (``Results.array()`` its numpy values).
 """
 
 from __future__ import annotations
@@ -31,9 +31,9 @@ def results() -> simulator.Results:
 def test_run_from_a_path_or_a_scenario_gives_the_same_numbers(results) -> None:
     scenario = simulator.load_scenario(CLASSROOM, ["demand.services.data.elasticity=0.5"])
     again = simulator.run(scenario)
-    assert np.array_equal(again.series("energy"), simulator.run(CLASSROOM, ["demand.services.data.elasticity=0.5"],
-                                                               ).series("energy"))
-    assert not np.array_equal(again.series("energy"), results.series("energy"))
+    assert np.array_equal(again.array("energy"), simulator.run(CLASSROOM, ["demand.services.data.elasticity=0.5"],
+                                                               ).array("energy"))
+    assert not np.array_equal(again.array("energy"), results.array("energy"))
     with pytest.raises(UsageError, match="overrides apply to a scenario file"):
         simulator.run(scenario, ["demand.services.data.elasticity=1"])
 
@@ -44,21 +44,21 @@ def test_frame_is_indexed_by_year_with_nan_for_missing_labels(results) -> None:
     assert frame.index.min() == 2010.0 and frame.index.max() == 2030.0
     total = frame[(frame["variable"] == "energy") & (frame["variant"] == "actual") & frame["generation"].isna()
                   & frame["part"].isna()]
-    assert np.allclose(total["value"].to_numpy(), results.series("energy"))
+    assert np.allclose(total["value"].to_numpy(), results.array("energy"))
     assert not (frame[["generation", "part", "note"]] == "").any().any()
     assert frame["generation"].notna().any()  # breakdowns keep their label
     assert (results.to_frame()["generation"] == "").any()  # the flat table the CSV files are written from
 
 
-def test_to_pandas_gives_a_series_with_its_year_index_and_unit(results) -> None:
-    energy = results.to_pandas("energy")
+def test_series_is_a_pandas_series_with_its_year_index_and_unit(results) -> None:
+    energy = results.series("energy")
     assert isinstance(energy, pd.Series) and energy.index.name == "year"
     assert energy.attrs["unit"] == "kWh/yr" and energy.attrs["variant"] == "actual"
-    assert energy.loc[2020.0] == results.series("energy")[list(results.times).index(2020.0)]
-    frozen = results.to_pandas("energy", "frozen", generation="network")
+    assert energy.loc[2020.0] == results.array("energy")[list(results.times).index(2020.0)]
+    frozen = results.series("energy", "frozen", generation="network")
     assert frozen.attrs["labels"] == {"generation": "network"} and frozen.name == "energy"
     energy.iloc[0] = -1.0  # a copy: the results are not changed through it
-    assert results.series("energy")[0] > 0
+    assert results.array("energy")[0] > 0
 
 
 def test_compare_in_three_lines(tmp_path) -> None:
@@ -97,7 +97,7 @@ def test_calibrate_in_three_lines(tmp_path) -> None:
     truth = simulator.run(CLASSROOM)
     years = [2012, 2016, 2020, 2024, 2028]
     observed = {"energy": {"variable": "energy", "unit": "kWh/yr", "source": "synthetic",
-                           "values": {y: float(np.interp(y, truth.times, truth.series("energy"))) for y in years}}}
+                           "values": {y: float(np.interp(y, truth.times, truth.array("energy"))) for y in years}}}
     path = tmp_path / "observed.yaml"
     path.write_text(yaml.safe_dump({"extends": CLASSROOM, "name": "observed", "observations": observed}),
                     encoding="utf-8")

@@ -207,8 +207,8 @@ def test_rows_by_year_are_means_over_the_calendar_year_and_totals_since(classroo
     assert table.iloc[:len(plain)].equals(plain)  # the rows without years are unchanged
     assert list(table.columns) == list(plain.columns)
     t = classroom_runs[1].times
-    energy = classroom_runs[1].series("energy")
-    reference = classroom_runs[0].series("energy")
+    energy = classroom_runs[1].array("energy")
+    reference = classroom_runs[0].array("energy")
     for year in (2020, 2029):
         rows = table[(table.scenario == "classroom-jevons #2") & (table.quantity == "energy")
                      & table.period.isin([f"{year}-{year + 1}", f"2015-{year + 1}"])]

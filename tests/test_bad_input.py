@@ -153,7 +153,7 @@ def test_semantic_problems_are_reported_together(tmp_path, capsys):
 
 
 def _traffic(results, **labels):
-    return results.series("traffic", **labels)
+    return results.array("traffic", **labels)
 
 
 @pytest.mark.parametrize(

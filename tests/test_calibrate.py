@@ -33,7 +33,7 @@ YEARS = [2011, 2013, 2015, 2017, 2019, 2021, 2023, 2025, 2027, 2029]
 def truth() -> dict[str, dict[float, float]]:
     """Traffic (GB/yr) and energy (kWh/yr) of the classroom scenario as written, at YEARS."""
     results = simulate(load_scenario(CLASSROOM), ("actual",))
-    return {v: {y: float(np.interp(y, results.times, results.series(v))) for y in YEARS}
+    return {v: {y: float(np.interp(y, results.times, results.array(v))) for y in YEARS}
             for v in ("traffic", "energy")}
 
 

@@ -17,7 +17,7 @@ def test_shipped_classroom_matches_closed_form(elasticity):
     results = simulator.simulate(scenario)
     gain = scenario.generations["network"].efficiency_gain
     x = (1 - gain) ** (results.times - scenario.time.start)
-    energy = {v: results.series("energy", v) for v in results.variants}
+    energy = {v: results.array("energy", v) for v in results.variants}
     np.testing.assert_allclose(energy["actual"] / energy["frozen"], x ** (1 - elasticity), rtol=1e-12)
     np.testing.assert_allclose(energy["engineering"] / energy["frozen"], x, rtol=1e-12)
     # per-step rebound: R = 1 - (1 - x^(1-ε)) / (1 - x), undefined at the start
@@ -46,7 +46,7 @@ def test_cumulative_rebound_and_backfire(elasticity, backfire):
 def test_unit_elasticity_eats_all_savings(classroom):
     classroom["demand"]["services"]["data"]["elasticity"] = 1.0
     results = simulator.simulate(simulator.scenario_from_dict(classroom))
-    np.testing.assert_allclose(results.series("energy"), results.series("energy", "frozen"), rtol=1e-12)
+    np.testing.assert_allclose(results.array("energy"), results.array("energy", "frozen"), rtol=1e-12)
     assert results.cumulative_rebound("energy") == pytest.approx(1.0, rel=1e-12)
 
 
@@ -56,7 +56,7 @@ def test_delay_converges_to_immediate_response(classroom):
     lagged = simulator.simulate(simulator.scenario_from_dict(classroom))
     classroom["demand"]["services"]["data"]["delay"] = 0.0
     immediate = simulator.simulate(simulator.scenario_from_dict(classroom))
-    a, b = lagged.series("traffic"), immediate.series("traffic")
+    a, b = lagged.array("traffic"), immediate.array("traffic")
     assert a[0] == pytest.approx(b[0])
     assert np.all(a[1:] < b[1:])  # cost falls, so the target keeps rising ahead of traffic
     assert np.all(np.diff(a) > 0)

@@ -51,7 +51,7 @@ def test_different_horizons_are_compared_on_common_years(runs):
                   & (table.statistic == "cumulative")].value.iloc[0]
     t = runs["world-mobile"].times
     window = (t >= 2010) & (t < 2030)
-    assert value == pytest.approx(runs["world-mobile"].series("energy")[window].sum() * 0.25, rel=1e-12)
+    assert value == pytest.approx(runs["world-mobile"].array("energy")[window].sum() * 0.25, rel=1e-12)
 
 
 def test_compare_cli_writes_csv_and_json(tmp_path, capsys):
@@ -75,26 +75,26 @@ def test_sobriety_cuts_manufacturing_e_waste_and_stacked_layers(runs):
     for cat in ("climate_change", "e_waste", "mineral_resources"):
         assert sob.total("impact", category=cat) < 0.85 * base.total("impact", category=cat)
     after = between(base, 2026, 2034)
-    assert np.all(sob.series("sites", generation="2G")[after] == 0)
-    assert np.all(base.series("sites", generation="2G")[after] > 0)
+    assert np.all(sob.array("sites", generation="2G")[after] == 0)
+    assert np.all(base.array("sites", generation="2G")[after] > 0)
     assert sob.total("traffic") < base.total("traffic")
 
 
 def test_no_5g_means_no_5g_sites_more_4g_sites_and_less_energy(runs):
     base, no5g = runs["world-mobile"], runs["no-5g"]
-    assert np.all(no5g.series("sites", generation="5G") == 0)
+    assert np.all(no5g.array("sites", generation="5G") == 0)
     k = int(np.argmin(np.abs(base.times - 2030)))
-    assert no5g.series("sites", generation="4G")[k] > 1.3 * base.series("sites", generation="4G")[k]
+    assert no5g.array("sites", generation="4G")[k] > 1.3 * base.array("sites", generation="4G")[k]
     assert no5g.total("energy") < base.total("energy")  # 5G's idle load outweighs its per-GB savings here
-    np.testing.assert_allclose(no5g.series("traffic"), base.series("traffic"), rtol=0.02)  # the price barely moves
+    np.testing.assert_allclose(no5g.array("traffic"), base.array("traffic"), rtol=0.02)  # the price barely moves
 
 
 def test_gb_tax_cuts_traffic_after_2027_only(runs):
     base, tax = runs["world-mobile"], runs["gb-tax"]
     before, after = base.times < 2027, base.times >= 2028
-    np.testing.assert_allclose(tax.series("traffic")[before], base.series("traffic")[before], rtol=1e-12)
+    np.testing.assert_allclose(tax.array("traffic")[before], base.array("traffic")[before], rtol=1e-12)
     eps = tax.scenario.demand.services["video"].elasticity  # one fitted value for every service
-    ratio = tax.series("traffic")[after] / base.series("traffic")[after]
+    ratio = tax.array("traffic")[after] / base.array("traffic")[after]
     np.testing.assert_allclose(ratio[1:], 1.5 ** -eps, atol=0.003)  # a 50 % surcharge: traffic × 1.5^-ε
     assert tax.total("energy") < base.total("energy")
 
@@ -102,7 +102,7 @@ def test_gb_tax_cuts_traffic_after_2027_only(runs):
 def test_fast_efficiency_cuts_energy_per_gb_and_energy(runs):
     base, fast = runs["world-mobile"], runs["fast-efficiency"]
     late = base.times >= 2010
-    assert np.all(fast.series("energy_intensity")[late] < base.series("energy_intensity")[late])
+    assert np.all(fast.array("energy_intensity")[late] < base.array("energy_intensity")[late])
     assert fast.total("energy") < 0.6 * base.total("energy")
     assert fast.total("impact", category="climate_change") < base.total("impact", category="climate_change")
 
@@ -118,7 +118,7 @@ def test_the_year_a_run_ends_at_reads_its_last_year_of_steps(classroom):
     row = table[(table.statistic == "calendar_year_mean") & (table.quantity == "energy")].iloc[-1]  # 2030's
     assert row["period"] == "2029-2030"
     t = run.times
-    assert row["value"] == pytest.approx(run.series("energy")[(t >= 2029) & (t < 2030)].mean())
+    assert row["value"] == pytest.approx(run.array("energy")[(t >= 2029) & (t < 2030)].mean())
 
 
 def test_scenarios_with_no_common_year_are_refused_before_any_run(tmp_path, capsys):

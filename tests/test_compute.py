@@ -94,17 +94,17 @@ def test_the_energy_of_jobs_is_in_the_data_centres_part() -> None:
     data["demand"]["services"]["data"]["usage"] = "100 GB/yr"
     data["time"] = {"start": 2019, "end": 2025, "step": 0.25}
     results = _run(data)
-    compute = results.series("compute_energy")
+    compute = results.array("compute_energy")
     assert compute.min() > 0
-    np.testing.assert_allclose(results.series("energy", part="data_centres"),
-                               results.series("energy", layer="dc") + compute, rtol=1e-12)
-    np.testing.assert_array_equal(results.series("energy", part="networks"),
-                                  results.series("energy", generation="network") + results.series("energy",
+    np.testing.assert_allclose(results.array("energy", part="data_centres"),
+                               results.array("energy", layer="dc") + compute, rtol=1e-12)
+    np.testing.assert_array_equal(results.array("energy", part="networks"),
+                                  results.array("energy", generation="network") + results.array("energy",
                                                                                                   layer="core"))
-    total = sum(results.series("energy", part=part) for part in ("devices", "networks", "data_centres"))
-    np.testing.assert_allclose(total, results.series("energy"), rtol=1e-12)
-    use = results.series("impact", category="climate_change", phase="use", part="data_centres")
-    np.testing.assert_allclose(use, results.series("energy", part="data_centres") * 0.954 * KG_PER_LB, rtol=1e-12)
+    total = sum(results.array("energy", part=part) for part in ("devices", "networks", "data_centres"))
+    np.testing.assert_allclose(total, results.array("energy"), rtol=1e-12)
+    use = results.array("impact", category="climate_change", phase="use", part="data_centres")
+    np.testing.assert_allclose(use, results.array("energy", part="data_centres") * 0.954 * KG_PER_LB, rtol=1e-12)
 
 
 def test_embodied_carbon_never_moves_jobs() -> None:
@@ -119,7 +119,7 @@ def test_embodied_carbon_never_moves_jobs() -> None:
     heavier["grid"]["climate_change"] = "2 kg CO2e/kWh"
     dearer = copy.deepcopy(data)
     dearer["price"] = {"electricity": {2019: "0.1 EUR/kWh", 2026: "0.3 EUR/kWh"}}
-    jobs = [_run(d).series("compute_jobs") for d in (data, heavier, dearer)]
+    jobs = [_run(d).array("compute_jobs") for d in (data, heavier, dearer)]
     np.testing.assert_array_equal(jobs[0], jobs[1])
     assert not np.allclose(jobs[0], jobs[2])
 
@@ -145,15 +145,15 @@ def test_variants_treat_the_accelerator_gain_as_an_efficiency_path() -> None:
     data = _with(jobs="10 job/yr", elasticity=0.5, efficiency_gain=0.2)
     data["time"] = {"start": 2019, "end": 2025, "step": 0.5}
     results = _run(data)
-    jobs, energy = results.series("compute_jobs"), results.series("compute_energy")
-    frozen = results.series("compute_energy", variant="frozen")
+    jobs, energy = results.array("compute_jobs"), results.array("compute_energy")
+    frozen = results.array("compute_energy", variant="frozen")
     assert (frozen[1:] > energy[1:]).all()
-    np.testing.assert_array_equal(results.series("compute_jobs", variant="frozen"), np.full_like(jobs, 10.0))
-    np.testing.assert_allclose(results.series("compute_jobs", variant="marginal"),
+    np.testing.assert_array_equal(results.array("compute_jobs", variant="frozen"), np.full_like(jobs, 10.0))
+    np.testing.assert_allclose(results.array("compute_jobs", variant="marginal"),
                                jobs * (1 + MARGINAL_STEP) ** 0.5, rtol=1e-12)
     # window: the technology of t − Δ (5 years), so the same energy per job as the actual run five years before
     window = results.all_variants("compute_jobs")[results.variants.index("window")]
-    per_job = results.series("compute_energy", variant="window") / window
+    per_job = results.array("compute_energy", variant="window") / window
     np.testing.assert_allclose(per_job[10:], (energy / jobs)[:-10], rtol=1e-12)
 
 
@@ -161,10 +161,10 @@ def test_the_shipped_ai_training_scenario_gives_the_published_figures() -> None:
     """scenarios/ai-training.yaml: Strubell's Transformer (big), 201.13 kWh, and Patterson's GPT-3, printed
     1,287 MWh (1,289 MWh from the printed inputs, docs/data/datacentres-ai.md), each once a year."""
     results = simulator.run(Path(__file__).resolve().parents[1] / "scenarios" / "ai-training.yaml")
-    per_year = results.series("compute_energy")
+    per_year = results.array("compute_energy")
     np.testing.assert_allclose(per_year, 201.13 + 10_000 * 330 * 14.8 * 24 * 1.10 / 1000, rtol=1e-5)
     assert per_year[0] == pytest.approx(201 + 1_287_000, rel=2e-3)
-    np.testing.assert_array_equal(results.series("energy", part="data_centres"), results.series("energy"))
+    np.testing.assert_array_equal(results.array("energy", part="data_centres"), results.array("energy"))
 
 
 def test_ensembles_derive_scenarios_for_compute_numbers() -> None:

@@ -64,11 +64,11 @@ def _single_value(measure: str, results) -> float:
 
 def _single_series(measure: str, results) -> np.ndarray:
     if measure == "induced":
-        a, e = (results.series("energy", v) for v in ("actual", "engineering"))
+        a, e = (results.array("energy", v) for v in ("actual", "engineering"))
         return (a - e) / e
     if measure.startswith("innovation:"):
         name = measure.removeprefix("innovation:")
-        return rebound.rebound_ratio(*(results.series("energy", v) for v in
+        return rebound.rebound_ratio(*(results.array("energy", v) for v in
                                        (f"without:{name}", f"without:{name}/engineering", "actual")))
     return {"frozen": rebound.frozen, "window": rebound.window, "marginal": rebound.marginal}[measure](results)
 

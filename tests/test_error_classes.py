@@ -83,13 +83,13 @@ def _results() -> Results:
 
 def test_a_name_results_do_not_hold_is_an_unknown_name_and_a_key_error():
     results = _results()
-    for call in (lambda: results.series("energy", "frozen"), lambda: results.series("traffic"),
+    for call in (lambda: results.array("energy", "frozen"), lambda: results.array("traffic"),
                  lambda: SeriesKey.of("energy", colour="red")):
         with pytest.raises(UnknownNameError) as info:
             call()
         assert isinstance(info.value, KeyError) and isinstance(info.value, SimulatorError)
     with pytest.raises(KeyError, match="no variant 'frozen'; this run has"):
-        results.series("energy", "frozen")
+        results.array("energy", "frozen")
 
 
 def test_a_bad_argument_is_a_usage_error_and_a_value_error():

@@ -28,41 +28,41 @@ def scenario(lifetime=10.0, survival="fixed", policies=(), switch_off=None, cove
 
 def test_constant_fleet_is_renewed_at_stock_over_lifetime():
     results = simulator.simulate(scenario(lifetime=10.0))
-    made = results.series("equipment_manufactured", equipment="radio")  # units/yr
-    stock = results.series("equipment_in_service", equipment="radio")
+    made = results.array("equipment_manufactured", equipment="radio")  # units/yr
+    stock = results.array("equipment_in_service", equipment="radio")
     np.testing.assert_allclose(stock, 2000.0, rtol=1e-9)
     np.testing.assert_allclose(made, 2000.0 / 10.0, rtol=1e-9)
-    climate = results.series("impact", category="climate_change", phase="manufacturing")
+    climate = results.array("impact", category="climate_change", phase="manufacturing")
     np.testing.assert_allclose(climate, 200.0 * 100.0, rtol=1e-9)  # kg CO2e/yr
-    e_waste = results.series("impact", category="e_waste", phase="end_of_life")
+    e_waste = results.array("impact", category="e_waste", phase="end_of_life")
     np.testing.assert_allclose(e_waste, 200.0 * 10.0, rtol=1e-9)  # kg/yr
 
 
 def test_weibull_fleet_renews_at_about_stock_over_mean_lifetime():
     results = simulator.simulate(scenario(lifetime=8.0, survival="weibull"))
-    made = results.series("equipment_manufactured", equipment="radio")
+    made = results.array("equipment_manufactured", equipment="radio")
     assert made.mean() == pytest.approx(2000.0 / 8.0, rel=0.03)
 
 
 def test_switch_off_retires_every_unit_at_once():
     results = simulator.simulate(scenario(switch_off=2020))
     t = results.times
-    stock = results.series("equipment_in_service", equipment="radio")
-    gone = results.series("equipment_retired", equipment="radio") * 0.25
+    stock = results.array("equipment_in_service", equipment="radio")
+    gone = results.array("equipment_retired", equipment="radio") * 0.25
     at = int(np.argmax(t >= 2020))
     assert stock[at - 1] == pytest.approx(2000.0)
     assert np.all(stock[at:] == 0.0)
     assert gone[at] == pytest.approx(2000.0)
-    assert results.series("sites", generation="old")[at] == 0.0
+    assert results.array("sites", generation="old")[at] == 0.0
     # the frozen counterfactual has no switch-off: technology of the start year
-    assert results.series("sites", "frozen", generation="old")[-1] == pytest.approx(1000.0)
+    assert results.array("sites", "frozen", generation="old")[-1] == pytest.approx(1000.0)
 
 
 def test_lifetime_extension_pauses_then_slows_replacement():
     policy = {"type": "lifetime", "at": 2020, "equipment": "radio", "lifetime": 20}
     results = simulator.simulate(scenario(lifetime=10.0, policies=[policy]))
     t = results.times
-    made = results.series("equipment_manufactured", equipment="radio")
+    made = results.array("equipment_manufactured", equipment="radio")
     np.testing.assert_allclose(made[t < 2020], 200.0, rtol=1e-9)
     # units in service (aged 0-10) now last 20 years: nothing to replace for ten years, then the
     # cohorts of 2010-2020 reach 20 years at the rate they were installed (an echo, not a new rate)
@@ -75,15 +75,15 @@ def test_lifetime_cut_retires_the_cohorts_it_makes_too_old_at_once():
     policy = {"type": "lifetime", "at": 2020, "equipment": "radio", "lifetime": 5}
     results = simulator.simulate(scenario(lifetime=10.0, policies=[policy]))
     t = results.times
-    made = results.series("equipment_manufactured", equipment="radio") * 0.25  # units per step
-    gone = results.series("equipment_retired", equipment="radio") * 0.25
+    made = results.array("equipment_manufactured", equipment="radio") * 0.25  # units per step
+    gone = results.array("equipment_retired", equipment="radio") * 0.25
     at = int(np.argmax(t >= 2020))
     # 40 cohorts of 50 units (ages 0-9.75 years): the 20 aged 5 years or more at 2020 retire, and the one
     # reaching 5 years; the 1,050 units installed to replace them retire together again every 5 years
     assert gone[at] == pytest.approx(1050.0) and made[at] == pytest.approx(1050.0)
     np.testing.assert_allclose(made[(t > 2020) & (t < 2025)], 50.0, rtol=1e-9)
     assert made[t == 2025][0] == pytest.approx(1050.0)
-    np.testing.assert_allclose(results.series("equipment_in_service", equipment="radio"), 2000.0, rtol=1e-9)
+    np.testing.assert_allclose(results.array("equipment_in_service", equipment="radio"), 2000.0, rtol=1e-9)
 
 
 def test_members_with_other_lifetimes_renew_at_their_own_rate():
@@ -133,7 +133,7 @@ def test_a_lifetime_policy_gives_its_equipment_a_stream_of_its_own():
     p = compile_params([_two_equipment([policy])])
     assert len(set(Streams.of(p).of_fleet)) == 3
     runs = {"with": simulator.simulate(_two_equipment([policy])), "without": simulator.simulate(_two_equipment())}
-    made = {k: {e: run.series("equipment_manufactured", equipment=e) for e in ("radio", "baseband")}
+    made = {k: {e: run.array("equipment_manufactured", equipment=e) for e in ("radio", "baseband")}
             for k, run in runs.items()}
     np.testing.assert_array_equal(made["with"]["radio"], made["without"]["radio"])  # not dragged along
     span = (runs["with"].times >= 2012) & (runs["with"].times < 2020)

@@ -37,7 +37,7 @@ def france() -> Results:
 def year_mean(results: Results, year: float, variable: str, **labels: str) -> float:
     """Annual mean of a rate over the calendar year [year, year + 1) (its unit per year)."""
     inside = (results.times >= year) & (results.times < year + 1)
-    return float(results.series(variable, **labels)[inside].mean())
+    return float(results.array(variable, **labels)[inside].mean())
 
 
 def climate_by_part(results: Results, year: float) -> dict[str, float]:
@@ -119,7 +119,7 @@ def test_imports_are_the_manufacturing_made_in_asia(france: Results) -> None:
 def test_sites_lines_and_switch_offs(france: Results) -> None:
     """ANFR site counts and Arcep fibre shares (fitted: header) and the French switch-off calendar."""
     def at(time: float, generation: str) -> float:
-        return float(np.interp(time, france.times, france.series("sites", generation=generation)))
+        return float(np.interp(time, france.times, france.array("sites", generation=generation)))
     assert at(2020.08, "4G") == pytest.approx(44_968, rel=0.15)  # in service, February 2020
     assert at(2023.0, "5G") == pytest.approx(29_208, rel=0.35)   # 1 January 2023: the S-curve fits 5G only roughly
     for time, share in {2021.0: 10.4 / 30.6, 2024.0: 21.4 / 32.3}.items():

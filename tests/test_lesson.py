@@ -58,7 +58,7 @@ def test_the_explanations_quote_the_simulation(explorer, lang):
         growth_alone = {**step.set, "elasticity": 0.0}
         quoted = _quoted(step.explanation.en if lang == "en" else step.explanation.fr)
         assert quoted and quoted <= said | _quoted(verdict(explorer.run(growth_alone), lang)["text"]), step.title.en
-    energy = explorer.run({}).series("energy")
+    energy = explorer.run({}).array("energy")
     assert round(energy[0] / 1e6) == 48 and "48 GWh" in lesson.steps[0].explanation.en
 
 

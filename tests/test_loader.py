@@ -95,7 +95,7 @@ def test_logistic_users(tmp_path):
     text = PARENT.replace('users: {2010: 1000, 2030: "3000 users"}',
                           "users: {ceiling: 5000, midpoint: 2020, width: 3}")
     results = simulator.simulate(load_scenario(write(tmp_path, "p.yaml", text)))
-    users = results.series("users")
+    users = results.array("users")
     assert users[results.times.tolist().index(2020.0)] == pytest.approx(2500.0)
 
 

@@ -69,26 +69,26 @@ def toy() -> Results:
 
 def test_traffic_is_conserved_and_networks_do_not_compete(toy: Results) -> None:
     for variant in ("actual", "engineering", "frozen"):
-        fixed = toy.series("traffic", variant, network="fixed")
-        mobile = toy.series("traffic", variant, network="mobile")
-        np.testing.assert_allclose(fixed + mobile, toy.series("traffic", variant), rtol=1e-12)
-        by_generation = {g: toy.series("traffic", variant, generation=g) for g in ("4G", "DSL", "FTTH")}
+        fixed = toy.array("traffic", variant, network="fixed")
+        mobile = toy.array("traffic", variant, network="mobile")
+        np.testing.assert_allclose(fixed + mobile, toy.array("traffic", variant), rtol=1e-12)
+        by_generation = {g: toy.array("traffic", variant, generation=g) for g in ("4G", "DSL", "FTTH")}
         np.testing.assert_allclose(by_generation["DSL"] + by_generation["FTTH"], fixed, rtol=1e-12)
         np.testing.assert_allclose(by_generation["4G"], mobile, rtol=1e-12)
-    video, web = toy.series("traffic", service="video"), toy.series("traffic", service="web")
+    video, web = toy.array("traffic", service="video"), toy.array("traffic", service="web")
     share = np.interp(toy.times, [2015, 2035], [0.9, 0.7])
-    np.testing.assert_allclose(toy.series("traffic", network="fixed"), video * share, rtol=1e-12)
-    np.testing.assert_allclose(toy.series("traffic", network="mobile"), video * (1 - share) + web, rtol=1e-12)
+    np.testing.assert_allclose(toy.array("traffic", network="fixed"), video * share, rtol=1e-12)
+    np.testing.assert_allclose(toy.array("traffic", network="mobile"), video * (1 - share) + web, rtol=1e-12)
 
 
 def test_a_fixed_line_is_one_site_and_lines_move_from_copper_to_fibre(toy: Results) -> None:
     lines = np.interp(toy.times, [2015, 2035], [1000, 1200])
-    dsl, ftth = toy.series("sites", generation="DSL"), toy.series("sites", generation="FTTH")
+    dsl, ftth = toy.array("sites", generation="DSL"), toy.array("sites", generation="FTTH")
     on = toy.times < 2030
     np.testing.assert_allclose((dsl + ftth)[on], lines[on], rtol=1e-12)
     np.testing.assert_allclose(ftth[~on], lines[~on], rtol=1e-12)
     assert dsl[0] > 500 and 0 < dsl[on][-1] < dsl[0] / 10, "copper lines fall as fibre is adopted"
-    np.testing.assert_allclose(toy.series("energy_idle", generation="FTTH"), ftth * 8 * KWH_PER_WATT_YEAR, rtol=1e-12)
+    np.testing.assert_allclose(toy.array("energy_idle", generation="FTTH"), ftth * 8 * KWH_PER_WATT_YEAR, rtol=1e-12)
 
 
 def test_a_layer_carries_only_its_networks_and_draws_its_fixed_power(toy: Results) -> None:
@@ -96,10 +96,10 @@ def test_a_layer_carries_only_its_networks_and_draws_its_fixed_power(toy: Result
     data["layers"]["dc"]["energy_intensity"] = "0 kWh/GB"
     run = _run(data)
     fixed = np.interp(run.times, [2015, 2035], [1000, 3000]) * 1.5 * KWH_PER_WATT_YEAR
-    np.testing.assert_allclose(run.series("energy", layer="dc"), fixed, rtol=1e-12)
-    core = toy.series("energy", layer="core")
-    np.testing.assert_allclose(core, toy.series("traffic", network="mobile") * 0.05, rtol=1e-12)
-    servers = run.series("equipment_in_service", equipment="server")
+    np.testing.assert_allclose(run.array("energy", layer="dc"), fixed, rtol=1e-12)
+    core = toy.array("energy", layer="core")
+    np.testing.assert_allclose(core, toy.array("traffic", network="mobile") * 0.05, rtol=1e-12)
+    servers = run.array("equipment_in_service", equipment="server")
     assert servers[-1] == pytest.approx(0.002 * 3.0, rel=0.05), "servers per kW of IT power"
 
 
@@ -112,8 +112,8 @@ def test_generations_of_another_network_leave_a_services_price_alone() -> None:
     faster = copy.deepcopy(base)
     faster["generations"]["4G"]["efficiency_gain"] = 0.3
     a, b = _run(base), _run(faster)
-    np.testing.assert_array_equal(a.series("traffic", service="video"), b.series("traffic", service="video"))
-    assert b.series("traffic", service="web")[-1] > a.series("traffic", service="web")[-1] * 1.001
+    np.testing.assert_array_equal(a.array("traffic", service="video"), b.array("traffic", service="video"))
+    assert b.array("traffic", service="web")[-1] > a.array("traffic", service="web")[-1] * 1.001
 
 
 def test_one_declared_network_is_the_default_network() -> None:
@@ -133,15 +133,15 @@ def test_one_declared_network_is_the_default_network() -> None:
 
 
 def test_devices_follow_the_services_they_serve(toy: Results) -> None:
-    count = toy.series("equipment_in_service", "engineering", equipment="tvset")
+    count = toy.array("equipment_in_service", "engineering", equipment="tvset")
     np.testing.assert_allclose(count, 500.0, rtol=1e-9)  # no rebound: usage as planned
-    ratio = toy.series("traffic", service="video") / toy.series("traffic", "engineering", service="video")
+    ratio = toy.array("traffic", service="video") / toy.array("traffic", "engineering", service="video")
     expected = 0.5 * 1000 * (0.5 + 0.5 * ratio)
-    np.testing.assert_allclose(toy.series("energy", device="tv"), expected * 100, rtol=1e-12)
+    np.testing.assert_allclose(toy.array("energy", device="tv"), expected * 100, rtol=1e-12)
     data = copy.deepcopy(TOY)
     data["policies"] = [{"type": "traffic_scale", "at": 2015, "factor": 0.5, "services": ["video"]}]
     halved = _run(data)
-    np.testing.assert_allclose(halved.series("energy", "engineering", device="tv"), 0.5 * 1000 * 0.75 * 100,
+    np.testing.assert_allclose(halved.array("energy", "engineering", device="tv"), 0.5 * 1000 * 0.75 * 100,
                                rtol=1e-12)
 
 
@@ -150,15 +150,15 @@ def test_imported_and_territorial_impacts_add_up(toy: Results) -> None:
     imported = toy.all_variants("impact", category="climate_change", scope="imported")
     territorial = toy.all_variants("impact", category="climate_change", scope="territorial")
     np.testing.assert_allclose(imported + territorial, total, rtol=1e-12)
-    made_abroad = sum(toy.series("impact", category="climate_change", phase="manufacturing", equipment=e)
+    made_abroad = sum(toy.array("impact", category="climate_change", phase="manufacturing", equipment=e)
                       for e in ("box", "server", "tvset"))
-    dc_use = toy.series("energy", layer="dc") * 0.5
-    np.testing.assert_allclose(toy.series("impact", category="climate_change", scope="imported"),
+    dc_use = toy.array("energy", layer="dc") * 0.5
+    np.testing.assert_allclose(toy.array("impact", category="climate_change", scope="imported"),
                                made_abroad + dc_use, rtol=1e-9)
-    home = toy.series("energy") - toy.series("energy", layer="dc")
-    use = toy.series("impact", category="climate_change", phase="use")
+    home = toy.array("energy") - toy.array("energy", layer="dc")
+    use = toy.array("impact", category="climate_change", phase="use")
     np.testing.assert_allclose(use, home * 0.05 + dc_use, rtol=1e-9)
-    by_part = sum(toy.series("impact", category="climate_change", phase="use", part=p)
+    by_part = sum(toy.array("impact", category="climate_change", phase="use", part=p)
                   for p in ("devices", "networks", "data_centres"))
     np.testing.assert_allclose(by_part, use, rtol=1e-9)
     summary = toy.summary()
@@ -198,18 +198,18 @@ def test_accelerators_of_a_compute_workload_are_an_equipment_fleet() -> None:
     data["equipment"]["gpu"] = {"lifetime": 4, "embodied": {"climate_change": "150 kg CO2e"}, "made_in": "abroad"}
     data["equipment"]["gpu_server"] = {"lifetime": 5, "embodied": {"climate_change": "2500 kg CO2e"}}
     run = _run(data)
-    jobs = run.series("compute_jobs", workload="inference")
+    jobs = run.array("compute_jobs", workload="inference")
     np.testing.assert_allclose(jobs, 1000 * 1.3 ** (run.times - 2015), rtol=1e-12)
     busy = jobs * 100 * 8 / (8766 * 0.5)
-    np.testing.assert_allclose(run.series("equipment_in_service", equipment="gpu"), busy, rtol=1e-9)
-    np.testing.assert_allclose(run.series("equipment_in_service", equipment="gpu_server"), busy / 8, rtol=1e-9)
-    made = run.series("impact", category="climate_change", phase="manufacturing", workload="inference")
-    gpus = run.series("equipment_manufactured", equipment="gpu")
-    servers = run.series("equipment_manufactured", equipment="gpu_server")
+    np.testing.assert_allclose(run.array("equipment_in_service", equipment="gpu"), busy, rtol=1e-9)
+    np.testing.assert_allclose(run.array("equipment_in_service", equipment="gpu_server"), busy / 8, rtol=1e-9)
+    made = run.array("impact", category="climate_change", phase="manufacturing", workload="inference")
+    gpus = run.array("equipment_manufactured", equipment="gpu")
+    servers = run.array("equipment_manufactured", equipment="gpu_server")
     np.testing.assert_allclose(made, gpus * 150 + servers * 2500, rtol=1e-9)
     assert made[1:].min() > 0
-    data_centres = run.series("impact", category="climate_change", phase="manufacturing", part="data_centres")
-    servers_of_dc = run.series("impact", category="climate_change", phase="manufacturing", layer="dc")
+    data_centres = run.array("impact", category="climate_change", phase="manufacturing", part="data_centres")
+    servers_of_dc = run.array("impact", category="climate_change", phase="manufacturing", layer="dc")
     np.testing.assert_allclose(data_centres, made + servers_of_dc, rtol=1e-9)
 
 
@@ -225,7 +225,7 @@ def test_contributions_follow_the_graph_from_services_to_networks_and_devices(to
     users = toy._users_of_owners()
     assert set(users["generation:FTTH"]) == {"video"} and set(users["layer:core"]) == {"video", "web"}
     np.testing.assert_allclose(users["generation:FTTH"]["video"], 1.0)
-    ratio = toy.series("usage_ratio", service="video")
+    ratio = toy.array("usage_ratio", service="video")
     np.testing.assert_allclose(users["device:tv"]["video"], 0.5 * ratio / (0.5 + 0.5 * ratio), rtol=1e-12)
     fixed = by_owner["generation:DSL"] + by_owner["generation:FTTH"]
     assert by_service["video"] > fixed and by_service["devices"] < by_owner["device:tv"]
@@ -240,7 +240,7 @@ def test_a_workloads_gain_is_an_innovation_with_its_own_rebound() -> None:
         "efficiency_gain": 0.2, "elasticity": 0.5}}}
     data["rebound"] = {"innovations": ["compute_gain:training"]}
     run = _run(data)
-    without = run.series("energy", "without:compute_gain:training", workload="training")
+    without = run.array("energy", "without:compute_gain:training", workload="training")
     np.testing.assert_allclose(without, 10 * 1000 * 64 * 400 / 1000, rtol=1e-12)
     r = run.summary()["innovations"]["compute_gain:training"]["energy"]["rebound"]
     assert 0.05 < r < 0.95
@@ -257,13 +257,13 @@ def test_data_stored_draws_its_power_and_holds_its_drives() -> None:
     run = _run(data)
     years = run.times - 2015
     stored = 2000 * 1.25 ** years
-    np.testing.assert_allclose(run.series("data_stored", workload="cloud"), stored, rtol=1e-12)
+    np.testing.assert_allclose(run.array("data_stored", workload="cloud"), stored, rtol=1e-12)
     energy = stored * 2 * 0.9 ** years * KWH_PER_WATT_YEAR * 1.4
-    np.testing.assert_allclose(run.series("energy", workload="cloud"), energy, rtol=1e-9)
-    np.testing.assert_allclose(run.series("equipment_in_service", equipment="hdd"), stored / 16, rtol=1e-9)
+    np.testing.assert_allclose(run.array("energy", workload="cloud"), energy, rtol=1e-9)
+    np.testing.assert_allclose(run.array("equipment_in_service", equipment="hdd"), stored / 16, rtol=1e-9)
     assert not run.has("compute_jobs")
-    imported = run.series("impact", category="climate_change", scope="imported")
-    assert imported.min() > run.series("energy", workload="cloud").min() * 0.5
+    imported = run.array("impact", category="climate_change", scope="imported")
+    assert imported.min() > run.array("energy", workload="cloud").min() * 0.5
 
 
 def test_a_networks_own_fixed_cost_is_spread_over_its_own_traffic_only() -> None:
@@ -274,8 +274,8 @@ def test_a_networks_own_fixed_cost_is_spread_over_its_own_traffic_only() -> None
     before = _run(data)
     data["networks"]["fixed"]["fixed_cost"] = "200 kEUR/yr"
     run = _run(data)
-    np.testing.assert_array_equal(run.series("traffic", service="web"), before.series("traffic", service="web"))
-    assert run.series("traffic", service="video")[-1] > before.series("traffic", service="video")[-1] * 1.05
+    np.testing.assert_array_equal(run.array("traffic", service="web"), before.array("traffic", service="web"))
+    assert run.array("traffic", service="video")[-1] > before.array("traffic", service="video")[-1] * 1.05
 
 
 def test_a_whole_sector_graph_is_drawn_grouped_by_part():
@@ -325,21 +325,21 @@ def test_the_electricity_of_manufacturing_is_counted_at_the_makers_grid():
     data["equipment"]["radio"]["manufacturing_electricity"] = "1000 kWh"  # made at home (grid 0.05)
     run = _run(data)
     grid = np.interp(run.times, [2015, 2035], [0.8, 0.2])
-    tv = run.series("equipment_manufactured", equipment="tvset")
-    np.testing.assert_allclose(run.series("impact", category="climate_change", phase="manufacturing",
+    tv = run.array("equipment_manufactured", equipment="tvset")
+    np.testing.assert_allclose(run.array("impact", category="climate_change", phase="manufacturing",
                                           equipment="tvset"), tv * (400 + 200 * grid), rtol=1e-9)
-    radios = run.series("equipment_manufactured", equipment="radio")
-    np.testing.assert_allclose(run.series("impact", category="climate_change", phase="manufacturing",
+    radios = run.array("equipment_manufactured", equipment="radio")
+    np.testing.assert_allclose(run.array("impact", category="climate_change", phase="manufacturing",
                                           equipment="radio"), radios * (500 + 1000 * 0.05), rtol=1e-9)
-    by_equipment = sum(run.series("impact", category="climate_change", phase="manufacturing", equipment=e)
+    by_equipment = sum(run.array("impact", category="climate_change", phase="manufacturing", equipment=e)
                        for e in ("radio", "box", "server", "tvset"))
-    np.testing.assert_allclose(run.series("impact", category="climate_change", phase="manufacturing"), by_equipment,
+    np.testing.assert_allclose(run.array("impact", category="climate_change", phase="manufacturing"), by_equipment,
                                rtol=1e-9)
-    made_abroad = sum(run.series("impact", category="climate_change", phase="manufacturing", equipment=e)
+    made_abroad = sum(run.array("impact", category="climate_change", phase="manufacturing", equipment=e)
                       for e in ("box", "server", "tvset"))
-    np.testing.assert_allclose(run.series("impact", category="climate_change", scope="imported"),
-                               made_abroad + run.series("energy", layer="dc") * grid, rtol=1e-9)
-    by_part = sum(run.series("impact", category="climate_change", phase="manufacturing", part=p)
+    np.testing.assert_allclose(run.array("impact", category="climate_change", scope="imported"),
+                               made_abroad + run.array("energy", layer="dc") * grid, rtol=1e-9)
+    by_part = sum(run.array("impact", category="climate_change", phase="manufacturing", part=p)
                   for p in ("devices", "networks", "data_centres"))
     np.testing.assert_allclose(by_part, by_equipment, rtol=1e-9)
 
@@ -368,6 +368,6 @@ def test_the_marginal_rebound_leaves_out_the_fixed_power_no_efficiency_path_acts
     for service in data["demand"]["services"].values():
         service["elasticity"] = 0.0
     run = _run(data)
-    fixed = run.series("energy_fixed")
-    assert (fixed[1:] / run.series("energy")[1:]).min() > 0.05  # a share a naive reading would report
+    fixed = run.array("energy_fixed")
+    assert (fixed[1:] / run.array("energy")[1:]).min() > 0.05  # a share a naive reading would report
     np.testing.assert_allclose(marginal(run, "energy")[1:], 0.0, atol=1e-4)  # a one-sided difference of 0.1 %

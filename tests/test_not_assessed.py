@@ -252,9 +252,9 @@ def test_final_year_is_the_mean_of_the_last_year_of_steps() -> None:
     results = _phones()
     summary = results.summary()
     assert summary["final_year"]["window"] == [2029.0, 2030.0]
-    energy = results.series("energy")
+    energy = results.array("energy")
     assert summary["final_year"]["energy"]["actual"] == pytest.approx(energy[-5:-1].mean(), rel=1e-12)
-    made = results.series("impact", category="climate_change", phase="manufacturing")
+    made = results.array("impact", category="climate_change", phase="manufacturing")
     assert summary["final_year"]["climate_change"]["by_phase"]["manufacturing"] == pytest.approx(made[-5:-1].mean())
     assert summary["verdict"]["to"] == 2030.0  # the verdict compares first- and final-year means
     coarse = copy.deepcopy(PHONES)
@@ -271,7 +271,7 @@ def test_a_lifetime_policy_does_not_empty_the_final_year() -> None:
     weibull = _phones()
     after = weibull.summary()["final_year"]["climate_change"]["by_phase"]["manufacturing"]
     assert 0.5 < after / before < 0.9
-    made = weibull.series("impact", category="climate_change", phase="manufacturing")
+    made = weibull.array("impact", category="climate_change", phase="manufacturing")
     assert made[weibull.times >= LONGER["at"]].min() > 0.3 * before  # no gap
     data = copy.deepcopy(PHONES)
     data["equipment"]["phone"]["survival"] = "fixed"

@@ -45,7 +45,7 @@ def test_energy_of_the_parts_adds_up_to_the_total(results: Results) -> None:
     np.testing.assert_allclose(networks, results.all_variants("network_energy") - results.all_variants(
         "energy", layer="dc"), rtol=1e-12)
     actual = results.variants.index("actual")
-    assert (networks[actual] > core[actual]).all() and (results.series("energy", part="data_centres") > 0).all()
+    assert (networks[actual] > core[actual]).all() and (results.array("energy", part="data_centres") > 0).all()
 
 
 def test_impacts_of_the_parts_add_up_and_not_assessed_stays_not_assessed(results: Results) -> None:
@@ -68,11 +68,11 @@ def test_impacts_of_the_parts_add_up_and_not_assessed_stays_not_assessed(results
 
 
 def test_manufacturing_goes_to_the_part_of_the_owner(results: Results) -> None:
-    made = {part: results.series("impact", category="climate_change", phase="manufacturing", part=part)
+    made = {part: results.array("impact", category="climate_change", phase="manufacturing", part=part)
             for part in PARTS}
-    np.testing.assert_allclose(made["data_centres"], results.series(
+    np.testing.assert_allclose(made["data_centres"], results.array(
         "impact", category="climate_change", phase="manufacturing", layer="dc"), rtol=1e-15)
-    np.testing.assert_allclose(made["devices"], results.series(
+    np.testing.assert_allclose(made["devices"], results.array(
         "impact", category="climate_change", phase="manufacturing", device="phone"), rtol=1e-15)
     assert made["data_centres"].sum() > 0 and made["networks"].sum() > 0
 

@@ -235,7 +235,7 @@ def test_validation_figure_only_with_observations(
     assert np.interp(2005.0, index.times, index.simulated) == pytest.approx(1.0)  # indexed like it
     energy = compared["2G energy"]
     assert energy.observed[0] == pytest.approx(60e6)  # GWh/yr → kWh/yr
-    assert energy.simulated == pytest.approx(rich.series("energy", generation="2G"))
+    assert energy.simulated == pytest.approx(rich.array("energy", generation="2G"))
     ax = FIGURES["validation"](rich)
     panels = [a for a in root_figure(ax).axes if a.get_title("left")]
     assert [a.get_title("left").replace("\n", " ") for a in panels] == [

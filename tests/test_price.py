@@ -29,7 +29,7 @@ PRICE_INDEX_2014 = {
 
 def _yearly_mean(results, variable: str, year: int, variant: str = "actual") -> float:
     t = results.times
-    return float(results.series(variable, variant)[(t >= year) & (t < year + 1)].mean())
+    return float(results.array(variable, variant)[(t >= year) & (t < year + 1)].mean())
 
 
 def test_price_of_the_classroom_is_its_energy_bill(classroom):
@@ -37,8 +37,8 @@ def test_price_of_the_classroom_is_its_energy_bill(classroom):
     classroom["price"] = {"electricity": "0.15 EUR/kWh"}
     results = simulator.simulate(simulator.scenario_from_dict(classroom))
     for variant in results.variants:
-        np.testing.assert_allclose(results.series("price", variant),
-                                   0.15 * results.series("energy_intensity", variant), rtol=1e-12)
+        np.testing.assert_allclose(results.array("price", variant),
+                                   0.15 * results.array("energy_intensity", variant), rtol=1e-12)
 
 
 def test_site_and_fixed_costs_are_spread_over_the_traffic_carried(classroom):
@@ -51,11 +51,11 @@ def test_site_and_fixed_costs_are_spread_over_the_traffic_carried(classroom):
     classroom["price"] = {"electricity": "0.1 EUR/kWh", "fixed": "2 MEUR/yr", "cost_of_capital": 0.08}
     results = simulator.simulate(simulator.scenario_from_dict(classroom))
     crf = 0.08 / (1 - 1.08 ** -8)
-    sites = results.series("sites", generation="network")
-    traffic = results.series("traffic")
-    dynamic = results.series("energy", generation="network") - results.series("energy_idle", generation="network")
+    sites = results.array("sites", generation="network")
+    traffic = results.array("traffic")
+    dynamic = results.array("energy", generation="network") - results.array("energy_idle", generation="network")
     expected = (0.1 * dynamic + sites * (80e3 * crf + 3e3) + sites * 1e3 * KWH_PER_WATT_YEAR * 0.1 + 2e6) / traffic
-    np.testing.assert_allclose(results.series("price"), expected, rtol=1e-12)
+    np.testing.assert_allclose(results.array("price"), expected, rtol=1e-12)
     p = compile_params([simulator.scenario_from_dict(classroom)])
     np.testing.assert_allclose(annual_site_cost(p), 80e3 * crf + 3e3, rtol=1e-12)
 
@@ -66,11 +66,11 @@ def test_demand_sees_todays_technology_and_last_steps_spread_costs(classroom):
     classroom["demand"]["services"]["data"].update(elasticity=0.5, growth=0.1)
     classroom["price"] = {"electricity": "0.1 EUR/kWh", "fixed": "1 MEUR/yr"}
     results = simulator.simulate(simulator.scenario_from_dict(classroom))
-    price, traffic = results.series("price"), results.series("traffic")
+    price, traffic = results.array("price"), results.array("traffic")
     spread = 1e6 / traffic
     seen = price - spread + np.concatenate([[spread[0]], spread[:-1]])
-    np.testing.assert_allclose(results.series("cost_index")[1:], (seen / price[0])[1:], rtol=1e-12)
-    assert results.series("cost_index")[-1] < 0.5
+    np.testing.assert_allclose(results.array("cost_index")[1:], (seen / price[0])[1:], rtol=1e-12)
+    assert results.array("cost_index")[-1] < 0.5
 
 
 def test_embodied_carbon_never_enters_the_price(stacked):
@@ -82,7 +82,7 @@ def test_embodied_carbon_never_enters_the_price(stacked):
     changed = simulator.simulate(simulator.scenario_from_dict(dirty))
     for variable in ("traffic", "price", "cost_index", "energy"):
         for variant in base.variants:
-            np.testing.assert_array_equal(base.series(variable, variant), changed.series(variable, variant))
+            np.testing.assert_array_equal(base.array(variable, variant), changed.array(variable, variant))
     key, labels = quantity_key("climate_change")
     assert changed.total(key, **labels) > base.total(key, **labels)
 

@@ -77,12 +77,12 @@ def test_stocks_conserve_units(scenario):
 def test_sites_ratchet_until_switch_off_then_zero(scenario):
     results = simulator.simulate(scenario)
     for name, gen in scenario.generations.items():
-        sites = results.series("sites", generation=name)
+        sites = results.array("sites", generation=name)
         times = results.times
         on = (times >= gen.launch) & (times < (gen.switch_off or np.inf))
         assert np.all(np.diff(sites[on]) >= -1e-9), name
         assert np.all(sites[~on] == 0.0), name
-        assert np.all(results.series("equipment_in_service", equipment="radio")[~on] >= 0)
+        assert np.all(results.array("equipment_in_service", equipment="radio")[~on] >= 0)
 
 
 @SETTINGS

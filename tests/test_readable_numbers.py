@@ -65,9 +65,9 @@ def test_report_tables_are_written_beside_unchanged_base_tables(run: simulator.R
 
 def test_indicators_match_a_hand_computation(run: simulator.Results) -> None:
     indicators = run.summary()["indicators"]
-    energy = run.series("energy")
-    users = run.series("users")
-    traffic = run.series("traffic")
+    energy = run.array("energy")
+    users = run.array("users")
+    traffic = run.array("traffic")
     # 1000 users; the last year of steps is 2029, 2029.25, 2029.5, 2029.75 (step 0.25).
     assert np.all(users == 1000)
     final = energy[-5:-1].mean() / 1000
@@ -91,7 +91,7 @@ def test_indicators_match_a_hand_computation(run: simulator.Results) -> None:
 
 def test_a_target_met_and_one_not_met(run: simulator.Results) -> None:
     targets = run.summary()["targets"]
-    energy = run.series("energy")
+    energy = run.array("energy")
     change = energy[-5:-1].mean() / energy[36:40].mean() - 1  # [2029, 2030) against [2019, 2020)
     assert change > 0
     cut = targets["cut"]

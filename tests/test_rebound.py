@@ -63,13 +63,13 @@ def test_marginal_rebound_is_the_elasticity(elasticity):
 def test_the_run_without_the_only_innovation_is_the_frozen_run():
     results = _classroom(1.2)
     assert rebound.innovation_names(results) == ["gain:network"]
-    np.testing.assert_allclose(results.series("energy", "without:gain:network"), results.series("energy", "frozen"),
+    np.testing.assert_allclose(results.array("energy", "without:gain:network"), results.array("energy", "frozen"),
                                rtol=1e-12)
     table = rebound.innovations(results, ("energy",))["gain:network"]["energy"]
-    frozen = results.integrate(results.series("energy", "frozen"))
-    assert table["actual_savings"] == pytest.approx(frozen - results.integrate(results.series("energy")), rel=1e-12)
+    frozen = results.integrate(results.array("energy", "frozen"))
+    assert table["actual_savings"] == pytest.approx(frozen - results.integrate(results.array("energy")), rel=1e-12)
     assert table["rebound"] == pytest.approx(float(rebound.rebound_ratio(
-        *(np.array(results.integrate(results.series("energy", v))) for v in ("frozen", "engineering", "actual")))),
+        *(np.array(results.integrate(results.array("energy", v))) for v in ("frozen", "engineering", "actual")))),
         rel=1e-9)
     assert table["stacking"] is None
 
@@ -119,13 +119,13 @@ def test_lmdi_in_the_classroom_gives_rebound_minus_epsilon_times_efficiency(elas
     terms = d["terms"]
     assert terms["efficiency"] < 0
     assert terms["rebound"] == pytest.approx(-elasticity * terms["efficiency"], rel=1e-9, abs=1e-9)
-    demand = results.series("demand")
+    demand = results.array("demand")
     growth = terms["users"] + terms["usage"]
     assert growth > 0
     if elasticity == 1.0:
         assert d["change"] == pytest.approx(growth, rel=1e-9)
-        assert d["change"] == pytest.approx(demand[-1] / demand[0] * results.series("energy")[0]
-                                            - results.series("energy")[0], rel=1e-9)
+        assert d["change"] == pytest.approx(demand[-1] / demand[0] * results.array("energy")[0]
+                                            - results.array("energy")[0], rel=1e-9)
 
 
 def test_frozen_is_not_headlined_where_it_is_extreme(baseline):
@@ -142,7 +142,7 @@ def test_frozen_is_not_headlined_where_it_is_extreme(baseline):
 def test_the_verdict_never_says_savings_while_the_quantity_rose(elasticity, gain, growth):
     results = _classroom(elasticity, gain, growth)
     v = rebound.verdict(results)
-    values = results.series("energy")
+    values = results.array("energy")
     change = results.final_year_mean(values) - results.first_year_mean(values)
     assert v["direction"] in ("up", "down", "flat")
     assert {"up": change > 0, "down": change < 0, "flat": True}[v["direction"]]
@@ -165,7 +165,7 @@ def test_the_marginal_rebound_of_an_impact_is_against_its_use_phase():
 
     results = simulator.run(BASELINE)
     energy, climate = marginal(results, "energy")[-1], marginal(results, "climate_change")[-1]
-    use = results.series("impact", category="climate_change", phase="use")[-1]
-    assert use < 0.5 * results.series("impact", category="climate_change")[-1]
+    use = results.array("impact", category="climate_change", phase="use")[-1]
+    assert use < 0.5 * results.array("impact", category="climate_change")[-1]
     assert abs(climate - energy) < 0.01 and climate < 0.05
     assert results.summary()["rebound_marginal"]["e_waste"] is None

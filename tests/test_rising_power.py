@@ -58,17 +58,17 @@ def _run(data: dict, **changes: dict) -> Results:
 
 def _dynamic(results: Results, generation: str, variant: str = "actual") -> np.ndarray:
     """Traffic-proportional energy per GB of a generation (kWh/GB), NaN where it carries no traffic."""
-    traffic = results.series("traffic", variant, generation=generation)
-    dynamic = (results.series("energy", variant, generation=generation)
-               - results.series("energy_idle", variant, generation=generation))
+    traffic = results.array("traffic", variant, generation=generation)
+    dynamic = (results.array("energy", variant, generation=generation)
+               - results.array("energy_idle", variant, generation=generation))
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(traffic > 0, dynamic / traffic, np.nan)
 
 
 def _idle_per_site(results: Results, generation: str, variant: str = "actual") -> np.ndarray:
     """Idle power of one site (W), NaN where there is no site."""
-    sites = results.series("sites", variant, generation=generation)
-    idle = results.series("energy_idle", variant, generation=generation)
+    sites = results.array("sites", variant, generation=generation)
+    idle = results.array("energy_idle", variant, generation=generation)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(sites > 0, idle / sites / KWH_PER_WATT_YEAR, np.nan)
 
@@ -87,9 +87,9 @@ def test_a_negative_gain_makes_power_rise_in_closed_form() -> None:
     years = results.times - 2010
     _close(_dynamic(results, "network"), 2.0 * 1.03 ** years)
     _close(_idle_per_site(results, "network"), 1000.0 * 1.04 ** years)
-    traffic = results.series("traffic")
-    np.testing.assert_allclose(results.series("energy", layer="core") / traffic, 0.1 * 1.02 ** years, rtol=1e-12)
-    np.testing.assert_allclose(results.series("energy", device="phone") / 1000.0, 3.0 * 1.01 ** years,
+    traffic = results.array("traffic")
+    np.testing.assert_allclose(results.array("energy", layer="core") / traffic, 0.1 * 1.02 ** years, rtol=1e-12)
+    np.testing.assert_allclose(results.array("energy", device="phone") / 1000.0, 3.0 * 1.01 ** years,
                                rtol=1e-12)
     frozen = _dynamic(results, "network", "frozen")
     _close(frozen, 2.0)  # the technology of the start, held
@@ -118,7 +118,7 @@ def test_calendar_technology_gives_a_late_launch_the_equipment_of_its_year() -> 
     _close(_dynamic(launch, "late"), 0.9 ** (t - 2018))
     _close(_idle_per_site(calendar, "late"), 1000.0 * 0.95 ** (t - 2010))
     _close(_idle_per_site(launch, "late"), 1000.0 * 0.95 ** (t - 2018))
-    first = np.argmax(calendar.series("traffic", generation="late") > 0)
+    first = np.argmax(calendar.array("traffic", generation="late") > 0)
     assert t[first] == 2018.0
     assert _dynamic(calendar, "late")[first] == pytest.approx(0.9 ** 8, rel=1e-12)  # 2018's, not 2010's
     assert _dynamic(launch, "late")[first] == pytest.approx(1.0, rel=1e-12)

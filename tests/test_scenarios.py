@@ -30,7 +30,7 @@ def at(results, year: float) -> int:
 
 def annual(results, variable: str, year: int, **labels) -> float:
     """Integral of a rate over one calendar year (e.g. kWh in 2015)."""
-    values, t = results.series(variable, **labels), results.times
+    values, t = results.array(variable, **labels), results.times
     return float(values[(t >= year) & (t < year + 1)].sum() * results.dt)
 
 
@@ -51,7 +51,7 @@ def test_shipped_scenario_validates_and_runs(path):
 @pytest.mark.parametrize("year,eb_per_month", [(2014, 3.2), (2015, 5.3), (2016, 8.8), (2022, 105.0)])
 def test_baseline_global_mobile_traffic(baseline, year, eb_per_month):
     """Ericsson Mobility Reports [ericssonmr]: EB/month; 2022: 93-118."""
-    model = baseline.series("traffic")[at(baseline, year + 0.875)] / 12 / 1e9
+    model = baseline.array("traffic")[at(baseline, year + 0.875)] / 12 / 1e9
     assert model == pytest.approx(eb_per_month, rel=0.3)
 
 
@@ -68,10 +68,10 @@ def test_baseline_traffic_outgrows_energy_and_generations_stack(baseline):
     energy_growth = annual(baseline, "energy", 2022) / annual(baseline, "energy", 2015)
     assert traffic_growth > 10 and energy_growth < 3
     t22 = at(baseline, 2022)
-    share_2g = baseline.series("traffic", generation="2G")[t22] / baseline.series("traffic")[t22]
-    energy_2g = baseline.series("energy", generation="2G")[t22] / baseline.series("energy")[t22]
+    share_2g = baseline.array("traffic", generation="2G")[t22] / baseline.array("traffic")[t22]
+    energy_2g = baseline.array("energy", generation="2G")[t22] / baseline.array("energy")[t22]
     assert share_2g < 0.01 and energy_2g > 0.05  # stacking: idle energy without traffic
-    sites = sum(baseline.series("sites", generation=g)[t22] for g in ("2G", "3G", "4G", "5G"))
+    sites = sum(baseline.array("sites", generation=g)[t22] for g in ("2G", "3G", "4G", "5G"))
     assert 15e6 <= sites <= 20e6  # world base stations end-2022, [A] in the world-mobile.yaml header
 
 
@@ -86,7 +86,7 @@ def test_baseline_rebound_is_partial_and_induces_traffic(baseline):
 def _eb_per_month(results, year: float, services=None) -> float:
     """Traffic in EB/month at ``year``, interpolated between steps (the header's convention)."""
     names = services or list(results.scenario.demand.services)
-    values = sum(results.series("traffic", service=s) for s in names)
+    values = sum(results.array("traffic", service=s) for s in names)
     return float(np.interp(year, results.times, values)) / 12 / 1e9
 
 
@@ -99,9 +99,9 @@ CALIBRATION_ROWS = {
     "traffic 2016 (EB/month) *": lambda r: _eb_per_month(r, 2016.875),
     "traffic end-2022 (EB/month) *": lambda r: _eb_per_month(r, 2022.875),
     "base stations, world, end-2022 (M) *":
-        lambda r: float(np.interp(2022.875, r.times, sum(r.series("sites", generation=g)
+        lambda r: float(np.interp(2022.875, r.times, sum(r.array("sites", generation=g)
                                                           for g in r.scenario.generations))) / 1e6,
-    "of which 5G (M) *": lambda r: float(np.interp(2022.875, r.times, r.series("sites", generation="5G"))) / 1e6,
+    "of which 5G (M) *": lambda r: float(np.interp(2022.875, r.times, r.array("sites", generation="5G"))) / 1e6,
 }
 
 

@@ -12,7 +12,7 @@ calibration; traffic x13 is an input (the test checks the forcing and the annual
 energy per GB /9.4 is the ratio of the two. The per-generation shapes are not tuned: they
 come from sourced dates and a-priori per-site powers.
 
-Conventions: "network energy" is r.series("energy"), the sum of the radio generations (the
+Conventions: "network energy" is r.array("energy"), the sum of the radio generations (the
 scenario has no layer and no device). The annual value of a series is the mean of its four
 quarterly points of the year (t = y, y+.25, y+.5, y+.75), i.e. the model's yearly integral.
 """
@@ -38,7 +38,7 @@ def sweden():
 
 def annual(results, variable: str, year: int, **labels) -> float:
     """Mean of the four quarterly points of ``year`` (a rate: the yearly integral)."""
-    values, t = results.series(variable, **labels), results.times
+    values, t = results.array(variable, **labels), results.times
     in_year = (t >= year - 1e-9) & (t < year + 1 - 1e-9)
     assert in_year.sum() == 4, f"expected four quarterly points in {year}"
     return float(values[in_year].mean())
@@ -132,11 +132,11 @@ def test_lte_layer_added_on_top_from_2010(sweden):
     least 80 % of its 2009 energy in 2014.
     """
     t = sweden.times
-    lte = sweden.series("energy", generation="LTE")
+    lte = sweden.array("energy", generation="LTE")
     assert np.all(lte[t < 2010] == 0.0)
     assert np.all(lte[(t >= 2010) & (t < 2015)] > 0.0)
     for old in ("GSM", "WCDMA"):
-        drawn = sweden.series("energy", generation=old)
+        drawn = sweden.array("energy", generation=old)
         assert np.all(drawn[(t >= 2010) & (t < 2015)] > 0.0), old
         assert annual(sweden, "energy", 2014, generation=old) >= 0.8 * annual(
             sweden, "energy", 2009, generation=old), old

@@ -48,17 +48,17 @@ def _year(run: Results, series: np.ndarray, year: int) -> float:
 
 def _electricity(run: Results, year: int) -> dict[str, float]:
     """Electricity by part in TWh/yr, devices in Malmodin's ICT scope, and the ICT total."""
-    parts = {part: _year(run, run.series("energy", part=part), year) * TWH for part in PARTS}
-    parts["devices"] -= sum(_year(run, run.series("energy", device=d), year) for d in ENTERTAINMENT) * TWH
+    parts = {part: _year(run, run.array("energy", part=part), year) * TWH for part in PARTS}
+    parts["devices"] -= sum(_year(run, run.array("energy", device=d), year) for d in ENTERTAINMENT) * TWH
     parts["ict"] = sum(parts[part] for part in PARTS)
     return parts
 
 
 def _climate(run: Results, year: int) -> dict[str, float]:
     """Climate change by part in Mt CO2e/yr (all phases), devices in the ICT scope, and the ICT total."""
-    parts = {part: _year(run, run.series("impact", category="climate_change", part=part), year) * MT
+    parts = {part: _year(run, run.array("impact", category="climate_change", part=part), year) * MT
              for part in PARTS}
-    parts["devices"] -= sum(_year(run, run.series("impact", category="climate_change", device=d, phase=phase), year)
+    parts["devices"] -= sum(_year(run, run.array("impact", category="climate_change", device=d, phase=phase), year)
                             for d in ENTERTAINMENT for phase in ("manufacturing", "use", "end_of_life")) * MT
     parts["ict"] = sum(parts[part] for part in PARTS)
     return parts
@@ -118,8 +118,8 @@ def test_ict_2020_against_malmodin_et_al_2024(run: Results) -> None:
     _within(climate["ict"], 750, 0.20, "ICT climate change 2020 (Mt CO2e/yr)")
     devices = climate["devices"] / climate["ict"]
     assert abs(devices - 0.57) <= 0.08, f"devices {devices:.0%} of ICT climate change 2020, published 57 %"
-    made = _year(run, run.series("impact", category="climate_change", part="devices", phase="manufacturing"), 2020)
-    made -= sum(_year(run, run.series("impact", category="climate_change", device=d, phase="manufacturing"), 2020)
+    made = _year(run, run.array("impact", category="climate_change", part="devices", phase="manufacturing"), 2020)
+    made -= sum(_year(run, run.array("impact", category="climate_change", device=d, phase="manufacturing"), 2020)
                 for d in ENTERTAINMENT)
     assert 0.3 <= made * MT / climate["devices"] <= 0.7, "devices' making should be about half their footprint"
 
@@ -147,11 +147,11 @@ def test_half_year_steps_change_no_answer_by_more_than_a_few_percent(run):
     quarter = simulator.simulate(scenario, variants=("actual",))
     for labels in ({}, {"part": "data_centres"}, {"part": "devices"}):
         for year in (2010, 2015, 2020, 2030, 2049):
-            a, b = (_year(r, r.series("energy", **labels), year) for r in (quarter, run))
+            a, b = (_year(r, r.array("energy", **labels), year) for r in (quarter, run))
             assert b == pytest.approx(a, rel=0.025), (labels, year)
     for year in (2010, 2015, 2020, 2030, 2049):
-        a, b = (_year(r, r.series("impact", category="climate_change"), year) for r in (quarter, run))
+        a, b = (_year(r, r.array("impact", category="climate_change"), year) for r in (quarter, run))
         assert b == pytest.approx(a, rel=0.025), year
     for variable, labels in (("energy", {}), ("impact", {"category": "climate_change"})):
-        a, b = (r.integrate(r.series(variable, **labels)) for r in (quarter, run))
+        a, b = (r.integrate(r.array(variable, **labels)) for r in (quarter, run))
         assert b == pytest.approx(a, rel=0.015), variable

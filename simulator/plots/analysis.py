@@ -328,15 +328,15 @@ def _simulated(results: Results, observation: Observation) -> np.ndarray | None:
     if observation.services is not None:
         if not all(results.has(variable, service=name) for name in observation.services):
             return None
-        return sum((results.series(variable, service=name) for name in observation.services),
+        return sum((results.array(variable, service=name) for name in observation.services),
                    np.zeros_like(results.times))
     if results.has(variable, **labels):
-        return results.series(variable, **labels)
+        return results.array(variable, **labels)
     if not labels:
         for label in ("generation", "equipment"):
             names = results.labels(variable, label)
             if names:
-                return sum((results.series(variable, **{label: n}) for n in names),
+                return sum((results.array(variable, **{label: n}) for n in names),
                            np.zeros_like(results.times))
     return None
 

@@ -102,7 +102,7 @@ def _lines(ax: Axes, comparison: Comparison, variable: str, quantity: str, lang:
     difference to the reference (none between totals of different scope), and the marks of the
     comparison's years (:func:`_mark_years`)."""
     runs = comparison.runs
-    values = [run.series(variable, **labels) for run in runs]
+    values = [run.array(variable, **labels) for run in runs]
     scale = scale_for(runs[0].unit(variable, **labels), *values, lang=lang)
     scope = runs[0].note(variable, **labels)
     totals = [run.total(variable, **labels) if run.note(variable, **labels) == scope else np.nan for run in runs]
@@ -269,13 +269,13 @@ def sites_colours(comparison: Comparison) -> dict[str, str]:
     """Colour of each generation that has sites in some run: by launch order over all runs, so
     that a generation looks the same in every panel."""
     drawn = {g for run in comparison.runs for g in run.labels("sites", "generation")
-             if bool(np.any(run.series("sites", generation=g) != 0))}
+             if bool(np.any(run.array("sites", generation=g) != 0))}
     return generation_colours(*(run.scenario for run in comparison.runs), only=drawn)
 
 
 def _total_sites(run: Results) -> np.ndarray:
     names = run.labels("sites", "generation")
-    return sum((run.series("sites", generation=g) for g in names), np.zeros_like(run.times))
+    return sum((run.array("sites", generation=g) for g in names), np.zeros_like(run.times))
 
 
 @with_style

@@ -99,7 +99,7 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: st
         below, owned = None, False
     times = results.times
     bands = [band for part in PARTS for band in _energy_bands(results, part, lang)]
-    total = results.series("energy")
+    total = results.array("energy")
     residual = total - sum((b[1] for b in bands), np.zeros_like(total))
     if np.nanmax(np.abs(residual), initial=0.0) > 1e-6 * np.nanmax(np.abs(total), initial=0.0):
         bands.append((tr("other", lang), residual, OTHER_COLOUR, None))
@@ -111,7 +111,7 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: st
     ax.set_title(tr("Energy by generation (stacked) and traffic", lang))
     handles, labels = ax.get_legend_handles_labels()
     if below is not None:
-        traffic_values = results.series("traffic")
+        traffic_values = results.array("traffic")
         traffic = scale_for(results.unit("traffic"), traffic_values, lang=lang)
         below.plot(times, traffic(traffic_values), color=QUANTITY_COLOURS["traffic"], linewidth=2.2)
         below.set_ylim(bottom=0)
@@ -131,7 +131,7 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: st
 
 def _parts_with_energy(results: Results) -> list[str]:
     """The parts of the digital sector (devices, networks, data centres) that use energy in the run."""
-    return [part for part in PARTS if results.has("energy", part=part) and nonzero(results.series("energy", part=part))]
+    return [part for part in PARTS if results.has("energy", part=part) and nonzero(results.array("energy", part=part))]
 
 
 def _energy_bands(results: Results, part: str, lang: str) -> list[Band]:
@@ -148,16 +148,16 @@ def _energy_bands(results: Results, part: str, lang: str) -> list[Band]:
     bands: list[Band] = []
     if part == "networks":
         colours = generation_colours(scenario, only=generations)
-        bands += [(display_name(scenario, "generation", g, lang), results.series("energy", generation=g),
+        bands += [(display_name(scenario, "generation", g, lang), results.array("energy", generation=g),
                    colours.get(g, "#999999"), None) for g in generations]
     bands += [(tr("{name} (layer)", lang, name=display_name(scenario, "layer", n, lang)),
-               results.series("energy", layer=n), layer_hues[n], LAYER_HATCH) for n in layers]
+               results.array("energy", layer=n), layer_hues[n], LAYER_HATCH) for n in layers]
     if part == "devices":
         bands += [(tr("{name} (devices)", lang, name=display_name(scenario, "device", n, lang)),
-                   results.series("energy", device=n), colour, None) for n, colour in devices.items()]
+                   results.array("energy", device=n), colour, None) for n, colour in devices.items()]
     if part == "data_centres":
         bands += [(tr("{name} (compute jobs)", lang, name=display_name(scenario, "workload", n, lang)),
-                   results.series("energy", workload=n), colour, None) for n, colour in workloads.items()]
+                   results.array("energy", workload=n), colour, None) for n, colour in workloads.items()]
     return [b for b in bands if nonzero(b[1])]
 
 
@@ -172,11 +172,11 @@ def _plot_energy_by_part(results: Results, lang: str) -> Axes:
     fig = new_figure((8.6, 2.3 * len(parts) + 2.0))
     axes = fig.subplots(len(parts) + 1, 1, sharex=True, height_ratios=(*(3,) * len(parts), 1.6))
     times = results.times
-    energy = scale_for(results.unit("energy"), results.series("energy"), lang=lang)
-    top = max(float(np.nanmax(results.series("energy", part=part))) for part in parts)
+    energy = scale_for(results.unit("energy"), results.array("energy"), lang=lang)
+    top = max(float(np.nanmax(results.array("energy", part=part))) for part in parts)
     for ax, part in zip(axes, parts, strict=False):
         bands = _energy_bands(results, part, lang)
-        residual = results.series("energy", part=part) - sum((b[1] for b in bands), np.zeros_like(times))
+        residual = results.array("energy", part=part) - sum((b[1] for b in bands), np.zeros_like(times))
         if nonzero(residual) and np.nanmax(np.abs(residual)) > 1e-6 * top:
             bands.append((tr("other", lang), residual, OTHER_COLOUR, None))
         if bands:
@@ -188,7 +188,7 @@ def _plot_energy_by_part(results: Results, lang: str) -> Axes:
         ax.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5,
                   frameon=False, ncol=1 if len(labels) <= 7 else 2)
     below = axes[-1]
-    traffic_values = results.series("traffic")
+    traffic_values = results.array("traffic")
     traffic = scale_for(results.unit("traffic"), traffic_values, lang=lang)
     below.plot(times, traffic(traffic_values), color=QUANTITY_COLOURS["traffic"], linewidth=2.2)
     below.set_ylim(bottom=0)
@@ -215,7 +215,7 @@ def plot_indexed(results: Results, ax: Axes | None = None, lang: str = "en") -> 
                   ("energy_intensity", "Network energy per GB"))
     drawn = 0
     for variable, name in quantities:
-        values = results.series(variable)
+        values = results.array(variable)
         base = values[0]
         if not (np.isfinite(base) and base > 0):
             continue  # an index needs a positive start value
@@ -333,7 +333,7 @@ def _rebound_top(ax: Axes, results: Results, lang: str) -> tuple[list[Any], list
     """Energy of the three runs with expected savings, rebound and backfire shaded."""
     times = results.times
     frozen_shown = results.has_rebound and measures.frozen_meaningful(results)
-    runs = {v: results.series("energy", v) for v in VARIANT_STYLES
+    runs = {v: results.array("energy", v) for v in VARIANT_STYLES
             if v in results.variants and (v != "frozen" or frozen_shown or not results.has_rebound)}
     scale = scale_for(results.unit("energy"), *runs.values(), lang=lang)  # of what is drawn
     shown = {v: scale(values) for v, values in runs.items()}
@@ -632,7 +632,7 @@ def plot_equipment_manufactured(results: Results, ax: Axes | None = None,
     yearly: dict[str, np.ndarray] = {}
     middles = times
     for e in names:
-        middles, yearly[e] = calendar_year_totals(times, results.series("equipment_manufactured", equipment=e))
+        middles, yearly[e] = calendar_year_totals(times, results.array("equipment_manufactured", equipment=e))
     values = {e: v for e, v in yearly.items() if nonzero(v)}
     unit = (results.unit("equipment_manufactured", equipment=names[0]) if names else "unit/yr")
     peaks = [float(np.nanmax(v)) for v in values.values()]
@@ -683,7 +683,7 @@ def sites_panel(ax: Axes, results: Results, colours: dict[str, str], lang: str,
     times, scenario = results.times, results.scenario
     names = launch_order(scenario, results.labels("sites", "generation"))
     bands: list[Band] = [
-        (display_name(scenario, "generation", g, lang), results.series("sites", generation=g),
+        (display_name(scenario, "generation", g, lang), results.array("sites", generation=g),
          colours.get(g, "#999999"), None)
         for g in names
     ]

@@ -41,9 +41,9 @@ def _panel(ax: Axes, results: Results, quantity: str, lang: str) -> None:
         ax.set_yticks([])
         note(ax, tr("not assessed in this scenario", lang))
         return
-    bands: list[Band] = [(tr(PART_NAMES[part], lang), results.series(variable, part=part, **labels),
+    bands: list[Band] = [(tr(PART_NAMES[part], lang), results.array(variable, part=part, **labels),
                           PART_COLOURS[part], None) for part in PARTS]
-    total = results.series(variable, **labels)
+    total = results.array(variable, **labels)
     scale = scale_for(results.unit(variable, **labels), total, lang=lang)
     drawn = [b for b in bands if nonzero(b[1])]
     if drawn:

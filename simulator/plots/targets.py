@@ -32,7 +32,7 @@ def draw_targets(ax: Axes, results: Results, quantity: str, scale: Scale, lang: 
     """Draw the targets of ``quantity`` (``energy`` or an impact category) on ``ax``, whose values are
     shown through ``scale`` (canonical unit per year)."""
     labels = {} if quantity == "energy" else {"category": quantity}
-    series = results.series("energy" if quantity == "energy" else "impact", **labels)
+    series = results.array("energy" if quantity == "energy" else "impact", **labels)
     end = float(results.times[-1])
     for t in results.scenario.targets.values():
         if t.quantity != quantity:

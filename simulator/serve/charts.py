@@ -141,10 +141,10 @@ class Charts:
     def __init__(self, explorer: Explorer, reference: Results, lang: str):
         self.explorer, self.lang = explorer, lang
         scenario = explorer.scenario
-        self.energy_scale = scale_for(reference.unit("energy"), reference.series("energy"), lang=lang)
-        climate = reference.series("impact", category="climate_change")
+        self.energy_scale = scale_for(reference.unit("energy"), reference.array("energy"), lang=lang)
+        climate = reference.array("impact", category="climate_change")
         self.climate_scale = scale_for(reference.unit("impact", category="climate_change"), climate, lang=lang)
-        frozen, engineering = (reference.series("energy", v)[-1] for v in ("frozen", "engineering"))
+        frozen, engineering = (reference.array("energy", v)[-1] for v in ("frozen", "engineering"))
         self.log_energy = bool(reference.has_rebound and engineering > 0 and frozen / engineering > LOG_RATIO)
         colours = generation_colours(scenario)
 
@@ -280,10 +280,10 @@ class Charts:
         energy, climate = self.energy_scale, self.climate_scale
         return {
             "values": values,
-            "energy": {v: rounded(energy(results.series("energy", v))) for v in ("actual", "engineering", "frozen")},
+            "energy": {v: rounded(energy(results.array("energy", v))) for v in ("actual", "engineering", "frozen")},
             "rebound": rounded(100.0 * self._rebound(results)) if results.has_rebound else None,
-            "stack": [rounded(energy(results.series("energy", **labels))) for labels, _ in self.bands],
-            "climate": [rounded(climate(results.series("impact", category="climate_change", phase=ph)))
+            "stack": [rounded(energy(results.array("energy", **labels))) for labels, _ in self.bands],
+            "climate": [rounded(climate(results.array("impact", category="climate_change", phase=ph)))
                         for ph in PHASES],
             "verdict": verdict(results, self.lang),
             "warning": warning(results, self.lang),

@@ -54,7 +54,7 @@ def formula_numbers(results: Results) -> dict[str, float] | None:
     gain = next(iter(scenario.generations.values())).efficiency_gain
     years = float(results.times[-1] - scenario.time.start)
     x = (1.0 - gain) ** years
-    frozen = float(results.series("energy", "frozen")[-1])
-    simulated = float(results.series("energy")[-1]) / frozen if frozen > 0 else float("nan")
+    frozen = float(results.array("energy", "frozen")[-1])
+    simulated = float(results.array("energy")[-1]) / frozen if frozen > 0 else float("nan")
     return {"gain": gain, "years": years, "x": x, "epsilon": service.elasticity,
             "formula": x ** (1.0 - service.elasticity), "simulated": simulated}

@@ -29,8 +29,8 @@ def implausible(results: Results) -> dict[str, float] | None:
     """Where the run's energy per user is highest, if it is above :data:`WORLD_KWH_PER_PERSON`: the
     ``year``, the ``energy`` (kWh/yr), the ``per_user`` energy (kWh/yr) and its ``ratio`` to the
     reference; None if the run stays below it (or has no users)."""
-    energy = results.series("energy")
-    users = results.series("users") if results.has("users") else np.zeros_like(energy)
+    energy = results.array("energy")
+    users = results.array("users") if results.has("users") else np.zeros_like(energy)
     with np.errstate(divide="ignore", invalid="ignore"):
         per_user = np.where(users > 0, energy / np.where(users > 0, users, 1.0), 0.0)
     per_user = np.where(np.isfinite(per_user), per_user, 0.0)
