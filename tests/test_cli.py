@@ -57,6 +57,20 @@ def test_run_writes_the_output_contract(tmp_path, monkeypatch, capsys):
     assert "backfire" in capsys.readouterr().out
 
 
+def test_a_run_computes_its_summary_once(tmp_path, monkeypatch, capsys):
+    """summary.json and the printed verdict come from one computation (it costs more than the run itself)."""
+    from simulator.results import Results
+
+    calls = []
+    computed = Results._summary
+    monkeypatch.setattr(Results, "_summary", lambda self, between: calls.append(between) or computed(self, between))
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "o")]) == 0
+    assert calls == [None]
+    printed = capsys.readouterr().out
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert f"{summary['start']:g}-{summary['end']:g}" in printed
+
+
 def test_set_changes_the_run_and_is_recorded(tmp_path):
     out = tmp_path / "what-if"
     assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(out),
