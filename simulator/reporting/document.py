@@ -33,6 +33,7 @@ from matplotlib.figure import Figure
 
 from ..compare import YEAR_STATISTICS, Comparison, compare, year_problems
 from ..display.i18n import check_lang, data_name, note_text, number, percent, tr
+from ..display.names import scenario_titles
 from ..display.style import scale_for
 from ..engine import simulate
 from ..errors import Problem, ScenarioError
@@ -346,8 +347,15 @@ def _results_section(results: Results, summary: dict[str, Any], lang: str) -> st
             + _parts_table(summary, lang) + figures)
 
 
+def _titles(comparison: Comparison, lang: str) -> dict[str, str]:
+    """Each compared scenario's title, by its label: what the comparison figures' legends call it."""
+    return dict(zip(comparison.labels, scenario_titles([run.scenario for run in comparison.runs], lang,
+                                                       comparison.labels), strict=True))
+
+
 def _comparison_table(comparison: Comparison, lang: str) -> str:
     table = comparison.to_frame()
+    titles = _titles(comparison, lang)
     rows = []
     for quantity in ("energy", "climate_change"):
         for statistic in ("cumulative", "final_year", *YEAR_STATISTICS):
@@ -357,13 +365,13 @@ def _comparison_table(comparison: Comparison, lang: str) -> str:
                 scale_with = part["value"].tolist()
                 rows.append((quantity_name(quantity, lang),
                              tr(statistic.replace("_", " "), lang), str(row.period).replace("-", "–"),
-                             data_name(str(row.scenario), lang), amount(float(row.value), str(row.unit), lang,
+                             titles[str(row.scenario)], amount(float(row.value), str(row.unit), lang,
                                                                           scale_with=scale_with),
                              "" if reference else amount(float(row.difference), str(row.unit), lang, signed=True,
                                                          scale_with=scale_with),
                              "" if reference else _share(float(row.difference_pct) / 100, lang)))
     head = (tr("quantity", lang), tr("statistic", lang), tr("period", lang), tr("scenario", lang),
-            tr("value", lang), tr("difference to {name}", lang, name=data_name(comparison.labels[0], lang)),
+            tr("value", lang), tr("difference to {name}", lang, name=titles[comparison.labels[0]]),
             "%")
     return _table(head, rows, numeric=(4, 5, 6))
 
@@ -373,7 +381,7 @@ def _comparison_section(comparison: Comparison, lang: str) -> str:
     notes = "".join(f"<li>{e(note_text(n, lang))}</li>" for n in comparison.notes)
     return (_heading("Comparison", "comparison", lang)
             + f"<p>{e(tr('Scenarios compared, the first being the reference', lang))}{_colon(lang)} "
-            + e(", ".join(data_name(label, lang) for label in comparison.labels)) + "</p>"
+            + e(", ".join(_titles(comparison, lang).values())) + "</p>"
             + _comparison_table(comparison, lang) + (f'<ul class="note">{notes}</ul>' if notes else "") + figures)
 
 
