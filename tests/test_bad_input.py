@@ -206,6 +206,8 @@ def test_times_outside_the_horizon_run_as_documented(edit, check, classroom):
         ("demand.services.data.usage=9**9**9 GB/yr", "a power must be a small whole number"),
         ("time.start=\x1b\rA", "time.start: found '\\x1b\\rA'"),  # control characters stay escaped
         ("demand.services.data.usage=[&a [1,1,1,1,1,1,1,1,1,1], [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]]",
+         "demand.services.data.usage.0.0: found 1,1 in a [...] list"),
+        ("demand.services.data.usage=[&a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]]",
          "demand.services.data.usage: found"),
     ],
 )

@@ -41,6 +41,14 @@ def _refused(overrides: list[str]) -> list[str]:
      """grid.climate_change: found '0,056 kg CO2e/kWh', a decimal comma, expected a decimal point: """
      """write "0.056 kg CO2e/kWh\""""),
     ("demand.users=55,5e6", "demand.users: found '55,5e6', a decimal comma, expected a decimal point: write 55.5e6"),
+    ("demand.services.data={usage: 1,5 GB/month, elasticity: 1.2}",
+     """demand.services.data.usage: found 1,5 GB/month in a {...} mapping, where a comma separates entries: """
+     """a decimal comma, expected a decimal point: write "1.5 GB/month\""""),
+    ("demand.services.data={usage: 24 GB/yr, elasticity: 1,5}",
+     "demand.services.data.elasticity: found 1,5 in a {...} mapping, where a comma separates entries: a decimal "
+     "comma, expected a decimal point: write 1.5"),
+    ("time.start=02010", "time.start: found 02010, which YAML reads as the octal number 1032, expected a number: "
+                         "write 2010 (no leading zero), or quote it if it is a name"),
 ])
 def test_set_with_a_decimal_comma_is_refused_with_the_fix(setting, message, tmp_path, capsys):
     status = main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "out"), "--set", setting])

@@ -28,7 +28,7 @@ from . import schema
 from .checks import semantic_problems
 from .messages import annotation_at, locate, problems_from
 from .types import bare_numbers
-from .yamlio import Document, Mark, dotted, parse_value, parse_yaml, read_yaml
+from .yamlio import Document, Mark, dotted, parse_value, parse_yaml, read_yaml, value_problems
 
 SET_FILE = "--set"
 
@@ -100,6 +100,10 @@ def parse_override(text: str) -> tuple[list[str | int], Any]:
         raise ScenarioError(
             [Problem(f"found {text!r}, expected dotted.key.path=value", file=SET_FILE)]
         )
+    misread = value_problems(raw)
+    if misread:
+        raise ScenarioError([Problem(message, f"{key}.{inside}" if inside else key, SET_FILE)
+                             for inside, message in misread])
     try:
         value = parse_value(raw) if raw.strip() else ""
     except yaml.YAMLError:

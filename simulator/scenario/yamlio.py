@@ -136,6 +136,7 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int], depth: int = 0) -> int
 
 _INT, _FLOAT, _NULL = (f"tag:yaml.org,2002:{t}" for t in ("int", "float", "null"))
 _OCTAL = re.compile(r"[-+]?0[0-7_]+")
+_DIGITS_FIRST = re.compile(r"[0-9]+(?:[eE][-+]?[0-9]+)?(?:\s|$)")
 
 
 def _misread_number(node: yaml.ScalarNode, value: Any) -> str | None:
@@ -164,13 +165,15 @@ def _split_by_comma(before: yaml.Node, key: yaml.Node, value: yaml.Node) -> str 
     splits a number into a value and a key without a value.
     """
     plain = all(isinstance(n, yaml.ScalarNode) and n.style is None for n in (before, key, value))
-    if not plain or before.tag not in (_INT, _FLOAT) or key.tag != _INT or value.tag != _NULL or value.value:
+    digits = key.tag == _INT or (isinstance(key, yaml.ScalarNode) and _DIGITS_FIRST.match(key.value) is not None)
+    if not plain or before.tag not in (_INT, _FLOAT) or not digits or value.tag != _NULL or value.value:
         return None
     between = key.start_mark.buffer[before.end_mark.index:key.start_mark.index] if key.start_mark.buffer else ""
     if between != ",":
         return None
+    written = f"{before.value}.{key.value}" if key.tag == _INT else f'"{before.value}.{key.value}"'
     return (f"found {before.value},{key.value} in a {{...}} mapping, where a comma separates entries: "
-            f"a decimal comma, expected a decimal point: write {before.value}.{key.value}")
+            f"a decimal comma, expected a decimal point: write {written}")
 
 
 def _glued_in_list(before: yaml.Node, after: yaml.Node) -> str | None:
@@ -384,6 +387,26 @@ def parse_value(text: str) -> Any:
         raise yaml.YAMLError(str(exc)) from None
     finally:
         loader.dispose()
+
+
+def value_problems(text: str) -> list[tuple[str, str]]:
+    """What a ``--set`` value would be misread as, as a file's value is checked (a decimal comma splitting
+    ``{usage: 1,5 GB/month}`` into two entries, ``[0,5, 1,5]``, a base-60 or octal number), or nothing.
+    Each as (dotted path inside the value, message); text that is not YAML says nothing here."""
+    try:
+        loader = _GuardedLoader(text)
+    except yaml.YAMLError:
+        return []
+    problems: list[Problem] = []
+    try:
+        node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}) <= MAX_NODES:  # larger: parse_value refuses it
+            _walk(loader, node, (), "--set", {}, problems)
+    except (yaml.YAMLError, _Refused):
+        return []
+    finally:
+        loader.dispose()
+    return [(p.path, p.message) for p in problems]
 
 
 def read_yaml(path: Path) -> Document:
