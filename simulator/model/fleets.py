@@ -38,12 +38,14 @@ Batches: the arrays are (ages, fleets, members), members last, so that a
 shared survival curve broadcasts along contiguous memory. Fleets whose law is
 the same in every member are read with one curve; those whose lifetimes vary
 between members (Monte Carlo draws) form a second group with a curve per
-member, so that only they pay for it. A member tracks its own ages for each
-equipment type (``Params.age_steps``, up to the ``WEIBULL_TAIL`` quantile of
-its law): its curve is 0 from that age on, and the dot product adds ages from
-the oldest to the youngest, so the zeros a longer-lived fleet or member of the
-group adds come first and change nothing: a member's numbers are bit for bit
-those of a run on its own.
+member, so that only they pay for it. A member keeps the ages of its
+longest-lived law for each equipment type (``Params.age_steps``: lifetime
+policies included), but each law's curve is 0 from that law's own oldest age
+on (the ``WEIBULL_TAIL`` quantile, :func:`~simulator.model.params.tracked_ages`),
+and the dot product adds ages from the oldest to the youngest, so the zeros a
+longer-lived fleet, member of the group or later law adds come first and change
+nothing: a member's numbers are bit for bit those of a run on its own, and
+those of a run without its lifetime policies until the first of them.
 
 ``p`` is the batch's :class:`~simulator.model.params.Params` and ``s`` its
 :class:`~simulator.model.state.State`, as everywhere in the model. Shapes: M
@@ -65,7 +67,7 @@ from simpy.events import ProcessGenerator
 from ..scenario.schema import Scenario
 from .clock import Clock
 from .network import layer_equipment_driver
-from .params import Params
+from .params import Params, tracked_ages
 from .state import State, sum_in_order
 
 
@@ -80,9 +82,10 @@ def survival(p: Params, lifetime: np.ndarray, fleets: np.ndarray | slice = slice
     """Share of a cohort of each of ``fleets`` still in service at each age (M|1,F,A), A = ``p.max_age_steps``;
     ages are whole steps.
 
-    0 from the oldest age each member tracks for the fleet's equipment on. When
-    every member has the same lifetimes and laws for these fleets, the member
-    axis has length 1 and broadcasts.
+    0 from the oldest age of the law on: that of ``lifetime`` (its tail is cut
+    where the same law's is without a policy), not the longest one the fleet will
+    have. When every member has the same lifetimes and laws for these fleets, the
+    member axis has length 1 and broadcasts.
 
     Weibull curves are raised to each distinct shape as a Python float, on the
     rows of that shape: ``np.power`` with an array of exponents may round a value
@@ -103,6 +106,7 @@ def survival(p: Params, lifetime: np.ndarray, fleets: np.ndarray | slice = slice
                 rows = shape[weibull] == k
                 ratio[rows] = np.exp(-np.power(ratio[rows], float(k)))
         curve[weibull] = ratio
+    tracked = np.minimum(tracked, tracked_ages(life, shape, p.dt))  # this law's own ages, whatever comes later
     return np.where(np.arange(p.max_age_steps) < (tracked - 1)[:, :, None], curve, 0.0)  # the oldest retires all
 
 

@@ -182,20 +182,17 @@ class Params:
         return variant if self.samples == 1 else f"{variant} of sample {member // len(self.variants)}"
 
 
-def _oldest_ages(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
-                 dt: float) -> np.ndarray:
-    """Oldest age each sample tracks for each equipment type (N,E), in steps, not rounded (inf when the
-    law cannot be computed): its longest life, policies included, times the age span of its law.
+def tracked_ages(lifetime: np.ndarray, weibull: np.ndarray, dt: float) -> np.ndarray:
+    """Ages (in steps) a survival law tracks (float, broadcast shape of ``lifetime`` yr and ``weibull``): n for
+    ages 0 … n-1, n = ⌈lifetime × age span of the law (:func:`~simulator.scenario.checks.age_span`) / dt⌉ + 1;
+    inf when the law cannot be computed. Its units all retire at age n-1.
 
-    ``lifetime`` and ``weibull`` (N,E); ``policy_lifetimes``: (equipment index, lifetimes (N,)) of the
-    lifetime policies.
-    """
-    longest = lifetime.copy()
-    for e, values in policy_lifetimes:
-        longest[:, e] = np.maximum(longest[:, e], values)
-    span = np.vectorize(age_span, otypes=[float])(weibull) if weibull.size else weibull
+    A function of the law alone, so that a fleet's law before a lifetime policy truncates its tail where the
+    same law does without the policy."""
+    shapes, where = np.unique(weibull, return_inverse=True)
+    span = np.array([age_span(float(k)) for k in shapes])[where.reshape(np.shape(weibull))]
     with np.errstate(over="ignore", invalid="ignore"):
-        return longest * span / dt
+        return np.ceil(lifetime * span / dt - 1e-9) + 1
 
 
 def _lifetime_policies(policies: list[tuple[Any, np.ndarray | None]], equipment: tuple[str, ...]
@@ -207,9 +204,14 @@ def _lifetime_policies(policies: list[tuple[Any, np.ndarray | None]], equipment:
 
 def _age_steps(lifetime: np.ndarray, weibull: np.ndarray, policy_lifetimes: list[tuple[int, np.ndarray]],
                dt: float) -> np.ndarray:
-    """Ages (in steps) each sample tracks for each equipment type (N,E) (see :func:`_oldest_ages`). Each
-    sample's own: a sample never tracks more ages because another shares its batch."""
-    return (np.ceil(_oldest_ages(lifetime, weibull, policy_lifetimes, dt) - 1e-9) + 1).astype(int)
+    """Most ages (in steps) each sample tracks for each equipment type (N,E): those of its longest life,
+    policies included (:func:`tracked_ages`); ``lifetime`` and ``weibull`` (N,E), ``policy_lifetimes``:
+    (equipment index, lifetimes (N,)) of the lifetime policies. Each sample's own: a sample never tracks more
+    ages because another shares its batch."""
+    longest = lifetime.copy()
+    for e, values in policy_lifetimes:
+        longest[:, e] = np.maximum(longest[:, e], values)
+    return tracked_ages(longest, weibull, dt).astype(int)
 
 
 class _Tables:
