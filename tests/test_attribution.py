@@ -287,12 +287,13 @@ def test_bad_attribute_input_exits_2(tmp_path, capsys):
 
 def test_attribute_writes_its_table_and_figure(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["compare", "--attribute", str(_child(tmp_path)), "--years", "2025", "--from", "2020", "-o", str(out),
-                 "--format", "svg", "--dpi", "30"]) == 0
+    assert main(["compare", "--attribute", str(_child(tmp_path)), "--years", "2025,2030", "--from", "2020", "-o",
+                 str(out), "--format", "svg", "--dpi", "30"]) == 0  # 2030: the year the runs end at
     printed = capsys.readouterr().out
     assert "classroom-measures vs classroom-jevons: 2 measures, exact Shapley values (4 runs)" in printed
     assert "surcharge +50 % on the price of a GB from 2015" in printed
-    assert sorted(p.name for p in (out / "plots").iterdir()) == ["attribution.svg", "attribution_2025.svg"]
+    assert sorted(p.name for p in (out / "plots").iterdir()) == ["attribution.svg", "attribution_2025.svg",
+                                                                 "attribution_2030.svg"]
     data = json.loads((out / "attribution.json").read_text())
     assert data["method"] == "exact" and [m["path"] for m in data["measures"]] == ["policies.0", "policies.1"]
     energy = data["quantities"]["energy"]["cumulative_since"]["2020-2026"]

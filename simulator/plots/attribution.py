@@ -22,6 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 
 from ..attribution import ALL, Attribution, Measure
+from ..compare import year_span
 from ..display.i18n import check_lang, number, percent, tr
 from ..display.names import display_name, parameter_name, scenario_titles
 from ..display.numbers import three_figures
@@ -172,9 +173,10 @@ def plot_attribution(attribution: Attribution, ax: Axes | None = None, lang: str
     if year is None:
         periods = t[t.statistic == statistic].period.unique()
     else:
+        low, high = year_span(year, attribution.end)
         periods = [p for p in t[t.statistic == statistic].period.unique()
-                   if (statistic == "calendar_year_mean" and p.startswith(f"{year}-"))
-                   or (statistic != "calendar_year_mean" and p.endswith(f"-{year + 1}"))]
+                   if (statistic == "calendar_year_mean" and p == f"{low:g}-{high:g}")
+                   or (statistic != "calendar_year_mean" and p.endswith(f"-{high:g}"))]
     if len(periods) != 1:
         listed = ", ".join(map(str, attribution.years)) or "none"
         raise UsageError(f"found {len(periods)} periods of {statistic!r} for year {year}, expected one: a year of "
