@@ -14,7 +14,15 @@ from matplotlib.colors import to_hex
 from test_plots import RICH  # noqa: I001  (a sibling test module: its scenario has every kind of entity)
 
 import simulator
-from simulator.display.colours import FIXED_COLOURS, PALETTE, entity_colour, entity_colours
+from simulator.display.colours import (
+    EXTRA_PALETTE,
+    FIXED_COLOURS,
+    PALETTE,
+    entity_colour,
+    entity_colours,
+    figure_colours,
+    scenario_entities,
+)
 from simulator.display.names import (
     display_name,
     in_sentence,
@@ -23,7 +31,7 @@ from simulator.display.names import (
     scenario_title,
     scenario_titles,
 )
-from simulator.display.style import equipment_style, generation_colours
+from simulator.display.style import generation_colours
 from simulator.errors import ScenarioError
 from simulator.plots import plot_energy_by_generation, plot_equipment_manufactured
 from simulator.plots.ensemble_common import parameter_text
@@ -141,15 +149,16 @@ def test_colours_depend_on_kind_and_name_only() -> None:
     assert entity_colour("layer", "my_layer").startswith("#")
 
 
-@pytest.mark.parametrize("count", [2, 5, len(PALETTE) - 2])
+@pytest.mark.parametrize("count", [2, 5, len(PALETTE) - 2, len(PALETTE) + 10])
 def test_entities_of_one_figure_never_share_a_colour(count: int) -> None:
-    # Fixed colours (smartphone, TV: one of the palette's) and 5G's beside them leave len(PALETTE) - 2 free.
+    # Fixed colours (smartphone, TV: one of the palette's) beside 5G's; past PALETTE, EXTRA_PALETTE's colours.
     devices = ["smartphone", "tv", *(f"device_{i}" for i in range(count))]
     colours = entity_colours("device", devices, avoid=["#CC79A7"])
     assert len(set(colours.values())) == len(devices)
     assert "#CC79A7" not in colours.values()  # a colour the figure already uses (5G beside them) is not taken
+    assert colours["smartphone"] == "#F0E442" and colours["tv"] == FIXED_COLOURS["*"]["tv"]
     crowded = entity_colours("device", [f"device_{i}" for i in range(len(PALETTE) + 3)])
-    assert set(crowded.values()) == set(PALETTE)  # past the palette colours repeat, all of them used
+    assert set(PALETTE) < set(crowded.values()) <= set(PALETTE) | set(EXTRA_PALETTE)  # the first palette first
 
 
 def test_two_devices_in_one_figure_have_two_colours() -> None:
@@ -171,8 +180,8 @@ def test_equipment_colours_do_not_follow_the_file_order() -> None:
     data = copy.deepcopy(RICH)
     data["equipment"] = dict(reversed(list(RICH["equipment"].items())))
     flipped = simulator.scenario_from_dict(data)
-    for name in RICH["equipment"]:
-        assert equipment_style(scenario, name) == equipment_style(flipped, name)
+    # What the figures draw: the swatches of every entity of the scenario (figure_colours), in any order.
+    assert figure_colours(scenario_entities(scenario)) == figure_colours(scenario_entities(flipped))
 
 
 # --- equipment figure: no launch spikes, no line falling off the log axis -------------------------

@@ -56,6 +56,8 @@ FRENCH: dict[str, str] = {
     "Energy by part of the digital sector and item (stacked), and traffic":
         "Énergie par partie du numérique et par élément (empilée), et trafic",
     "{name} (layer)": "{name} (couche)",
+    "{name} layer": "couche {name}",
+    "all {name}": "tous les {name}",
     "{name} (devices)": "{name} (terminaux)",
     "traffic (right axis)": "trafic (axe de droite)",
     # indexed

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UsageError
-from .colours import PALETTE, entity_colours
+from .colours import entity_colours
 from .i18n import date_text, period_text, tr, unit_text
 
 if TYPE_CHECKING:
@@ -35,13 +35,6 @@ OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
     "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7",
 }
-#: Generations in order of launch (1st launched, 2nd, ...); cycles beyond six.
-GENERATION_COLOURS = ("#56B4E9", "#009E73", "#E69F00", "#CC79A7", "#0072B2", "#D55E00")
-#: Layers (core, data centres...) in scenario order: neutral greys, hatched in stacks.
-LAYER_COLOURS = ("#8C8C8C", "#B4B4B4", "#6E6E6E", "#CFCFCF")
-LAYER_HATCH = "//"
-#: End-user devices in scenario order.
-DEVICE_COLOURS = ("#F0E442", "#DDCC77", "#BBBB55")
 #: The three runs of a scenario: colour, line style, line width.
 VARIANT_STYLES: dict[str, dict[str, Any]] = {
     "actual": {"color": "#D55E00", "linestyle": "-", "linewidth": 2.4},
@@ -52,11 +45,6 @@ VARIANT_STYLES: dict[str, dict[str, Any]] = {
 REGION_COLOURS = {"savings": "#A8DCC8", "rebound": "#F6CD85", "backfire": "#E7B3D0"}
 #: Life-cycle phases.
 PHASE_COLOURS = {"manufacturing": "#0072B2", "use": "#E69F00", "end_of_life": "#8C8C8C"}
-#: Paul Tol "muted", for equipment types in scenario order (line styles and hatches change after).
-EQUIPMENT_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#CC6677",
-                     "#882255", "#AA4499")
-EQUIPMENT_LINESTYLES = ("-", "--", "-.", ":")
-EQUIPMENT_HATCHES = (None, "..", "xx", "\\\\")
 #: Scenarios of a comparison, in order (the reference first): Okabe–Ito, then line styles.
 SCENARIO_COLOURS = ("#000000", "#D55E00", "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
 SCENARIO_LINESTYLES = ("-", "--", "-.", ":", (0, (5, 1, 1, 1)))
@@ -100,37 +88,10 @@ def generation_colours(*scenarios: Scenario, only: Collection[str] | None = None
     return entity_colours("generation", sorted(launch, key=lambda g: launch[g]))
 
 
-def layer_colours(names: Sequence[str]) -> dict[str, str]:
-    """Colour (a grey) of each layer drawn in one figure, by name."""
-    return entity_colours("layer", names)
-
-
-def device_colours(names: Sequence[str], avoid: Collection[str] = ()) -> dict[str, str]:
-    """Colour of each device drawn in one figure, by name, none of ``avoid`` (the colours of the
-    generations beside them)."""
-    return entity_colours("device", names, avoid)
-
-
-def service_colours(names: Sequence[str], avoid: Collection[str] = ()) -> dict[str, str]:
-    """Colour of each service drawn in one figure, by name."""
-    return entity_colours("service", names, avoid)
-
-
 def launch_order(scenario: Scenario, names: Sequence[str]) -> list[str]:
     """``names`` (generations) sorted by launch year, oldest first."""
     launch = {g: scenario.generations[g].launch for g in scenario.generations}
     return sorted(names, key=lambda g: (launch.get(g, math.inf), g))
-
-
-def equipment_style(scenario: Scenario, name: str) -> tuple[str, str, str | None]:
-    """Colour, line style and bar hatch of an equipment type: its colour by name
-    (:func:`.colours.entity_colours` over the scenario's equipment, so no two share one while the
-    palette lasts); past the palette's size, line styles and hatches tell the rest apart."""
-    names = sorted({*scenario.equipment, name})
-    colour = entity_colours("equipment", names)[name]
-    turn = names.index(name) // len(PALETTE)
-    return (colour, EQUIPMENT_LINESTYLES[turn % len(EQUIPMENT_LINESTYLES)],
-            EQUIPMENT_HATCHES[turn % len(EQUIPMENT_HATCHES)])
 
 
 def scenario_style(index: int) -> dict[str, Any]:
@@ -139,11 +100,6 @@ def scenario_style(index: int) -> dict[str, Any]:
     return {"color": SCENARIO_COLOURS[index % len(SCENARIO_COLOURS)],
             "linestyle": SCENARIO_LINESTYLES[index % len(SCENARIO_LINESTYLES)],
             "linewidth": 2.6 if index == 0 else 2.0}
-
-
-def cycled(palette: Sequence[str], names: Sequence[str]) -> dict[str, str]:
-    """Colour per name, in the given order, cycling through ``palette``."""
-    return {n: palette[i % len(palette)] for i, n in enumerate(names)}
 
 
 # --- display units ----------------------------------------------------------------------

@@ -28,30 +28,22 @@ from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, FuncFormatter, LogLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..display.colours import entity_colours
+from ..display.colours import ITEM_COLOURS, Swatch, run_colours
 from ..display.i18n import NBSP, data_name, number, percent, tr
 from ..display.names import display_name
 from ..display.numbers import plain_number, three_figures
 from ..display.style import (
-    DEVICE_COLOURS,
-    LAYER_COLOURS,
-    LAYER_HATCH,
-    PHASE_COLOURS,
     SOURCE_COLOUR,
     VARIANT_STYLES,
-    device_colours,
-    equipment_style,
-    generation_colours,
     launch_order,
-    layer_colours,
     results_period,
     scale_for,
-    service_colours,
 )
 from ..results import NOT_ASSESSED, Results
 from ..scenario.schema import CATEGORIES, Observation
 from .common import OTHER_COLOUR, formatter, log_y, note
 from .figures import category_name, finish, not_assessed_text
+from .parts import PART_NAMES
 from .style import (
     FIGSIZE,
     NOTE_GID,
@@ -134,9 +126,24 @@ def _item_order(results: Results, by: str, names: list[str]) -> list[str]:
     return sorted(names, key=lambda n: (rank.get(n, len(rank)), n))
 
 
-def _item_style(results: Results, by: str, name: str, index: int,
+def contribution_swatches(results: Results, tables: dict[str, pd.DataFrame]) -> dict[str, Swatch]:
+    """The swatch of each entity of the contributions figure, keyed by name (``4G`` for the column
+    ``generation:4G``): :func:`.colours.figure_colours` over the run's entities (as every figure of the run)
+    and those of all the panels, so no two alike in the figure."""
+    entities: list[tuple[str, str]] = []
+    for by, table in tables.items():
+        for column in table.columns:
+            if column in (OTHERS, NOT_ATTRIBUTED, "compute") or (by, column) in (("service", "devices"),
+                                                                                ("equipment", "electricity")):
+                continue
+            kind, _, item = column.partition(":") if by == "owner" else (by, "", column)
+            entities.append((kind, item))
+    return run_colours(results, entities)
+
+
+def _item_style(results: Results, by: str, name: str, swatches: dict[str, Swatch],
                 lang: str) -> tuple[str, str, str | None]:
-    """Label, colour and hatch of one item of a breakdown (same colours as the other figures)."""
+    """Label, colour and hatch of one item of a breakdown (``swatches``: :func:`contribution_swatches`)."""
     scenario = results.scenario
     if name == OTHERS:
         return (tr("others (< {limit} each)", lang, limit=percent(OTHERS_BELOW / 100, lang)),
@@ -144,34 +151,26 @@ def _item_style(results: Results, by: str, name: str, index: int,
     if name == NOT_ATTRIBUTED:
         return tr(NOT_ATTRIBUTED, lang), "#FFFFFF", "///"
     if by in ("service", "owner") and name == "compute":  # compute jobs of data centres (results.contributions)
-        return tr("compute jobs", lang), LAYER_COLOURS[-1], None
+        return tr("compute jobs", lang), ITEM_COLOURS["compute"], None
     if by == "service":
         if name == "devices":
             tied = any(d.services for d in scenario.devices.values())
-            return tr("devices, use tied to no service" if tied else "devices", lang), DEVICE_COLOURS[0], None
-        colours = service_colours(list(scenario.demand.services), avoid=(DEVICE_COLOURS[0], LAYER_COLOURS[-1]))
-        return display_name(scenario, "service", name, lang), colours.get(name, OTHER_COLOUR), None
+            return (tr("devices, use tied to no service" if tied else "devices", lang), ITEM_COLOURS["devices"],
+                    None)
+        return display_name(scenario, "service", name, lang), *swatches[name][:2]
     if by == "owner":
         kind, _, item = name.partition(":")
-        generations = generation_colours(scenario)
         if kind == "generation":
-            return display_name(scenario, "generation", item, lang), generations.get(item, "#999999"), None
+            return display_name(scenario, "generation", item, lang), *swatches[item][:2]
         if kind == "layer":
-            colour = layer_colours(list(scenario.layers)).get(item, LAYER_COLOURS[0])
-            return (tr("{name} (layer)", lang, name=display_name(scenario, "layer", item, lang)), colour,
-                    LAYER_HATCH)
-        devices = device_colours(list(scenario.devices), avoid=generations.values())
+            return tr("{name} (layer)", lang, name=display_name(scenario, "layer", item, lang)), *swatches[item][:2]
         if kind == "workload":
-            colour = entity_colours("workload", list(scenario.compute.every),
-                                    avoid=[*generations.values(), *devices.values()]).get(item, LAYER_COLOURS[-1])
-            return (tr("{name} (compute jobs)", lang, name=display_name(scenario, "workload", item, lang)), colour,
-                    None)
-        return (tr("{name} (devices)", lang, name=display_name(scenario, "device", item, lang)),
-                devices.get(item, DEVICE_COLOURS[0]), None)
+            return (tr("{name} (compute jobs)", lang, name=display_name(scenario, "workload", item, lang)),
+                    *swatches[item][:2])
+        return tr("{name} (devices)", lang, name=display_name(scenario, "device", item, lang)), *swatches[item][:2]
     if name == "electricity":
-        return tr("electricity", lang), PHASE_COLOURS["use"], None
-    colour, _, hatch = equipment_style(scenario, name)
-    return display_name(scenario, "equipment", name, lang), colour, hatch
+        return tr("electricity", lang), ITEM_COLOURS["electricity"], None
+    return display_name(scenario, "equipment", name, lang), *swatches[name][:2]
 
 
 def _dark(colour: str) -> bool:
@@ -193,17 +192,15 @@ def _category_label(results: Results, category: str, lang: str) -> str:
     return f"{label}\n({scope})" if scope else label
 
 
-def _contribution_panel(ax: Axes, results: Results, by: str, table: pd.DataFrame,
+def _contribution_panel(ax: Axes, results: Results, by: str, table: pd.DataFrame, swatches: dict[str, Swatch],
                         lang: str) -> tuple[list[Any], list[str]]:
     """One horizontal stacked bar of shares per category; returns legend handles and labels."""
     rows = np.arange(len(table.index))
     left = np.zeros(len(rows))
     handles, labels = [], []
-    service_index = 0
     for name in table.columns:
         values = table[name].to_numpy()
-        label, colour, hatch = _item_style(results, by, name, service_index, lang)
-        service_index += name not in ("devices", OTHERS, NOT_ATTRIBUTED)
+        label, colour, hatch = _item_style(results, by, name, swatches, lang)
         bars = ax.barh(rows, values, left=left, height=0.66, color=colour, hatch=hatch,
                        edgecolor="white" if hatch is None else "#666666", linewidth=0.6)
         for y, (x0, width) in enumerate(zip(left, values, strict=True)):
@@ -256,10 +253,11 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
     by service, by generation/layer/device and by equipment (one panel each). With ``ax``
     given, one panel: ``by`` (default ``service``). Returns the first panel."""
     tables = contribution_shares(results)
+    swatches = contribution_swatches(results, tables)  # of all three panels, also when one is drawn: the same colours
     if ax is not None or by is not None:
         chosen = by or "service"
         ax, owned = own_axes(ax, (6.4, 3.6))
-        handles, labels = _contribution_panel(ax, results, chosen, tables[chosen], lang)
+        handles, labels = _contribution_panel(ax, results, chosen, tables[chosen], swatches, lang)
         ax.set_xlabel(tr("Share of the cumulative impact (%)", lang))
         place_legend(ax, owned, handles, labels)
         finish(ax, owned, results, lang)
@@ -268,7 +266,7 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
     fig = new_figure(FIGSIZE_CONTRIBUTIONS_PARTIAL if partial else FIGSIZE_CONTRIBUTIONS)
     axes = fig.subplots(len(BREAKDOWNS), 1, sharex=True)
     for panel, by_ in zip(axes, BREAKDOWNS, strict=True):
-        handles, labels = _contribution_panel(panel, results, by_, tables[by_], lang)
+        handles, labels = _contribution_panel(panel, results, by_, tables[by_], swatches, lang)
         panel.tick_params(axis="x", labelbottom=True)
         _panel_legend(panel, handles, labels)
     fig.suptitle(tr("Where the impacts come from: shares of the totals {period}", lang,
@@ -372,15 +370,15 @@ def quantities(compared: Sequence[Compared]) -> list[list[Compared]]:
     ``validation`` figure, in the order of the scenario.
 
     Series measure the same quantity when they have the same variable, the same labels
-    (services, generation, layer, equipment) and are of the same kind: absolute (all in the
-    variable's canonical unit) or an index with the same ``index_year``. Such series share
-    one simulated curve.
+    (services, generation, layer, equipment, part, category) and are of the same kind: absolute
+    (all in the variable's canonical unit) or an index with the same ``index_year``. Such series
+    share one simulated curve.
     """
     groups: dict[tuple[Any, ...], list[Compared]] = {}
     for item in compared:
         o = item.observation
         services = tuple(sorted(o.services)) if o.services is not None else None
-        key = (o.variable, services, o.generation, o.layer, o.equipment, o.index_year)
+        key = (o.variable, services, o.generation, o.layer, o.equipment, o.part, o.category, o.index_year)
         groups.setdefault(key, []).append(item)
     return list(groups.values())
 
@@ -393,7 +391,10 @@ def _quantity_title(item: Compared, lang: str) -> str:
     """The quantity in words with its scope, e.g. ``Traffic (video, web apps)``, ``Network
     energy, index (2020.5 = 100)``."""
     observation = item.observation
-    scope = [data_name(n, lang) for n in [*(observation.services or ()), *_labels(observation).values()]]
+    scope = [data_name(n, lang) for n in observation.services or ()] + [  # a layer and a part may share a name
+        tr("{name} layer", lang, name=data_name(v, lang)) if k == "layer"
+        else tr("all {name}", lang, name=tr(PART_NAMES[v], lang)) if k == "part" else data_name(v, lang)
+        for k, v in _labels(observation).items()]
     title = tr(QUANTITY_NAMES[observation.variable], lang)
     if scope:
         title = f"{title} ({', '.join(scope)})"

@@ -23,12 +23,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .. import rebound as measures
-from ..display.colours import entity_colours
+from ..display.colours import run_colours
 from ..display.i18n import number, tr
 from ..display.names import display_name
 from ..display.numbers import factor_text, percent_text, signed_percent, three_figures
 from ..display.style import (
-    LAYER_HATCH,
     MEASURE_NAMES,
     PHASE_COLOURS,
     PHASE_NAMES,
@@ -37,11 +36,7 @@ from ..display.style import (
     SHORT_PHASE_NAMES,
     VARIANT_NAMES,
     VARIANT_STYLES,
-    device_colours,
-    equipment_style,
-    generation_colours,
     launch_order,
-    layer_colours,
     results_period,
     scale_for,
 )
@@ -140,24 +135,21 @@ def _energy_bands(results: Results, part: str, lang: str) -> list[Band]:
     the networks; devices; the layers of data centres and the compute workloads and storage."""
     scenario = results.scenario
     generations = launch_order(scenario, results.labels("energy", "generation"))
-    taken = list(generation_colours(scenario, only=generations).values())
     layers = [n for n in results.labels("energy", "layer") if scenario.layers[n].part == part]
-    layer_hues = layer_colours(results.labels("energy", "layer"))
-    devices = device_colours(results.labels("energy", "device"), avoid=taken)
-    workloads = entity_colours("workload", results.labels("energy", "workload"), avoid=[*taken, *devices.values()])
+    swatches = run_colours(results)  # as in every figure of the run: no two alike
     bands: list[Band] = []
     if part == "networks":
-        colours = generation_colours(scenario, only=generations)
         bands += [(display_name(scenario, "generation", g, lang), results.array("energy", generation=g),
-                   colours.get(g, "#999999"), None) for g in generations]
+                   *swatches[g][:2]) for g in generations]
     bands += [(tr("{name} (layer)", lang, name=display_name(scenario, "layer", n, lang)),
-               results.array("energy", layer=n), layer_hues[n], LAYER_HATCH) for n in layers]
+               results.array("energy", layer=n), *swatches[n][:2]) for n in layers]
     if part == "devices":
         bands += [(tr("{name} (devices)", lang, name=display_name(scenario, "device", n, lang)),
-                   results.array("energy", device=n), colour, None) for n, colour in devices.items()]
+                   results.array("energy", device=n), *swatches[n][:2]) for n in results.labels("energy", "device")]
     if part == "data_centres":
         bands += [(tr("{name} (compute jobs)", lang, name=display_name(scenario, "workload", n, lang)),
-                   results.array("energy", workload=n), colour, None) for n, colour in workloads.items()]
+                   results.array("energy", workload=n), *swatches[n][:2])
+                  for n in results.labels("energy", "workload")]
     return [b for b in bands if nonzero(b[1])]
 
 
@@ -643,8 +635,9 @@ def plot_equipment_manufactured(results: Results, ax: Axes | None = None,
     scale = (scale_for(unit, 1.0, lang=lang) if log
              else scale_for(unit, *values.values(), lang=lang))
     ended = False
+    swatches = run_colours(results)
     for e, v in values.items():
-        colour, style, _ = equipment_style(scenario, e)
+        colour, _, style = swatches[e]
         shown = np.where(v > 0, v, np.nan) if log else v
         ax.plot(middles, scale(shown), label=display_name(scenario, "equipment", e, lang), color=colour,
                 linestyle=style)
@@ -705,7 +698,7 @@ def sites_panel(ax: Axes, results: Results, colours: dict[str, str], lang: str,
 def plot_sites(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
     """Installed sites (radio sites) by generation, stacked, actual run."""
     ax, owned = own_axes(ax)
-    sites_panel(ax, results, generation_colours(results.scenario), lang)
+    sites_panel(ax, results, {name: swatch.colour for name, swatch in run_colours(results).items()}, lang)
     ax.set_title(tr("Radio sites by generation (stacked)", lang))
     handles, labels = ax.get_legend_handles_labels()
     place_legend(ax, owned, handles[::-1], labels[::-1])

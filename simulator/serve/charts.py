@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .. import rebound as measures
+from ..display.colours import run_colours
 from ..display.i18n import tr, unit_text
 from ..display.names import display_name
 from ..display.style import (
@@ -33,10 +34,7 @@ from ..display.style import (
     PHASE_NAMES,
     REGION_COLOURS,
     VARIANT_STYLES,
-    device_colours,
-    generation_colours,
     launch_order,
-    layer_colours,
     scale_for,
     source_text,
 )
@@ -59,8 +57,6 @@ SIGNIFICANT = 4
 LOG_RATIO = 100.0
 #: Line styles of matplotlib (the report) in Plotly's words.
 DASHES = {"-": "solid", "--": "dash", ":": "dot", "-.": "dashdot"}
-#: Plotly hatch of the layer bands (the report hatches them "//").
-LAYER_PATTERN = "/"
 #: Background of the verdict line by kind: the colours of the regions of the rebound figure.
 VERDICT_COLOURS = {"backfire": REGION_COLOURS["backfire"], "full": REGION_COLOURS["rebound"],
                    "partial": REGION_COLOURS["rebound"], "none": REGION_COLOURS["savings"],
@@ -146,24 +142,26 @@ class Charts:
         self.climate_scale = scale_for(reference.unit("impact", category="climate_change"), climate, lang=lang)
         frozen, engineering = (reference.array("energy", v)[-1] for v in ("frozen", "engineering"))
         self.log_energy = bool(reference.has_rebound and engineering > 0 and frozen / engineering > LOG_RATIO)
-        colours = generation_colours(scenario)
+        swatches = run_colours(reference)  # as in the figures of the same run
 
         def named(kind: str, key: str) -> str:  # the entity's label, or a readable form of its key
             return display_name(scenario, kind, key, lang)
 
         self.bands: list[tuple[dict[str, str], dict[str, str]]] = [
-            ({"generation": g}, {"name": named("generation", g), "colour": colours[g], "pattern": "",
+            ({"generation": g}, {"name": named("generation", g), "colour": swatches[g].colour,
+                                 "pattern": swatches[g].pattern,
                                  "help": say("Energy of the {name} radio network.", lang, name=named("generation", g))})
             for g in launch_order(scenario, reference.labels("energy", "generation"))]
-        for name, colour in layer_colours(reference.labels("energy", "layer")).items():
+        for name in reference.labels("energy", "layer"):
             self.bands.append(({"layer": name}, {
-                "name": tr("{name} (layer)", lang, name=named("layer", name)), "colour": colour,
-                "pattern": LAYER_PATTERN, "help": say("Energy of this layer of the network, which every GB crosses: "
-                                                      "{name}.", lang, name=named("layer", name))}))
-        devices = device_colours(reference.labels("energy", "device"), avoid=colours.values())
-        for name, colour in devices.items():
+                "name": tr("{name} (layer)", lang, name=named("layer", name)), "colour": swatches[name].colour,
+                "pattern": swatches[name].pattern,
+                "help": say("Energy of this layer of the network, which every GB crosses: {name}.", lang,
+                            name=named("layer", name))}))
+        for name in reference.labels("energy", "device"):
             self.bands.append(({"device": name}, {
-                "name": tr("{name} (devices)", lang, name=named("device", name)), "colour": colour, "pattern": "",
+                "name": tr("{name} (devices)", lang, name=named("device", name)), "colour": swatches[name].colour,
+                "pattern": swatches[name].pattern,
                 "help": say("Electricity of the users’ devices: {name}.", lang, name=named("device", name))}))
         self.measure = measures.headline_measure(reference)
         self.start = f"{scenario.time.start:g}"
