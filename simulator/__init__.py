@@ -96,14 +96,15 @@ def compare(*scenarios: Scenario | str | os.PathLike[str], years: Sequence[int] 
 
 
 def calibrate(scenario: Scenario | str | os.PathLike[str], params: Sequence[str], *, until: float | None = None,
-              overrides: Sequence[str] = (), profiles: bool = True) -> Calibration:
+              observations: Sequence[str] | None = None, overrides: Sequence[str] = (),
+              profiles: bool = True) -> Calibration:
     """Fit ``params`` (dotted paths) of a scenario (or file, loaded with ``overrides``) to its observations up
-    to ``until`` (a year), as ``jevons calibrate`` does; ``simulator.calibrate.export.write_calibration``
-    writes the files."""
+    to ``until`` (a year), only the series named in ``observations`` if given, as ``jevons calibrate`` does;
+    ``simulator.calibrate.export.write_calibration`` writes the files."""
     from .calibrate.fit import calibrate as fit
     from .ensemble.sampling import scenario_of
 
-    return fit(scenario_of(scenario, overrides), params, until, profiles=profiles)
+    return fit(scenario_of(scenario, overrides), params, until, observations=observations, profiles=profiles)
 
 
 class _Package(types.ModuleType):

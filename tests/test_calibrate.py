@@ -92,6 +92,35 @@ def test_until_fits_only_the_points_up_to_that_year(tmp_path, truth):
     assert np.all(np.abs(fit.residuals()[[not p.used for p in fit.points]]) < 1e-5)
 
 
+def test_observations_fits_only_the_series_named(tmp_path, truth):
+    """The other series are simulated and drawn (out of sample), not fitted: with a wrong energy series beside
+    the right ones, fitting the right ones still lands on the truth."""
+    path = _observed(tmp_path, truth)
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["observations"]["energy_wrong"] = {**data["observations"]["energy"],
+                                            "values": {y: 3 * v for y, v in truth["energy"].items()}}
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    scenario = load_scenario(path)
+    fit = calibrate(scenario, [ELASTICITY, GAIN], observations=["traffic", "energy"], profiles=False)
+    assert fit.n == 20 and len(fit.points) == 30
+    assert {p.series for p in fit.points if p.used} == {"traffic", "energy"}
+    np.testing.assert_allclose(fit.values, [1.2, 0.15], rtol=1e-5)
+    assert fit.observations == ["traffic", "energy"]
+    every = calibrate(scenario, [ELASTICITY, GAIN], profiles=False)
+    assert np.max(np.abs(every.values - [1.2, 0.15]) / [1.2, 0.15]) > 0.05  # the wrong series pulls a fit of all
+
+
+def test_a_key_pattern_fits_one_value_for_every_key_it_matches(truth):
+    """``demand.services.fixed_*.growth`` is one parameter for the fixed services: world-digital's fixed-traffic
+    growth refitted on ITU's series alone, as its header says, lands inside the interval of the shipped 0.239."""
+    scenario = load_scenario(ROOT / "scenarios" / "world-digital.yaml")
+    fit = calibrate(scenario, ["demand.services.fixed_*.growth"], until=2023.99,
+                    observations=["itu_fixed_traffic_fit"], profiles=False)
+    assert [len(p.paths) for p in fit.parameters] == [2] and fit.n == 3
+    assert fit.values[0] == pytest.approx(0.2377, abs=0.001)
+    assert fit.interval[0, 0] < 0.239 < fit.interval[0, 1]
+
+
 def test_the_calibrated_scenario_reproduces_the_fit(tmp_path, truth, capsys):
     scenario = _observed(tmp_path, truth, variables=("traffic",))
     out = tmp_path / "out"
@@ -132,6 +161,8 @@ TABLE = {"grid": {"climate_change": {2010: "480 g CO2e/kWh", 2030: "300 g CO2e/k
      "point (2011)"),
     (["--params", GAIN, GAIN], {}, "a parameter is named twice"),
     (["--params", "time.end"], {}, "expected the path of a model parameter"),
+    (["--params", GAIN, "--observations", "trafic"], {}, "--observations: found 'trafic', expected the name of one "
+     "of the scenario's observations (traffic, energy)"),
 ])
 def test_bad_input_exits_2_and_writes_nothing(tmp_path, truth, capsys, args, extra, message):
     scenario = _observed(tmp_path, truth, **extra)

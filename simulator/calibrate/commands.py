@@ -30,6 +30,9 @@ def register(sub: Any, common: argparse.ArgumentParser, dpi: Callable[[str], int
     cal.add_argument("--params", nargs="+", required=True, metavar="PATH",
                      help="dotted paths of the numbers to fit, e.g. generations.LTE.coverage_sites (* allowed)")
     cal.add_argument("--until", type=_year, metavar="YEAR", help="fit only the observed points up to this year")
+    cal.add_argument("--observations", nargs="+", metavar="NAME",
+                     help="fit only these observed series (names under observations:); the others are drawn, "
+                          "out of sample (default: every series)")
     cal.add_argument("-o", "--output", type=Path, help="output folder (default: outputs/<name>-calibration)")
     cal.add_argument("--dpi", type=dpi, default=200, help="resolution of the figures (default 200)")
     cal.add_argument("--no-plots", action="store_true", help="write calibrated.yaml and fit.json only")
@@ -44,9 +47,10 @@ def _calibrate(args: argparse.Namespace, argv: Sequence[str]) -> int:
     scenario = load_scenario(args.scenario)
     output = args.output or Path("outputs") / f"{scenario.name}-calibration"
     with claim(output):
-        fit = calibrate(scenario, args.params, until=args.until)
+        fit = calibrate(scenario, args.params, until=args.until, observations=args.observations)
         write_calibration(fit, output, plots=not args.no_plots, dpi=args.dpi, command=["jevons", *argv])
-    upto = f" up to {fit.until:g}" if fit.until is not None else ""
+    upto = (f" up to {fit.until:g}" if fit.until is not None else "") + (
+        f" of {', '.join(fit.observations)}" if fit.observations is not None else "")
     print(f"{scenario.name}: {fit.k} parameter{'s' * (fit.k != 1)} fitted to {fit.n} observed points{upto}; objective "
           f"{fit.ssr_start:.4g} -> {fit.ssr:.4g} ({fit.samples} runs in {fit.batches} batches, {fit.wall_time:.1f} s)")
     for j, p in enumerate(fit.parameters):

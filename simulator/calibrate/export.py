@@ -185,6 +185,7 @@ def fit_summary(fit: Calibration) -> dict[str, Any]:
         "scenario": fit.scenario.name,
         "source": fit.source,
         "until": fit.until,
+        "fitted_series": fit.observations if fit.observations is not None else "all",
         "method": "weighted least squares on log values (scipy.optimize.least_squares, trf, bounded); "
                   "central-difference Jacobian run as one batch",
         "residual": "ln(simulated / observed), simulated read at the observed year (linear between instants), "

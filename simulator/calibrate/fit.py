@@ -157,6 +157,7 @@ class Calibration:
     batches: int  # batches of the engine they ran in
     wall_time: float  # s
     notes: list[str] = field(default_factory=list)
+    observations: list[str] | None = None  # the series fitted (None: every series); the others out of sample
 
     @property
     def n(self) -> int:
@@ -297,16 +298,23 @@ def _located(scenario: Scenario, path: tuple[Any, ...], message: str) -> Problem
     return Problem(message, where.path, where.file, where.line, where.column)
 
 
-def observed_points(scenario: Scenario, until: float | None = None) -> list[Point]:
+def observed_points(scenario: Scenario, until: float | None = None,
+                    observations: Sequence[str] | None = None) -> list[Point]:
     """Every point of every observation (in the variable's canonical unit, or an index), with its
-    weight; those after ``until`` are kept, not used. ScenarioError if there is nothing to fit or a
-    value cannot be fitted in logs (0 or negative)."""
+    weight; those after ``until``, and those of the series not named in ``observations`` (default: every
+    series), are kept, not used: drawn beside the fit, out of sample. ScenarioError if there is nothing to
+    fit, a named series does not exist, or a value cannot be fitted in logs (0 or negative)."""
     problems: list[Problem] = []
     if not scenario.observations:
         raise ScenarioError([_located(scenario, ("observations",),
                                       "found no observations, expected observed series to fit the parameters "
                                       "to: give them under observations: (see docs/scenario-reference.md, "
                                       "Scenario.observations)")])
+    unknown = [name for name in observations or () if name not in scenario.observations]
+    if unknown:
+        raise ScenarioError([Problem(f"found {name!r}, expected the name of one of the scenario's observations "
+                                     f"({', '.join(scenario.observations)})", "--observations") for name in unknown])
+    fitted = set(scenario.observations if observations is None else observations)
     points: list[Point] = []
     for name, observation in scenario.observations.items():
         table = observation.canonical()
@@ -320,13 +328,12 @@ def observed_points(scenario: Scenario, until: float | None = None) -> list[Poin
             if observation.index_year is not None and year == observation.index_year:
                 continue  # 1 on both sides by construction
             kept.append((float(year), float(value)))
-        used = [year for year, _ in kept if until is None or year <= until + 1e-9]
+        used = [year for year, _ in kept if name in fitted and (until is None or year <= until + 1e-9)]
         weight = 1.0 / math.sqrt(len(used)) if used else 0.0
-        points.extend(Point(name, year, value, unit, weight, until is None or year <= until + 1e-9)
-                      for year, value in kept)
+        points.extend(Point(name, year, value, unit, weight, year in used) for year, value in kept)
     if problems:
         raise ScenarioError(problems)
-    if until is not None and not any(p.used for p in points):
+    if until is not None and observations is None and not any(p.used for p in points):
         first = min(p.year for p in points)
         raise ScenarioError([Problem(f"found {until:g}, expected a year at or after the first observed point "
                                      f"({first:g}): no observation would be fitted", "--until")])
@@ -543,14 +550,15 @@ def _profiles(runs: Runs, objective: _Objective, parameters: list[FitParameter],
 
 
 def calibrate(scenario: Scenario, params: Sequence[str], until: float | None = None, *,
-              profiles: bool = True) -> Calibration:
+              observations: Sequence[str] | None = None, profiles: bool = True) -> Calibration:
     """Fit ``params`` (dotted paths, as in ``uncertainty:``) to the scenario's observations up to
-    ``until`` (a year; default all): see the module. Raises ScenarioError (located) for a path that
-    names no number, a parameter no observed series depends on, nothing to fit, fewer points than
-    parameters + 1, or ``until`` before every observation."""
+    ``until`` (a year; default all), only those named in ``observations`` if given (the others are drawn,
+    out of sample): see the module. Raises ScenarioError (located) for a path that names no number, a
+    parameter no observed series depends on, nothing to fit, fewer points than parameters + 1, ``until``
+    before every observation, or an observation that does not exist."""
     clock = time.perf_counter()
     parameters = fit_parameters(scenario, list(params))
-    points = observed_points(scenario, until)
+    points = observed_points(scenario, until, observations)
     runs = Runs(scenario, parameters, points)
     start = np.array([p.start for p in parameters])
     (first,) = runs.results(start[None], strict=True)
@@ -570,7 +578,8 @@ def calibrate(scenario: Scenario, params: Sequence[str], until: float | None = N
     used = np.array([p.used for p in points], dtype=bool)
     n, k = int(used.sum()), len(parameters)
     if n < k + 1:
-        upto = f" up to {until:g}" if until is not None else ""
+        upto = (f" up to {until:g}" if until is not None else "") + (
+            f" in {', '.join(observations)}" if observations is not None else "")
         raise ScenarioError([Problem(f"found {n} observed points{upto} for {k} parameters, expected at least "
                                      f"{k + 1} (one more than the parameters): fit fewer parameters or add "
                                      "observations", "--params")])
@@ -612,6 +621,7 @@ def calibrate(scenario: Scenario, params: Sequence[str], until: float | None = N
     profile_list = _profiles(runs, objective, parameters, values, se) if profiles else []
     return Calibration(
         scenario=scenario, source=_source_file(scenario), parameters=parameters, points=points, until=until,
+        observations=None if observations is None else list(observations),
         start=start, values=values, se=se, covariance=covariance, correlation=correlation, jacobian=jacobian,
         simulated_start=simulated[0], simulated=simulated[1], before=before, after=compared[1],
         ssr_start=ssr_start, ssr=ssr, condition=condition, influences=influences, profiles=profile_list,

@@ -3,7 +3,9 @@
 A *path* names a numeric value of a scenario the way ``--set`` does
 (``generations.5G.launch``, ``grid.climate_change.2050`` for one year of a
 table); ``*`` stands for every key of a mapping or item of a list, so
-``demand.services.*.elasticity`` moves the elasticity of every service together.
+``demand.services.*.elasticity`` moves the elasticity of every service together, and a key
+pattern (:mod:`fnmatch`: ``fixed_*``) for the keys it matches: ``demand.services.fixed_*.growth``
+moves the growth of the fixed services together.
 Values are numbers in the canonical unit of the field (the scenario reference
 gives it).
 
@@ -22,6 +24,7 @@ single value (bounds); cross-field rules are checked again per member.
 
 from __future__ import annotations
 
+import fnmatch
 import typing
 from functools import lru_cache
 from typing import Annotated, Any
@@ -95,6 +98,8 @@ def _year_key(year: float) -> str | int:
 def _match(key: str | int, part: str | int) -> bool:
     if part == "*":
         return True
+    if isinstance(part, str) and any(c in part for c in "*?["):
+        return fnmatch.fnmatchcase(str(key), part)
     if isinstance(key, str) and isinstance(part, int):
         try:
             return float(key) == part
