@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 
 from .model.variants import MARGINAL_STEP, TWIN
-from .scenario.schema import CATEGORIES, EQUIPMENT_PHASES, USE
+from .scenario.schema import CATEGORIES, EQUIPMENT_PHASES, USE, Scenario
 
 if TYPE_CHECKING:
     from .results import Results
@@ -265,6 +265,10 @@ _KIND = {
                 "fr": "rebond partiel : l’usage accru a repris une partie du gain d’efficacité"},
     "none": {"en": "no rebound: use did not react to the cheaper gigabyte",
              "fr": "pas d’effet rebond : l’usage n’a pas réagi au gigaoctet moins cher"},
+    "assumed": {"en": "no rebound, by assumption: the scenario gives demand no price response (every elasticity "
+                      "is 0)",
+                "fr": "pas d’effet rebond, par hypothèse : le scénario ne donne à la demande aucune réaction au prix "
+                      "(toutes les élasticités sont nulles)"},
     "negative": {"en": "negative rebound: use fell as the gigabyte got cheaper",
                  "fr": "rebond négatif : l’usage a baissé alors que le gigaoctet devenait moins cher"},
     "undefined": {"en": "no rebound can be measured: the improvement saved nothing, or under 1 %, before demand "
@@ -308,6 +312,13 @@ def headline(results: Results, quantity: str = "energy") -> tuple[str, float | N
     return measure, None, (start, end)
 
 
+def price_responsive(scenario: Scenario) -> bool:
+    """Whether any demand reacts to prices (a service's or a compute workload's elasticity above 0): without,
+    a rebound of 0 is the scenario's assumption, not a finding, and the verdict says so."""
+    return any(s.elasticity > 0 for s in scenario.demand.services.values()) or any(
+        w.elasticity > 0 for w in scenario.compute.every.values())
+
+
 def verdict(results: Results, quantity: str = "energy") -> dict[str, Any]:
     """The one verdict, in English and French: first the real change of the quantity between the first
     and the final year (means over each year's steps), then the headline rebound with its measure, the
@@ -340,7 +351,8 @@ def verdict(results: Results, quantity: str = "energy") -> dict[str, Any]:
             period = f"{a:.0f}–{b:.0f}"
             what = ("Direct price rebound of the efficiency gained" if lang == "en"
                     else "Effet rebond direct (prix) de l’efficacité gagnée")
-            tail = f"{what} {period}{' :' if lang == 'fr' else ':'} {_fmt(100 * r, lang)} %, {_KIND[kind][lang]}"
+            said = "assumed" if kind == "none" and not price_responsive(results.scenario) else kind
+            tail = f"{what} {period}{' :' if lang == 'fr' else ':'} {_fmt(100 * r, lang)} %, {_KIND[said][lang]}"
         text[lang] = _typeset(f"{head} {tail}.", lang)
     return {"quantity": quantity, "from": start, "to": end, "ratio": ratio, "direction": direction,
             "measure": measure, "rebound": r, "kind": kind, "period": [a, b], "text": text}

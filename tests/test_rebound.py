@@ -156,6 +156,18 @@ def test_the_verdict_never_says_savings_while_the_quantity_rose(elasticity, gain
     assert v["kind"] == rebound.rebound_verdict(v["rebound"], rebound.induced(results)["relative"])
 
 
+def test_a_rebound_of_zero_by_assumption_is_said_to_be_one():
+    """Without any price response (every elasticity 0) the rebound is 0 by construction: the verdict says it is
+    the scenario's assumption, not a finding; with a response it says what was found."""
+    assumed = rebound.verdict(_classroom(0.0))
+    assert assumed["kind"] == "none" and assumed["rebound"] == 0
+    assert assumed["text"]["en"].endswith("no rebound, by assumption: the scenario gives demand no price response "
+                                          "(every elasticity is 0).")
+    assert "par hypothèse" in assumed["text"]["fr"]
+    found = rebound.verdict(_classroom(0.5))
+    assert found["kind"] == "partial" and "assumption" not in found["text"]["en"]
+
+
 def test_the_marginal_rebound_of_an_impact_is_against_its_use_phase():
     """An impact category's marginal rebound is measured against the saving efficiency promises it, its use
     phase's share: with a manufacturing part, climate change reads near energy's (not near 1, as
