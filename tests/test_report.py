@@ -164,8 +164,11 @@ def test_the_baseline_compared_with_sobriety_through_the_python_api(tmp_path):
     assert scenario_hash(load_scenario(SCENARIOS / "sobriety.yaml")) in text
     plain = html.unescape(text)
     assert "calendar year mean" in plain and "2030–2031" in plain
-    assert "difference to The world's mobile networks, 2000–2050" in plain  # the scenarios' titles, not their keys
-    assert "<td>Digital sobriety from 2025</td>" in plain and "World-mobile" not in plain
+    head = re.search(r'<table class="comparison"><thead>(.*?)</thead>', plain, re.DOTALL).group(1)
+    assert re.findall(r"<th[^>]*>(.*?)</th>", head) == [  # the scenarios' titles, not their keys
+        "quantity", "statistic", "period", "The world's mobile networks, 2000–2050",
+        "Digital sobriety from 2025 (difference to the first)"]
+    assert "World-mobile" not in plain
     points = sum(len(o.values) for o in load_scenario(SCENARIOS / "world-mobile.yaml").observations.values())
     validation = re.search(r'id="validation".*?<table class="validation">(.*?)</table>', text, re.DOTALL).group(1)
     assert validation.count("<tr>") - 1 == points > 20

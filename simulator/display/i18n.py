@@ -639,7 +639,7 @@ REPORT_FRENCH: dict[str, str] = {
     "statistic": "statistique",
     "scenario": "scénario",
     "value": "valeur",
-    "difference to {name}": "écart à {name}",
+    "{name} (difference to the first)": "{name} (écart au premier)",
     "cumulative": "cumulé",
     "final year": "dernière année",
     "calendar year mean": "moyenne de l’année civile",

@@ -83,6 +83,7 @@ h2, h3 { break-after: avoid; }
 th { background: #F2F2F2; }
 td.n { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 th.n { text-align: right; }
+table.comparison td.n { white-space: pre; }
 table.assumptions { font-size: 7.6pt; }
 table.assumptions td:first-child { font-family: "DejaVu Sans Mono", monospace; word-break: break-all; width: 30%; }
 table.assumptions td:nth-child(4) { overflow-wrap: anywhere; }
@@ -354,26 +355,34 @@ def _titles(comparison: Comparison, lang: str) -> dict[str, str]:
 
 
 def _comparison_table(comparison: Comparison, lang: str) -> str:
+    """One row per quantity, statistic and period; a column per scenario (its title), the others' with their
+    difference to the first (absolute and %) under their value."""
     table = comparison.to_frame()
     titles = _titles(comparison, lang)
+    reference = comparison.labels[0]
     rows = []
     for quantity in ("energy", "climate_change"):
         for statistic in ("cumulative", "final_year", *YEAR_STATISTICS):
             part = table[(table.quantity == quantity) & (table.statistic == statistic) & (table.phase == "")]
-            for row in part.itertuples():
-                reference = row.scenario == comparison.labels[0]
-                scale_with = part["value"].tolist()
-                rows.append((quantity_name(quantity, lang),
-                             tr(statistic.replace("_", " "), lang), str(row.period).replace("-", "–"),
-                             titles[str(row.scenario)], amount(float(row.value), str(row.unit), lang,
-                                                                          scale_with=scale_with),
-                             "" if reference else amount(float(row.difference), str(row.unit), lang, signed=True,
-                                                         scale_with=scale_with),
-                             "" if reference else _share(float(row.difference_pct) / 100, lang)))
-    head = (tr("quantity", lang), tr("statistic", lang), tr("period", lang), tr("scenario", lang),
-            tr("value", lang), tr("difference to {name}", lang, name=titles[comparison.labels[0]]),
-            "%")
-    return _table(head, rows, numeric=(4, 5, 6))
+            for period in dict.fromkeys(part["period"]):
+                found = {str(r.scenario): r for r in part[part.period == period].itertuples()}
+                scale_with = [float(r.value) for r in found.values()]
+                cells = []
+                for label in comparison.labels:
+                    row = found.get(label)
+                    if row is None:
+                        cells.append("—")
+                        continue
+                    value = amount(float(row.value), str(row.unit), lang, scale_with=scale_with)
+                    if label != reference:
+                        change = amount(float(row.difference), str(row.unit), lang, signed=True, scale_with=scale_with)
+                        value += f"\n{change} ({_share(float(row.difference_pct) / 100, lang)})"
+                    cells.append(value)
+                rows.append((quantity_name(quantity, lang), tr(statistic.replace("_", " "), lang),
+                             str(period).replace("-", "–"), *cells))
+    head = (tr("quantity", lang), tr("statistic", lang), tr("period", lang), titles[reference],
+            *(tr("{name} (difference to the first)", lang, name=titles[label]) for label in comparison.labels[1:]))
+    return _table(head, rows, numeric=tuple(range(3, 3 + len(comparison.labels))), css="comparison")
 
 
 def _comparison_section(comparison: Comparison, lang: str) -> str:
