@@ -194,8 +194,20 @@ class InstallLog:
         np.copyto(self.window, 0.0, where=which)
 
 
+@dataclass
+class _Successor:
+    """A law only the cohorts installed from a lifetime policy on follow (``applies_to: new``), in the fleets
+    ``rows`` (F,) of a group: its ``curve`` (M|1,F,A), ``weights`` (its curve at the ages K … 1 the log is read
+    at) and the cohorts installed since (``installs``: the youngest of the log)."""
+
+    rows: np.ndarray
+    curve: np.ndarray
+    weights: np.ndarray
+    installs: int = 0
+
+
 class Cohorts:
-    """The install log of some fleets and the survival law it is read with."""
+    """The install log of some fleets and the survival law each of its cohorts follows."""
 
     def __init__(self, fleets: np.ndarray | slice, k: int, need: np.ndarray, curve: np.ndarray):
         """Start in steady state: ``need`` (F,M) units in service, renewed at a constant rate; ``curve``
@@ -203,19 +215,54 @@ class Cohorts:
         self.fleets, self.k = fleets, k
         per_step = need / np.cumsum(curve, axis=-1)[..., -1].T  # Σ survival over ages, youngest first (>= 1)
         self.log = InstallLog(np.broadcast_to(per_step, (k, *need.shape)))
+        self.successors: list[_Successor] = []  # laws of the youngest cohorts, oldest change first
         self._use(curve)
 
     def _use(self, curve: np.ndarray) -> None:
-        self.curve = curve
+        self.curve = curve  # the law of every cohort but those of self.successors
         self.weights = _at_ages(curve, np.arange(self.k, 0, -1))  # ages K … 1, read after a step of ageing
 
-    def change_law(self, curve: np.ndarray) -> None:
-        """Cohorts follow a new survival law from their current age on."""
+    def _blended(self, ages: np.ndarray) -> np.ndarray:
+        """Each cohort's own law at ``ages`` (K,) (the log's cohorts oldest first), as (K,F,M|1)."""
+        weights = _at_ages(self.curve, ages)
+        for later in self.successors:
+            young = (np.arange(self.k) >= self.k - later.installs)[:, None, None] & later.rows[None, :, None]
+            weights = np.where(young, _at_ages(later.curve, ages), weights)
+        return weights
+
+    def change_law(self, curve: np.ndarray, new_only: np.ndarray | None = None) -> None:
+        """Cohorts follow a new survival law from their current age on; in the fleets ``new_only`` (F,), only
+        the cohorts installed from now on (those before keep their law until they retire)."""
+        if new_only is not None and new_only.any():
+            self.successors.append(_Successor(new_only, curve, _at_ages(curve, np.arange(self.k, 0, -1))))
+            if new_only.all():
+                return
+            curve = np.where(new_only[None, :, None], self.curve, curve)  # the other fleets change now, below
         now = np.arange(self.k - 1, -1, -1)  # ages K-1 … 0, before this step's ageing
-        old, new = _at_ages(self.curve, now), _at_ages(curve, now)
+        old = self._blended(now)
+        for later in self.successors:  # a change of every cohort ends the successions of its fleets
+            later.rows = later.rows & (new_only if new_only is not None else False)
+        self.successors = [later for later in self.successors if later.rows.any()]
+        self.curve = curve
+        new = self._blended(now)
         with np.errstate(divide="ignore", invalid="ignore"):
             self.log.window[...] *= np.where(new > 0, old / new, 0.0)  # a cohort the new law has retired: 0
-        self._use(curve)
+        self.weights = self._blended(np.arange(self.k, 0, -1))
+
+    def appended(self) -> None:
+        """A cohort was installed: one more cohort of each succession's fleets is read with its law (the one
+        that has just come of age K − installs); a law every kept cohort follows becomes the group's."""
+        for later in self.successors:
+            later.installs += 1
+            if later.installs <= self.k:
+                at = self.k - later.installs
+                if later.weights.shape[-1] != self.weights.shape[-1]:  # a law per member: one column each
+                    self.weights = np.ascontiguousarray(np.broadcast_to(
+                        self.weights, np.broadcast_shapes(self.weights.shape, later.weights.shape)))
+                np.copyto(self.weights[at], later.weights[at], where=later.rows[:, None])
+        while self.successors and self.successors[0].installs >= self.k:
+            first = self.successors.pop(0)
+            self.curve = np.where(first.rows[None, :, None], first.curve, self.curve)
 
     def carried(self) -> np.ndarray:
         """Units of these fleets still in service after a step of ageing (F,M)."""
@@ -243,10 +290,11 @@ class Fleets:
         self.in_service = need
         self.off = np.zeros(need.shape, dtype=bool)
 
-    def change_law(self, law: Callable[[np.ndarray | slice], np.ndarray]) -> None:
-        """Cohorts follow a new survival law from their current age on."""
+    def change_law(self, law: Callable[[np.ndarray | slice], np.ndarray], new_only: np.ndarray | None = None) -> None:
+        """Cohorts follow a new survival law from their current age on; in the fleets ``new_only`` (F,) only the
+        cohorts installed from now on."""
         for group in self.groups:
-            group.change_law(law(group.fleets))
+            group.change_law(law(group.fleets), None if new_only is None else new_only[group.fleets])
 
     def step(self, need: np.ndarray, off: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Retire, then install what ``need`` (F,M) lacks where the owner is on; (installed, retired) units."""
@@ -265,6 +313,7 @@ class Fleets:
         installed = np.where(off, 0.0, np.maximum(need - carried, 0.0))
         for group in self.groups:
             group.log.append(installed[group.fleets])
+            group.appended()
         self.in_service = carried + installed
         return installed, retired
 
@@ -338,15 +387,17 @@ def equipment_fleets(env: simpy.Environment, clock: Clock, p: Params, s: State) 
     def law(rows: np.ndarray | slice) -> np.ndarray:
         return survival(p, s.lifetime, streams.fleet[rows])
 
-    fleets, version = None, s.lifetime_version
+    fleets, version, lifetime = None, s.lifetime_version, s.lifetime.copy()
     while True:
         yield clock.tick("fleets")
         need = owner_units(p, s)[streams.driver]  # (Q,M) per unit of count
         if fleets is None:
             ages = p.age_steps[:, p.fleet_equipment[streams.fleet]].max(axis=0)
             fleets, version = Fleets(need, law, ages, member_laws(p)[streams.fleet]), s.lifetime_version
+            lifetime = s.lifetime.copy()
         elif version != s.lifetime_version:
-            fleets.change_law(law)
-            version = s.lifetime_version
+            later = np.any(s.lifetime != lifetime, axis=0) & s.lifetime_new_only  # (E,) new units only
+            fleets.change_law(law, later[p.fleet_equipment[streams.fleet]] if later.any() else None)
+            version, lifetime = s.lifetime_version, s.lifetime.copy()
         installed, retired = fleets.step(need, owner_off(s, always_on)[streams.driver])
         s.stream_installed, s.stream_retired, s.stream_in_service = installed, retired, fleets.in_service

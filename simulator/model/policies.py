@@ -35,7 +35,9 @@ def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
     if value is None:  # every other policy has a value per member (model.samples.POLICY_VALUE)
         raise UsageError(f"policy {policy.type!r} at {policy.at:g} has no value")
     if policy.type == "lifetime":
-        s.lifetime[:, p.equipment.index(policy.equipment)] = value
+        e = p.equipment.index(policy.equipment)
+        s.lifetime[:, e] = value
+        s.lifetime_new_only[e] = policy.applies_to == "new"
         s.lifetime_version += 1
     elif policy.type == "traffic_scale":
         names = policy.services or p.services

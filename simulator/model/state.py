@@ -82,6 +82,7 @@ class State:
         self.stream_retired = np.zeros((0, members))
         self.lifetime = p.lifetime.copy()
         self.lifetime_version = 0
+        self.lifetime_new_only = np.zeros(len(p.equipment), dtype=bool)  # (E,) the last change: new units only
         # impacts, per year
         self.grid_scale = np.ones((members, categories))
         self.manufacturing = np.zeros((members, categories))

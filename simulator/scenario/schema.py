@@ -494,7 +494,7 @@ class SwitchOff(Model):
 
 
 class LifetimeChange(Model):
-    """Change the lifetime of an equipment type (units in service and new ones)."""
+    """Change the lifetime of an equipment type (units in service and new ones, or new ones only)."""
 
     type: Literal["lifetime"]
     at: Years
@@ -503,6 +503,11 @@ class LifetimeChange(Model):
     """Name of the equipment whose lifetime changes."""
     lifetime: PositiveYears
     """New mean lifetime (years)."""
+    applies_to: Literal["all", "new"] = "all"
+    """Which units follow the new lifetime: `all`, those in service from their current age on and new ones (a
+    change of use: people keep what they have longer; purchases drop at once, then recover); `new`, only the
+    units installed from `at` on (a change of the product: longer-lived designs), so purchases fall gradually
+    as the units bought before retire on their old law."""
 
 
 class TrafficScale(Model):
