@@ -326,6 +326,14 @@ def _run_pool(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
     holding it (SIGTERM sent to the process group) makes ``Pool.terminate`` wait forever.
     Here workers share nothing: on any error, Ctrl-C or SIGTERM they are killed and joined,
     and Linux kills them with the parent if the parent dies first (no orphan).
+
+    While the workers start, a stop signal is held and raised once they all are in ``started``
+    (:func:`_stops_deferred`). Blocking it in this thread is not enough: the kernel then hands it
+    to another thread (OpenBLAS's, pyarrow's jemalloc, tqdm's monitor), and Python runs the
+    handler in this thread anyway, possibly inside ``os.fork``'s hooks (``logging`` has some),
+    where the exception is printed as "Exception ignored" and dropped: the run went on as if
+    nothing had been asked. The signals stay blocked too, for the workers: they start with them
+    blocked, and unblock them once their own handlers are set.
     """
     import multiprocessing
     from multiprocessing.connection import wait
@@ -346,20 +354,21 @@ def _run_pool(scenario: Scenario, parameters: list[Parameter], variants: tuple[s
         if task is not None:
             running[conn] = process
 
-    try:  # stop signals wait while workers start: none lands in a worker before it sets its handlers
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        try:
-            for _ in range(min(workers, len(slices))):
-                ours, theirs = context.Pipe()
-                inherited = [c for _, c in started] if method == "fork" else []
-                process: BaseProcess = context.Process(
-                    target=_worker, daemon=True, name="jevons-worker",
-                    args=(theirs, scenario, parameters, variants, os.getpid(), inherited, impacts))
-                process.start()
-                theirs.close()
-                started.append((process, ours))
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        with _stops_deferred():
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
+                for _ in range(min(workers, len(slices))):
+                    ours, theirs = context.Pipe()
+                    inherited = [c for _, c in started] if method == "fork" else []
+                    process: BaseProcess = context.Process(
+                        target=_worker, daemon=True, name="jevons-worker",
+                        args=(theirs, scenario, parameters, variants, os.getpid(), inherited, impacts))
+                    process.start()
+                    theirs.close()
+                    started.append((process, ours))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for process, conn in started:
             give(process, conn)
         while running:
@@ -424,9 +433,10 @@ def _children_ignore_stops() -> Iterator[None]:
 
 @contextlib.contextmanager
 def _stops_deferred() -> Iterator[None]:
-    """A stop signal that arrives meanwhile (while a local cluster starts) is held and raised once the block
-    is done, so that the cluster is whole when the clean-up closes it (a cluster stopped half-started
-    leaves processes and semaphores behind). In the main thread only (where handlers can be set)."""
+    """A stop signal that arrives meanwhile (while workers or a local cluster start) is held and raised once
+    the block is done, in this thread, so that the clean-up finds every process started (a pool or a cluster
+    stopped half-started leaves processes and semaphores behind) and no stop is lost. In the main thread
+    only (where handlers can be set)."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -440,7 +450,7 @@ def _stops_deferred() -> Iterator[None]:
         for s, handler in previous.items():
             signal.signal(s, handler)
         if held:
-            os.kill(os.getpid(), held[0])
+            signal.raise_signal(held[0])
 
 
 def _run_dask(scenario: Scenario, parameters: list[Parameter], variants: tuple[str, ...], values: np.ndarray,
