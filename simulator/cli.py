@@ -352,6 +352,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             return interrupts.exit_status(exc)
 
 
+def _stopped_meanwhile(debug: bool) -> int | None:
+    """130 or 143 if a stop signal was raised during the command: the error being handled is then what its
+    exception became (e.g. an ImportError of an extension module being imported, :func:`.interrupts.requested`,
+    or a worker killed by the same SIGTERM); None otherwise."""
+    signum = interrupts.requested()
+    if signum is None:
+        return None
+    if debug:
+        traceback.print_exc()
+    print(f"{interrupts.signal_words(signum)}; previous outputs left as they were", file=sys.stderr)
+    return 128 + signum
+
+
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     commands: dict[str, Callable[[], int]] = {
@@ -380,6 +393,8 @@ def _main(argv: list[str]) -> int:
         print(f"{exc}; previous outputs left as they were", file=sys.stderr)
         return interrupts.exit_status(exc)
     except SimulatorError as exc:
+        if (status := _stopped_meanwhile(args.debug)) is not None:
+            return status
         if args.debug:
             traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
@@ -389,6 +404,8 @@ def _main(argv: list[str]) -> int:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
         return EXIT_BROKEN_PIPE
     except Exception as exc:  # an internal error: say so, keep the traceback for --debug
+        if (status := _stopped_meanwhile(args.debug)) is not None:
+            return status
         if args.debug:
             traceback.print_exc()
         else:

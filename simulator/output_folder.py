@@ -41,6 +41,7 @@ import filelock
 
 from .errors import OutputError, ScenarioError, UsageError
 from .inputs import MAX_MANIFEST_BYTES, read_json
+from .interrupts import stop_if_requested
 from .version import __version__
 
 MANIFEST = "manifest.json"
@@ -224,6 +225,7 @@ def _make_parent(target: Path) -> None:
 def claim(target: str | Path) -> Iterator[Path]:
     """Check ``target`` and hold its lock until the block ends: a second run into the same target
     is refused (exit 2) instead of racing this one. Reentrant within one process."""
+    stop_if_requested()
     target = check_folder(target)
     if target in _held:
         yield target

@@ -74,3 +74,39 @@ def test_a_stop_while_the_workers_start_stops_the_run(sig):
     assert "members had finished; nothing was written" in done.stdout
     assert "Exception ignored" not in done.stderr, done.stderr
     assert "Traceback" not in done.stderr, done.stderr
+
+
+# --- a stop whose exception was swallowed on its way ----------------------------------------------
+
+
+def _swallowing(monkeypatch, then: type[Exception] | None = None) -> None:
+    """Make `jevons run` receive SIGTERM while it loads the scenario, and lose its exception there, as an
+    extension module being imported does (numpy's turns it into "ImportError: Unable to import required
+    dependency"; pandas takes pyarrow's for a missing optional dependency and goes on)."""
+    import simulator.scenario.load as load
+
+    original = load.load_scenario
+
+    def load_and_lose_a_stop(*args, **kwargs):
+        try:
+            signal.raise_signal(signal.SIGTERM)
+        except KeyboardInterrupt:
+            if then is not None:
+                raise then("Unable to import required dependency numpy") from None
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(load, "load_scenario", load_and_lose_a_stop)
+
+
+@pytest.mark.parametrize("then", [None, ImportError], ids=["swallowed", "became-an-import-error"])
+def test_a_stop_whose_exception_was_lost_still_stops_the_command(monkeypatch, tmp_path, capsys, then):
+    from simulator import interrupts
+    from simulator.cli import main
+
+    _swallowing(monkeypatch, then)
+    assert main(["run", str(CLASSROOM), "--no-plots", "-o", str(tmp_path / "out")]) == 128 + signal.SIGTERM
+    assert capsys.readouterr().err.splitlines() == ["terminated (SIGTERM); previous outputs left as they were"]
+    assert not (tmp_path / "out").exists()
+    assert interrupts.requested() is None  # forgotten once the command is over
+    monkeypatch.undo()
+    assert main(["validate", str(CLASSROOM)]) == 0

@@ -41,7 +41,7 @@ import numpy as np
 
 from ..engine import TOTALS_FIELDS, run_params, run_samples, schedule_key, total_energy, total_impact
 from ..errors import Interrupted, Problem, ScenarioError, SimulatorError, UnknownNameError
-from ..interrupts import STOP_SIGNALS
+from ..interrupts import STOP_SIGNALS, stop_if_requested
 from ..model.draws import broken_samples, draw_samples
 from ..model.params import compile_samples
 from ..model.variants import VARIANTS
@@ -230,6 +230,7 @@ def run_members(
     ``impacts``: also keep every impact category of the actual run (:attr:`Ensemble.impact`).
     Ctrl-C raises :class:`Interrupted` after stopping the workers.
     """
+    stop_if_requested()
     values = np.asarray(values, dtype=float).reshape(len(values), len(parameters))
     n = len(values)
     slices = _chunks(n, max(1, int(chunk if chunk is not None else default_chunk(scenario))))
