@@ -143,6 +143,12 @@ def test_devices_follow_the_services_they_serve(toy: Results) -> None:
     halved = _run(data)
     np.testing.assert_allclose(halved.array("energy", "engineering", device="tv"), 0.5 * 1000 * 0.75 * 100,
                                rtol=1e-12)
+    data["policies"][0]["scales"] = "bytes"  # a lower definition: the same viewing on the same screens
+    lighter = _run(data)
+    np.testing.assert_allclose(lighter.array("traffic", "engineering", service="video"),
+                               halved.array("traffic", "engineering", service="video"), rtol=1e-12)
+    np.testing.assert_allclose(lighter.array("energy", "engineering", device="tv"), 0.5 * 1000 * 100, rtol=1e-12)
+    np.testing.assert_allclose(lighter.array("usage_ratio", "engineering", service="video"), 1.0, rtol=1e-12)
 
 
 def test_imported_and_territorial_impacts_add_up(toy: Results) -> None:

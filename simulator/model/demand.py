@@ -138,8 +138,9 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
             s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep if s.step else s.traffic_target
         s.total_traffic = s.traffic.sum(axis=1)
         s.network_traffic = s.total_traffic[:, None] if one else (s.traffic[:, :, None] * split).sum(axis=1)
-        if linked:
-            s.usage_ratio = np.where(exogenous > 0, s.traffic / np.where(exogenous > 0, exogenous, 1.0), 1.0)
+        if linked:  # use, not bytes: a lower definition (bytes_scale) leaves the devices as they were
+            used = exogenous * s.bytes_scale
+            s.usage_ratio = np.where(used > 0, s.traffic / np.where(used > 0, used, 1.0), 1.0)
 
 
 def average_cost(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:

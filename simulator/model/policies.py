@@ -40,8 +40,9 @@ def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
         s.lifetime_new_only[e] = policy.applies_to == "new"
         s.lifetime_version += 1
     elif policy.type == "traffic_scale":
-        names = policy.services or p.services
-        s.traffic_scale[:, [p.services.index(n) for n in names]] = value[:, None]
+        columns = [p.services.index(n) for n in policy.services or p.services]
+        s.traffic_scale[:, columns] = value[:, None]
+        s.bytes_scale[:, columns] = value[:, None] if policy.scales == "bytes" else 1.0
     elif policy.type == "surcharge":
         s.surcharge[:] = value
     elif policy.type == "grid":

@@ -327,8 +327,9 @@ class Device(Model):
     services: dict[str, Fraction] = {}
     """Services the device is used for, each with the share w of its use that follows the service
     (fractions adding up to at most 1): the stock of devices and their electricity scale by
-    1 − Σw + Σ w × r, r the service's traffic per user over its usage before policies and rebound. A
-    policy on a service, or the traffic cheaper gigabytes induce, thus moves device purchases and
+    1 − Σw + Σ w × r, r the service's traffic per user over its usage before policies and rebound (and
+    times the factor of a `traffic_scale` policy that `scales: bytes`, which the devices do not follow). A
+    policy on the use of a service, or the traffic cheaper gigabytes induce, thus moves device purchases and
     device energy. An assumption of proportionality: documented in the README."""
 
 
@@ -520,6 +521,10 @@ class TrafficScale(Model):
     """Multiplier of traffic per user (dimensionless; 0.7 = 30 % less)."""
     services: list[str] | None = None
     """Services concerned (default: all)."""
+    scales: Literal["use", "bytes"] = "use"
+    """What the factor changes: `use`, the time spent on the services (devices tied to them, `devices.*.services`,
+    follow it); or `bytes`, the bytes per unit of use (a lower video definition: the same viewing on the same
+    screens, so the devices do not follow it)."""
 
 
 class Surcharge(Model):
