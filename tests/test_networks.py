@@ -148,6 +148,16 @@ def test_devices_follow_the_services_they_serve(toy: Results) -> None:
     np.testing.assert_allclose(lighter.array("traffic", "engineering", service="video"),
                                halved.array("traffic", "engineering", service="video"), rtol=1e-12)
     np.testing.assert_allclose(lighter.array("energy", "engineering", device="tv"), 0.5 * 1000 * 100, rtol=1e-12)
+    # later, with habits that lag a year: the definition applies at once, the screens do not move
+    data["demand"]["services"]["video"]["delay"] = 1.0
+    data["policies"][0]["at"] = 2020
+    late = _run(data)
+    data["policies"] = []
+    uncapped = _run(data)
+    np.testing.assert_allclose(late.array("energy", "engineering", device="tv"),
+                               uncapped.array("energy", "engineering", device="tv"), rtol=1e-12)
+    np.testing.assert_allclose(late.array("traffic", "engineering", service="video")[20:],  # from 2020 (step 0.25)
+                               0.5 * uncapped.array("traffic", "engineering", service="video")[20:], rtol=1e-12)
     np.testing.assert_allclose(lighter.array("usage_ratio", "engineering", service="video"), 1.0, rtol=1e-12)
 
 

@@ -135,7 +135,12 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
             s.traffic = s.traffic_target
         else:
             s.traffic_target = s.demand * np.power(service_index, -p.elasticity)
-            s.traffic = s.traffic_target + (s.traffic - s.traffic_target) * keep if s.step else s.traffic_target
+            # habits (use) adjust over the delay, a lower definition (bytes_scale) applies at once
+            lighter = s.bytes_scale > 0
+            use_target = np.where(lighter, s.traffic_target / np.where(lighter, s.bytes_scale, 1.0),
+                                  exogenous * np.power(service_index, -p.elasticity))
+            s.lagged_use = use_target + (s.lagged_use - use_target) * keep if s.step else use_target
+            s.traffic = s.lagged_use * s.bytes_scale
         s.total_traffic = s.traffic.sum(axis=1)
         s.network_traffic = s.total_traffic[:, None] if one else (s.traffic[:, :, None] * split).sum(axis=1)
         if linked:  # use, not bytes: a lower definition (bytes_scale) leaves the devices as they were

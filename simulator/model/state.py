@@ -40,6 +40,7 @@ class State:
         self.total_traffic = np.zeros(members)  # GB/yr, all services (set with traffic)
         self.traffic_scale = np.ones((members, services))
         self.bytes_scale = np.ones((members, services))  # the part of traffic_scale devices do not follow
+        self.lagged_use = np.zeros((members, services))  # GB/yr, traffic at the definition before bytes_scale
         self.cost_index = np.ones(members)
         self.surcharge = np.zeros(members)
         networks = len(p.networks)
