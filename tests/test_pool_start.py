@@ -110,3 +110,17 @@ def test_a_stop_whose_exception_was_lost_still_stops_the_command(monkeypatch, tm
     assert interrupts.requested() is None  # forgotten once the command is over
     monkeypatch.undo()
     assert main(["validate", str(CLASSROOM)]) == 0
+
+
+def test_no_progress_monitor_thread_in_the_process_that_forks():
+    """tqdm starts a monitor thread for any bar, even a disabled one: one more thread a fork copies in mid-flight."""
+    from tqdm import tqdm
+
+    import simulator
+    from simulator.ensemble.runner import run_members
+    from simulator.ensemble.sampling import draw, uncertain_parameters
+
+    scenario = simulator.load_scenario(CLASSROOM)
+    parameters = uncertain_parameters(scenario)
+    run_members(scenario, parameters, draw(parameters, 8, seed=1), workers=1, progress=False)
+    assert tqdm.monitor is None or not tqdm.monitor.is_alive()

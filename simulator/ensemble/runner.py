@@ -179,8 +179,11 @@ def _run_derived(scenario: Scenario, parameters: list[Parameter], values: np.nda
 
 
 def _progress(total: int, enabled: bool | None) -> Any:  # a tqdm bar (tqdm has no type information)
+    """The progress bar on stderr. Without tqdm's monitor thread (it only corrects the refresh rate of slow
+    bars, and even a disabled bar starts it): one thread less in the process the pool forks its workers from."""
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0
     if enabled is None:
         enabled = sys.stderr.isatty()
     return tqdm(total=total, unit="member", disable=not enabled, file=sys.stderr, dynamic_ncols=True,
