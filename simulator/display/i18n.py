@@ -217,7 +217,7 @@ FRENCH: dict[str, str] = {
     "compute jobs": "tâches de calcul",
     "source: {source}": f"source{_NB}: {{source}}",
     "Energy per GB": "Énergie par Go",
-    "Network energy": "Énergie des réseaux",
+    "Network energy (data-centre layers included)": "Énergie des réseaux (couches de centres de données comprises)",
     "Energy and climate change by part of the digital sector (stacked)":
         "Énergie et changement climatique par partie du secteur numérique (empilés)",
     "networks": "réseaux",

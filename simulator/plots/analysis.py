@@ -277,9 +277,10 @@ def plot_contributions(results: Results, ax: Axes | None = None, lang: str = "en
 
 # --- validation -------------------------------------------------------------------------
 
-QUANTITY_NAMES = {"traffic": "Traffic", "energy": "Energy", "network_energy": "Network energy",
-                  "energy_intensity": "Energy per GB", "sites": "Sites", "users": "Users",
-                  "equipment_in_service": "Equipment in service", "price": "Price of a GB", "impact": "Impact"}
+QUANTITY_NAMES = {"traffic": "Traffic", "energy": "Energy",
+                  "network_energy": "Network energy (data-centre layers included)", "energy_intensity": "Energy per GB",
+                  "sites": "Sites", "users": "Users", "equipment_in_service": "Equipment in service",
+                  "price": "Price of a GB", "impact": "Impact"}
 OBSERVED_STYLE: dict[str, Any] = {"marker": "o", "markersize": 6.5, "linestyle": "none",
                                   "color": "#000000", "markeredgecolor": "white",
                                   "markeredgewidth": 0.8, "zorder": 4}
