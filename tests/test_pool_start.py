@@ -113,14 +113,16 @@ def test_a_stop_whose_exception_was_lost_still_stops_the_command(monkeypatch, tm
 
 
 def test_no_progress_monitor_thread_in_the_process_that_forks():
-    """tqdm starts a monitor thread for any bar, even a disabled one: one more thread a fork copies in mid-flight."""
-    from tqdm import tqdm
-
-    import simulator
-    from simulator.ensemble.runner import run_members
-    from simulator.ensemble.sampling import draw, uncertain_parameters
-
-    scenario = simulator.load_scenario(CLASSROOM)
-    parameters = uncertain_parameters(scenario)
-    run_members(scenario, parameters, draw(parameters, 8, seed=1), workers=1, progress=False)
-    assert tqdm.monitor is None or not tqdm.monitor.is_alive()
+    """tqdm starts a monitor thread for any bar, even a disabled one: one more thread a fork copies in mid-flight.
+    In a process of its own: another library's bar in this one may have started it already."""
+    script = (
+        "import simulator, tqdm\n"
+        "from simulator.ensemble.runner import run_members\n"
+        "from simulator.ensemble.sampling import draw, uncertain_parameters\n"
+        f"scenario = simulator.load_scenario({str(CLASSROOM)!r})\n"
+        "parameters = uncertain_parameters(scenario)\n"
+        "run_members(scenario, parameters, draw(parameters, 8, seed=1), workers=1, progress=False)\n"
+        "print('monitor', tqdm.tqdm.monitor is not None and tqdm.tqdm.monitor.is_alive())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["monitor", "False"]
