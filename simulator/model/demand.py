@@ -109,7 +109,8 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
     while True:
         yield clock.tick("demand")
         exogenous = users[s.step] * usage[s.step]
-        s.demand = exogenous * s.traffic_scale
+        use = exogenous * s.use_scale  # GB/yr at the definition of the start
+        s.demand = use * s.bytes_scale
         split = p.service_split[:, s.step]  # (M|1,S,N)
         if s.step == 0:
             s.cost_index = np.ones(p.members)
@@ -134,18 +135,16 @@ def traffic_demand(env: simpy.Environment, clock: Clock, p: Params, s: State) ->
             s.traffic_target = forced_split(p.forced_traffic[:, s.step], s.demand)
             s.traffic = s.traffic_target
         else:
-            s.traffic_target = s.demand * np.power(service_index, -p.elasticity)
+            use_target = use * np.power(service_index, -p.elasticity)
+            s.traffic_target = use_target * s.bytes_scale
             # habits (use) adjust over the delay, a lower definition (bytes_scale) applies at once
-            lighter = s.bytes_scale > 0
-            use_target = np.where(lighter, s.traffic_target / np.where(lighter, s.bytes_scale, 1.0),
-                                  exogenous * np.power(service_index, -p.elasticity))
             s.lagged_use = use_target + (s.lagged_use - use_target) * keep if s.step else use_target
             s.traffic = s.lagged_use * s.bytes_scale
         s.total_traffic = s.traffic.sum(axis=1)
         s.network_traffic = s.total_traffic[:, None] if one else (s.traffic[:, :, None] * split).sum(axis=1)
         if linked:  # use, not bytes: a lower definition (bytes_scale) leaves the devices as they were
-            used = exogenous * s.bytes_scale
-            s.usage_ratio = np.where(used > 0, s.traffic / np.where(used > 0, used, 1.0), 1.0)
+            lighter = exogenous * s.bytes_scale
+            s.usage_ratio = np.where(lighter > 0, s.traffic / np.where(lighter > 0, lighter, 1.0), 1.0)
 
 
 def average_cost(env: simpy.Environment, clock: Clock, p: Params, s: State) -> ProcessGenerator:

@@ -41,8 +41,9 @@ def apply_policy(scheduled: ScheduledPolicy, p: Params, s: State) -> None:
         s.lifetime_version += 1
     elif policy.type == "traffic_scale":
         columns = [p.services.index(n) for n in policy.services or p.services]
-        s.traffic_scale[:, columns] = value[:, None]
-        s.bytes_scale[:, columns] = value[:, None] if policy.scales == "bytes" else 1.0
+        bytes_only = policy.scales == "bytes"
+        s.use_scale[:, columns] = 1.0 if bytes_only else value[:, None]
+        s.bytes_scale[:, columns] = value[:, None] if bytes_only else 1.0
     elif policy.type == "surcharge":
         s.surcharge[:] = value
     elif policy.type == "grid":

@@ -38,8 +38,9 @@ class State:
         self.traffic_target = np.zeros((members, services))  # GB/yr
         self.traffic = np.zeros((members, services))  # GB/yr
         self.total_traffic = np.zeros(members)  # GB/yr, all services (set with traffic)
-        self.traffic_scale = np.ones((members, services))
-        self.bytes_scale = np.ones((members, services))  # the part of traffic_scale devices do not follow
+        # traffic_scale policies: of the time spent on each service (use), of the bytes of that time (bytes)
+        self.use_scale = np.ones((members, services))
+        self.bytes_scale = np.ones((members, services))
         self.lagged_use = np.zeros((members, services))  # GB/yr, traffic at the definition before bytes_scale
         self.cost_index = np.ones(members)
         self.surcharge = np.zeros(members)
