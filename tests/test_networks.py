@@ -229,6 +229,20 @@ def test_accelerators_of_a_compute_workload_are_an_equipment_fleet() -> None:
     np.testing.assert_allclose(data_centres, made + servers_of_dc, rtol=1e-9)
 
 
+def test_the_sites_figure_has_a_panel_per_network(toy: Results) -> None:
+    """A fixed network's lines (a site each) would hide the radio sites of a mobile network: each network its
+    panel, its generations only, on its own scale."""
+    from matplotlib.collections import PolyCollection
+
+    from simulator.plots import plot_sites
+
+    fig = plot_sites(toy).figure
+    panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
+    assert [ax.get_title(loc="left") for ax in panels] == ["Mobile: radio sites", "Fixed: lines (a site each)"]
+    drawn = [{c.get_label() for c in ax.collections if isinstance(c, PolyCollection)} for ax in panels]
+    assert drawn == [{"4G"}, {"DSL", "FTTH"}]
+
+
 def test_contributions_follow_the_graph_from_services_to_networks_and_devices(toy: Results) -> None:
     """Issue 13.6: who uses what is read from the dependency graph: web is carried by the mobile network
     only, so it has no share of the fixed lines; the TVs serve video for half of their use (times its

@@ -120,6 +120,9 @@ FRENCH: dict[str, str] = {
     "Equipment manufactured per year": "Équipements fabriqués par an",
     "no equipment in this scenario": "aucun équipement dans ce scénario",
     "Radio sites by generation (stacked)": "Sites radio par génération (empilés)",
+    "Sites by access network and generation (stacked)": "Sites par réseau d’accès et par génération (empilés)",
+    "{name}: lines (a site each)": "{name} : lignes (un site chacune)",
+    "{name}: radio sites": "{name} : sites radio",
     "no sites in this scenario": "aucun site dans ce scénario",
     # contributions
     "Where the impacts come from: shares of the totals {period}":
@@ -323,6 +326,7 @@ DATA_WORDS: dict[str, dict[str, str]] = {
         "chip": "puce",
         "mobile": "mobile",
         "cable": "câble",
+        "copper": "cuivre",
         "fixed": "fixe",
         "fixed_video": "vidéo sur réseau fixe",
         "fixed_web": "web sur réseau fixe",

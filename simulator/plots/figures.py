@@ -124,6 +124,29 @@ def plot_energy_by_generation(results: Results, ax: Axes | None = None, lang: st
     return ax
 
 
+def _plot_sites_by_network(results: Results, colours: dict[str, str], lang: str) -> Axes:
+    """The sites figure of a scenario with several access networks: a stacked panel per network, each on its
+    own scale with its legend beside it (a network with lines counts a site per line)."""
+    scenario = results.scenario
+    networks = list(scenario.networks)
+    fig = new_figure((8.6, 2.6 * len(networks) + 1.2))
+    axes = fig.subplots(len(networks), 1, sharex=True, squeeze=False).ravel()
+    for ax, network in zip(axes, networks, strict=True):
+        sites_panel(ax, results, colours, lang, network=network)
+        lines = scenario.networks[network].lines is not None
+        ax.set_title(tr("{name}: lines (a site each)" if lines else "{name}: radio sites", lang,
+                        name=display_name(scenario, "network", network, lang)), loc="left", fontsize=11)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(handles[::-1], labels[::-1], loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=8.5,
+                  frameon=False)
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    fig.suptitle(tr("Sites by access network and generation (stacked)", lang), fontweight="bold")
+    fig.align_ylabels(axes)
+    finish(axes[0], True, results, lang)
+    return axes[0]
+
+
 def _parts_with_energy(results: Results) -> list[str]:
     """The parts of the digital sector (devices, networks, data centres) that use energy in the run."""
     return [part for part in PARTS if results.has("energy", part=part) and nonzero(results.array("energy", part=part))]
@@ -669,12 +692,13 @@ def plot_equipment_manufactured(results: Results, ax: Axes | None = None,
 
 
 def sites_panel(ax: Axes, results: Results, colours: dict[str, str], lang: str,
-                scale_values: np.ndarray | None = None, shared: bool = False) -> None:
-    """Installed sites stacked by generation (launch order, oldest at the bottom), actual run;
-    the display unit is chosen from ``scale_values`` (default: this run's total). A ``shared``
-    y axis (small multiples) keeps its ticks when this run has no sites."""
+                scale_values: np.ndarray | None = None, shared: bool = False, network: str | None = None) -> None:
+    """Installed sites stacked by generation (launch order, oldest at the bottom), actual run; only the
+    generations of ``network`` if given. The display unit is chosen from ``scale_values`` (default: this
+    run's total). A ``shared`` y axis (small multiples) keeps its ticks when this run has no sites."""
     times, scenario = results.times, results.scenario
-    names = launch_order(scenario, results.labels("sites", "generation"))
+    names = launch_order(scenario, [g for g in results.labels("sites", "generation")
+                                    if network is None or scenario.network_of(g) == network])
     bands: list[Band] = [
         (display_name(scenario, "generation", g, lang), results.array("sites", generation=g),
          colours.get(g, "#999999"), None)
@@ -696,9 +720,14 @@ def sites_panel(ax: Axes, results: Results, colours: dict[str, str], lang: str,
 
 @with_style
 def plot_sites(results: Results, ax: Axes | None = None, lang: str = "en") -> Axes:
-    """Installed sites (radio sites) by generation, stacked, actual run."""
+    """Installed sites (radio sites) by generation, stacked, actual run; in a figure of its own, one panel per
+    access network when there are several (a fixed network's lines, one site each, would hide the radio sites
+    of a mobile one a thousand times fewer)."""
+    colours = {name: swatch.colour for name, swatch in run_colours(results).items()}
+    if ax is None and len(results.scenario.networks) > 1:
+        return _plot_sites_by_network(results, colours, lang)
     ax, owned = own_axes(ax)
-    sites_panel(ax, results, {name: swatch.colour for name, swatch in run_colours(results).items()}, lang)
+    sites_panel(ax, results, colours, lang)
     ax.set_title(tr("Radio sites by generation (stacked)", lang))
     handles, labels = ax.get_legend_handles_labels()
     place_legend(ax, owned, handles[::-1], labels[::-1])
